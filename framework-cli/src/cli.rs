@@ -1,0 +1,82 @@
+//! The command line: global options and subcommands (doc comments are the help text).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::command::{list::ListArgs, show::ShowArgs, validate::ValidateArgs};
+
+/// Check curricula and learners against competence frameworks.
+///
+/// The shipped catalog (the UK peer-support frameworks) is built in, so every command works from
+/// any folder. Add your own documents with `--catalog PATH`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "competence",
+    version,
+    propagate_version = true,
+    after_long_help = "Examples:\n  competence list\n  competence show care-certificate-2015 --depth 2\n  competence validate my-course.yaml\n  competence --catalog my-docs/ validate --format json\n\nExit status: 0 success, 1 problems found, 2 could not run."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts, before or after the subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Add the documents in a file, or in every *.yaml, *.yml and *.json file under a folder
+    /// (repeatable). A document with the same kind and id as a shipped one replaces it.
+    #[arg(long, value_name = "PATH", global = true)]
+    pub catalog: Vec<PathBuf>,
+
+    /// Leave the shipped documents out of the catalog.
+    #[arg(long, global = true)]
+    pub no_builtin: bool,
+
+    /// Output format: `human` (tables and trees; diagnostics on stderr) or `json` (one JSON
+    /// document on stdout, diagnostics inside it).
+    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
+    pub format: Format,
+}
+
+/// How results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: tables and trees on stdout, diagnostics with source snippets on stderr.
+    Human,
+    /// For programs: one JSON document on stdout (SPEC §3).
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check documents: syntax, fields, ids, references and cycles. Every problem is reported.
+    ///
+    /// With PATHS, those files and folders are checked together with the catalog (so they can
+    /// refer to shipped frameworks); without, the catalog itself is checked.
+    /// Exits 1 when any error is found (warnings alone do not fail).
+    #[command(
+        after_long_help = "Examples:\n  competence validate my-course.yaml\n  competence validate curricula/ mappings/\n  competence validate --format json my-course.yaml | jq '.diagnostics[]'\n  competence validate            # the shipped catalog"
+    )]
+    Validate(ValidateArgs),
+
+    /// List the catalog's documents: kind, id, title, items, leaves and completeness.
+    ///
+    /// Items: a framework's items, a curriculum's sessions and assessments, a mapping's links,
+    /// a role's requirements. Leaves: a framework's leaves that count (optional ones left out);
+    /// for other kinds, the distinct framework leaves the document names.
+    #[command(
+        after_long_help = "Examples:\n  competence list\n  competence --catalog my-docs/ list --format json"
+    )]
+    List(ListArgs),
+
+    /// Show a framework as a tree of items.
+    #[command(
+        after_long_help = "Examples:\n  competence show care-certificate-2015\n  competence show care-certificate-2015 --depth 1\n  competence show care-certificate-2015 --format json"
+    )]
+    Show(ShowArgs),
+}

@@ -1,0 +1,166 @@
+//! Writing results: human diagnostics on stderr, JSON on stdout.
+
+use std::io::{IsTerminal, Write};
+
+use framework_core::Diagnostic;
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::command::ExitStatus;
+
+/// Whether to colour output on this stream.
+pub fn colour(stream_is_terminal: bool) -> bool {
+    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn handler() -> GraphicalReportHandler {
+    let theme = if colour(std::io::stderr().is_terminal()) {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(1)
+}
+
+/// Renders diagnostics as people read them.
+pub fn render_human(diagnostics: &[Diagnostic]) -> String {
+    let handler = handler();
+    let mut out = String::new();
+    for (n, d) in diagnostics.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let m = d.to_miette();
+        if handler.render_report(&mut out, &m).is_err() {
+            out.push_str(&format!(
+                "{}[{}]: {}\n",
+                d.severity(),
+                d.code(),
+                d.message()
+            ));
+        }
+    }
+    out
+}
+
+/// Writes diagnostics to stderr in human form.
+pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(render_human(diagnostics).as_bytes());
+    let _ = err.flush();
+}
+
+/// "1 error", "2 errors".
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "2 errors, 1 warning".
+pub fn counts(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+/// Writes a value as one JSON document on stdout.
+pub fn print_json<T: Serialize>(value: &T) -> ExitStatus {
+    let mut out = std::io::stdout().lock();
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => ExitStatus::Success,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitStatus::Success,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            ExitStatus::Error
+        }
+    }
+}
+
+/// Writes text on stdout (a closed pipe is not an error).
+pub fn print_text(text: &str) -> ExitStatus {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitStatus::Success,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitStatus::Success,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            ExitStatus::Error
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FatalJson<'a> {
+    error: FatalError<'a>,
+    diagnostics: [(); 0],
+}
+
+#[derive(Serialize)]
+struct FatalError<'a> {
+    code: &'a str,
+    message: String,
+    help: Option<String>,
+}
+
+/// Reports an error that stopped the command (exit status 2).
+pub fn fatal(format: Format, e: &(dyn miette::Diagnostic + Send + Sync + 'static)) -> ExitStatus {
+    match format {
+        Format::Json => {
+            let code = e
+                .code()
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "error".to_owned());
+            print_json(&FatalJson {
+                error: FatalError {
+                    code: &code,
+                    message: e.to_string(),
+                    help: e.help().map(|h| h.to_string()),
+                },
+                diagnostics: [],
+            });
+        }
+        Format::Human => {
+            let mut out = String::from("error: ");
+            out.push_str(&e.to_string());
+            out.push('\n');
+            if let Some(h) = e.help() {
+                out.push_str(&format!("  help: {h}\n"));
+            }
+            let _ = std::io::stderr().write_all(out.as_bytes());
+        }
+    }
+    ExitStatus::Error
+}
+
+/// An error that stops a command: a message and optional help.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Fatal {
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl miette::Diagnostic for Fatal {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+}

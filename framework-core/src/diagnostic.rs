@@ -1,0 +1,641 @@
+//! Diagnostics: every problem found while loading and checking documents.
+//!
+//! Each diagnostic has a stable [`Code`], a [`Severity`], the file, the 1-based line and
+//! column of the offending value, a message and an optional help text. Diagnostics implement
+//! [`miette::Diagnostic`], so a front end can render them with a source snippet and caret.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The document is wrong: a command that finds one exits with status 1.
+    Error,
+    /// Worth a look, but the document is usable.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $name:literal, $severity:ident;)*) => {
+        /// The stable code of a diagnostic. The text form (`unknown-ref`) never changes; scripts
+        /// may match on it. Every code is described, with an example, in `docs/diagnostics.md`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code's stable text form.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// The severity diagnostics with this code have.
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+
+            /// A one-line description of the code.
+            pub fn summary(self) -> &'static str {
+                match self {
+                    $(Code::$variant => concat!($($doc),*).trim_ascii(),)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The file could not be read as YAML: a syntax error.
+    YamlSyntax = "yaml-syntax", Error;
+    /// The file could not be read as JSON: a syntax error.
+    JsonSyntax = "json-syntax", Error;
+    /// The file is not valid UTF-8 text.
+    NotUtf8 = "not-utf8", Error;
+    /// The file holds no document (it is empty, or only comments).
+    EmptyFile = "empty-file", Error;
+    /// The file is larger than the size limit.
+    TooLarge = "too-large", Error;
+    /// Reading the file would take more work than its size justifies (an alias bomb, deep nesting).
+    ResourceLimit = "resource-limit", Error;
+    /// The file holds more than one YAML document.
+    MultipleDocuments = "multiple-documents", Error;
+    /// A value has the wrong type (a list where text was expected, ...).
+    WrongType = "wrong-type", Error;
+    /// A field that this kind of document or entry does not have.
+    UnknownField = "unknown-field", Error;
+    /// A required field is missing.
+    MissingField = "missing-field", Error;
+    /// The same key appears twice in one mapping.
+    DuplicateKey = "duplicate-key", Error;
+    /// The document's `kind` is not one of `framework`, `curriculum`, `mapping`, `role`.
+    UnknownKind = "unknown-kind", Error;
+    /// An id that is not well formed.
+    InvalidId = "invalid-id", Error;
+    /// An id or reference written as an unquoted number, which YAML reads as a number.
+    NumericId = "numeric-id", Error;
+    /// Two items, modules, sessions, assessments or requirements share an id in one document.
+    DuplicateId = "duplicate-id", Error;
+    /// Two documents of the same kind share an id in the catalog.
+    DuplicateDocument = "duplicate-document", Error;
+    /// A user document replaces a shipped document with the same kind and id.
+    ReplacesBuiltin = "replaces-builtin", Warning;
+    /// A reference names a framework (or other document) that is not in the catalog.
+    UnknownDocument = "unknown-document", Error;
+    /// A reference names an item that the framework does not have.
+    UnknownRef = "unknown-ref", Error;
+    /// A bare item reference where the framework cannot be told.
+    UnqualifiedRef = "unqualified-ref", Error;
+    /// A cycle in `requires`, or in parenthood through `also_under`.
+    Cycle = "cycle", Error;
+    /// A mapping link's relation is not `exact`, `close`, `narrow`, `broad` or `related`.
+    UnknownRelation = "unknown-relation", Error;
+    /// A depth that is not `introduced`, `practised` or `assessed`.
+    UnknownDepth = "unknown-depth", Error;
+    /// A value outside its allowed set or form (an item type, a duration, negative hours, ...).
+    InvalidValue = "invalid-value", Error;
+    /// A curriculum session that covers nothing.
+    NoCovers = "no-covers", Warning;
+    /// A document marked `completeness: partial` with no `missing:` list saying what is left out.
+    PartialWithoutMissing = "partial-without-missing", Warning;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A source text that documents were read from, with a line index for positions.
+#[derive(Debug)]
+pub struct Source {
+    name: String,
+    text: String,
+    line_starts: Vec<usize>,
+    builtin: bool,
+}
+
+impl Source {
+    /// Makes a source from its display name (a path) and text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::with_origin(name, text, false)
+    }
+
+    pub(crate) fn with_origin(
+        name: impl Into<String>,
+        text: impl Into<String>,
+        builtin: bool,
+    ) -> Self {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            name: name.into(),
+            text,
+            line_starts,
+            builtin,
+        }
+    }
+
+    /// The display name (usually the path as given).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether this is one of the documents shipped inside the engine.
+    pub fn is_builtin(&self) -> bool {
+        self.builtin
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (to_u32(line + 1), to_u32(column + 1))
+    }
+
+    /// The byte offset of a 1-based line and column (in characters).
+    pub fn offset_of(&self, line: u32, column: u32) -> usize {
+        let line = (line.max(1) - 1) as usize;
+        let Some(&start) = self.line_starts.get(line) else {
+            return self.text.len();
+        };
+        let rest = self.text.get(start..).unwrap_or("");
+        let col = (column.max(1) - 1) as usize;
+        start + rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i)
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A byte range in a [`Source`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// Byte offset of the start.
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+impl Span {
+    /// A span from an offset and a length.
+    pub fn new(offset: usize, len: usize) -> Self {
+        Self { offset, len }
+    }
+}
+
+/// A place in a source: the source and a span in it.
+#[derive(Debug, Clone)]
+pub struct Loc {
+    /// The source text.
+    pub source: Arc<Source>,
+    /// Where in it.
+    pub span: Span,
+}
+
+impl Loc {
+    /// The 1-based line and column of the start.
+    pub fn line_column(&self) -> (u32, u32) {
+        self.source.line_column(self.span.offset)
+    }
+
+    /// The text the span covers.
+    pub fn text(&self) -> &str {
+        self.source
+            .text()
+            .get(self.span.offset..self.span.offset + self.span.len)
+            .unwrap_or("")
+    }
+}
+
+/// A place in a file, for users: the file's name and a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Position {
+    /// The file's display name.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+impl From<&Loc> for Position {
+    fn from(loc: &Loc) -> Self {
+        let (line, column) = loc.line_column();
+        Self {
+            file: loc.source.name().to_owned(),
+            line,
+            column,
+        }
+    }
+}
+
+/// A secondary place a diagnostic points at, such as the first definition of a duplicate.
+#[derive(Debug, Clone)]
+pub struct Related {
+    /// Where.
+    pub loc: Loc,
+    /// What is there.
+    pub message: String,
+}
+
+/// One problem found in a document.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    code: Code,
+    severity: Severity,
+    message: String,
+    help: Option<String>,
+    label: Option<String>,
+    file: String,
+    line: u32,
+    column: u32,
+    loc: Option<Loc>,
+    related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at a place in a source, with the code's default severity.
+    pub fn at(code: Code, loc: &Loc, message: impl Into<String>) -> Self {
+        let (line, column) = loc.line_column();
+        Self {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            help: None,
+            label: None,
+            file: loc.source.name().to_owned(),
+            line,
+            column,
+            loc: Some(loc.clone()),
+            related: Vec::new(),
+        }
+    }
+
+    /// A diagnostic about a whole file, pointing at its line 1, column 1 (or the given position).
+    pub fn in_file(
+        code: Code,
+        file: impl Into<String>,
+        line: u32,
+        column: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            help: None,
+            label: None,
+            file: file.into(),
+            line: line.max(1),
+            column: column.max(1),
+            loc: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Adds advice.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a label shown under the caret.
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a secondary place, such as the first definition of a duplicate.
+    #[must_use]
+    pub fn with_related(mut self, loc: &Loc, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            loc: loc.clone(),
+            message: message.into(),
+        });
+        self
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+    /// The severity.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+    /// Whether it is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+    /// The message: lowercase, user values in backticks.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// Advice, if any.
+    pub fn help(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+    /// The file's display name.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+    /// 1-based line of the offending value.
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+    /// 1-based column (in characters) of the offending value.
+    pub fn column(&self) -> u32 {
+        self.column
+    }
+    /// The place in the source, when the source is known.
+    pub fn loc(&self) -> Option<&Loc> {
+        self.loc.as_ref()
+    }
+    /// Secondary places.
+    pub fn related_places(&self) -> &[Related] {
+        &self.related
+    }
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Diagnostic", 8)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("code", &self.code)?;
+        st.serialize_field("file", &self.file)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("column", &self.column)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("help", &self.help)?;
+        let related: Vec<RelatedJson<'_>> = self
+            .related
+            .iter()
+            .map(|r| {
+                let (line, column) = r.loc.line_column();
+                RelatedJson {
+                    file: r.loc.source.name(),
+                    line,
+                    column,
+                    message: &r.message,
+                }
+            })
+            .collect();
+        st.serialize_field("related", &related)?;
+        st.end()
+    }
+}
+
+#[derive(Serialize)]
+struct RelatedJson<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    message: &'a str,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// miette's view of a source: the text, named by its path.
+#[derive(Debug)]
+struct NamedText(Arc<Source>);
+
+impl miette::SourceCode for NamedText {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .0
+            .text()
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.0.name().to_owned(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A secondary place rendered as its own note with its own snippet.
+#[derive(Debug)]
+struct RelatedNote {
+    message: String,
+    source: NamedText,
+    span: Span,
+}
+
+impl fmt::Display for RelatedNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RelatedNote {}
+
+impl miette::Diagnostic for RelatedNote {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_primary_with_span(None, (self.span.offset, self.span.len)),
+        )))
+    }
+}
+
+/// A diagnostic ready for miette to render: built by [`Diagnostic::to_miette`].
+#[derive(Debug)]
+pub struct MietteDiagnostic {
+    inner: Diagnostic,
+    source: Option<NamedText>,
+    /// Secondary places in the same source, shown as extra labels in the same snippet.
+    same_source: Vec<Related>,
+    /// Secondary places in other sources, shown as notes with their own snippets.
+    related: Vec<RelatedNote>,
+    heading: String,
+}
+
+impl Diagnostic {
+    /// A view of this diagnostic that miette renders with a snippet of its source.
+    pub fn to_miette(&self) -> MietteDiagnostic {
+        let heading = match &self.loc {
+            Some(_) => format!("{}[{}]: {}", self.severity, self.code, self.message),
+            None => format!(
+                "{}[{}]: {}\n  --> {}:{}:{}",
+                self.severity, self.code, self.message, self.file, self.line, self.column
+            ),
+        };
+        let same = |r: &&Related| {
+            self.loc
+                .as_ref()
+                .is_some_and(|l| Arc::ptr_eq(&l.source, &r.loc.source))
+        };
+        MietteDiagnostic {
+            inner: self.clone(),
+            source: self.loc.as_ref().map(|l| NamedText(l.source.clone())),
+            same_source: self.related.iter().filter(same).cloned().collect(),
+            related: self
+                .related
+                .iter()
+                .filter(|r| !same(r))
+                .map(|r| RelatedNote {
+                    message: r.message.clone(),
+                    source: NamedText(r.loc.source.clone()),
+                    span: r.loc.span,
+                })
+                .collect(),
+            heading,
+        }
+    }
+}
+
+impl fmt::Display for MietteDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.heading)
+    }
+}
+
+impl std::error::Error for MietteDiagnostic {}
+
+impl miette::Diagnostic for MietteDiagnostic {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.inner.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let loc = self.inner.loc.as_ref()?;
+        let primary = miette::LabeledSpan::new_primary_with_span(
+            self.inner.label.clone(),
+            (loc.span.offset, loc.span.len),
+        );
+        let secondary = self.same_source.iter().map(|r| {
+            miette::LabeledSpan::new_with_span(
+                Some(r.message.clone()),
+                (r.loc.span.offset, r.loc.span.len),
+            )
+        });
+        Some(Box::new(std::iter::once(primary).chain(secondary)))
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+/// Sorts diagnostics by file, position and code, the order they are reported in.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (
+            a.file.as_str(),
+            a.line,
+            a.column,
+            a.code,
+            a.message.as_str(),
+        )
+            .cmp(&(
+                b.file.as_str(),
+                b.line,
+                b.column,
+                b.code,
+                b.message.as_str(),
+            ))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_columns_count_characters() {
+        let s = Source::new("x", "ab\r\nhé: x\n");
+        assert_eq!(s.line_column(0), (1, 1));
+        assert_eq!(s.line_column(4), (2, 1));
+        // `:` after a two-byte character is the third character.
+        assert_eq!(s.line_column(7), (2, 3));
+        assert_eq!(s.offset_of(2, 3), 7);
+        assert_eq!(s.offset_of(9, 1), s.text().len());
+    }
+
+    #[test]
+    fn every_code_has_a_unique_name_and_summary() {
+        let mut names: Vec<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len());
+        assert!(Code::ALL.iter().all(|c| !c.summary().is_empty()));
+    }
+}

@@ -1,0 +1,32 @@
+//! The Competence Framework Engine's core: competence frameworks, curricula, crosswalks and
+//! roles as one graph, loaded from YAML or JSON with precise diagnostics.
+//!
+//! ```
+//! use framework_core::Catalog;
+//!
+//! // The shipped documents, plus the user's own files.
+//! let mut builder = Catalog::builder();
+//! builder.add_bytes("my-course.yaml", b"kind: curriculum\nid: my-course\ntitle: My course\n\
+//!     frameworks: [care-certificate-2015]\nsessions:\n  - { id: s1, title: Day 1, covers: [\"1.1a\"] }\n");
+//! let catalog = builder.build();
+//! assert!(!catalog.has_errors());
+//! let course = catalog.curriculum("my-course").unwrap();
+//! assert_eq!(course.sessions[0].covers[0].target.to_string(), "care-certificate-2015:1.1a");
+//! ```
+#![warn(missing_docs)]
+
+pub mod catalog;
+pub mod diagnostic;
+pub mod graph;
+pub mod ids;
+mod load;
+pub mod model;
+pub mod report;
+mod suggest;
+mod yaml;
+
+pub use catalog::{Catalog, CatalogBuilder, CatalogError, DocumentRef};
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use graph::{ActivityHandle, CompetenceGraph, ItemHandle, Target};
+pub use ids::{DocId, FrameworkId, ItemId, ItemRef, LocalId};
+pub use yaml::MAX_FILE_BYTES;

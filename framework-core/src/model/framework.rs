@@ -1,0 +1,284 @@
+//! Frameworks and their items.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use super::{DocumentInfo, ItemType, LocatedRef};
+use crate::diagnostic::{Loc, Position};
+use crate::ids::{FrameworkId, ItemId, ItemRef};
+
+/// The position of an item in its framework (file order, parents before children).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ItemIdx(pub(crate) u32);
+
+impl ItemIdx {
+    /// The position as a `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A competence framework: a tree (or, with `also_under`, a polyhierarchy) of items.
+#[derive(Debug, Clone)]
+pub struct Framework {
+    /// Id, title, source, completeness and the other common fields.
+    pub info: DocumentInfo,
+    /// Who publishes the framework.
+    pub publisher: Option<String>,
+    /// The item kinds, outermost first.
+    pub levels: Vec<String>,
+    /// A note on the licence of the encoded text.
+    pub license_note: Option<String>,
+    pub(crate) items: Vec<Item>,
+    pub(crate) roots: Vec<ItemIdx>,
+    pub(crate) index: HashMap<ItemId, ItemIdx>,
+}
+
+/// One item of a framework: a domain, area, standard, outcome, criterion, competence...
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// The id as published.
+    pub id: ItemId,
+    /// The item's kind (`standard`, `outcome`, ...).
+    pub kind: Option<String>,
+    /// The title.
+    pub title: String,
+    /// A longer statement, in our own words.
+    pub statement: Option<String>,
+    /// What kind of competence it is.
+    pub item_type: Option<ItemType>,
+    /// Whether the item is marked optional (its descendants are optional too).
+    pub optional: bool,
+    /// A level (an RQF level, for instance).
+    pub level: Option<String>,
+    /// Credits.
+    pub credits: Option<f64>,
+    /// Guided learning hours.
+    pub glh: Option<f64>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Section or page of the official document.
+    pub source: Option<String>,
+    pub(crate) requires: Vec<LocatedRef>,
+    pub(crate) also_under: Vec<(ItemId, Loc)>,
+    pub(crate) parent: Option<ItemIdx>,
+    pub(crate) children: Vec<ItemIdx>,
+    pub(crate) extra_parents: Vec<ItemIdx>,
+    pub(crate) extra_children: Vec<ItemIdx>,
+    pub(crate) effectively_optional: bool,
+    pub(crate) loc: Loc,
+}
+
+impl Item {
+    /// The items that must be learnt first, as qualified references.
+    pub fn requires(&self) -> impl ExactSizeIterator<Item = &ItemRef> + '_ {
+        self.requires.iter().map(|r| &r.r)
+    }
+
+    /// The extra parents named with `also_under`.
+    pub fn also_under(&self) -> impl ExactSizeIterator<Item = &ItemId> + '_ {
+        self.also_under.iter().map(|(id, _)| id)
+    }
+
+    /// Whether the item has no children (its own or through `also_under`).
+    pub fn is_leaf(&self) -> bool {
+        self.children.is_empty() && self.extra_children.is_empty()
+    }
+
+    /// Where the item's id is written.
+    pub fn position(&self) -> Position {
+        Position::from(&self.loc)
+    }
+
+    /// Whether the item or one of its ancestors is optional.
+    pub fn is_optional(&self) -> bool {
+        self.effectively_optional
+    }
+}
+
+impl Framework {
+    /// The framework's id.
+    pub fn id(&self) -> &FrameworkId {
+        &self.info.id
+    }
+
+    /// Every item, in file order (parents before their children).
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// The top-level items, in file order.
+    pub fn roots(&self) -> impl ExactSizeIterator<Item = ItemIdx> + '_ {
+        self.roots.iter().copied()
+    }
+
+    /// The item at a position.
+    pub fn item(&self, idx: ItemIdx) -> Option<&Item> {
+        self.items.get(idx.index())
+    }
+
+    /// Finds an item by id.
+    pub fn find(&self, id: &str) -> Option<ItemIdx> {
+        self.index.get(id).copied()
+    }
+
+    /// The item's own children (nesting order), without those added by `also_under`.
+    pub fn children(&self, idx: ItemIdx) -> &[ItemIdx] {
+        self.items
+            .get(idx.index())
+            .map_or(&[], |i| i.children.as_slice())
+    }
+
+    /// The leaves that count (not optional), in file order.
+    pub fn leaves(&self) -> impl Iterator<Item = ItemIdx> + '_ {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.is_leaf() && !i.effectively_optional)
+            .map(|(n, _)| ItemIdx(n as u32))
+    }
+
+    /// A view that serializes the framework in its document shape, nested `depth` levels deep
+    /// (all levels when `None`).
+    pub fn document_view(&self, depth: Option<usize>) -> FrameworkView<'_> {
+        FrameworkView {
+            framework: self,
+            depth,
+        }
+    }
+
+    /// Works out, after loading, which items are optional through an ancestor.
+    pub(crate) fn finish(&mut self) {
+        for n in 0..self.items.len() {
+            let inherited = self.items[n]
+                .parent
+                .and_then(|p| self.items.get(p.index()))
+                .is_some_and(|p| p.effectively_optional);
+            if let Some(item) = self.items.get_mut(n) {
+                item.effectively_optional = item.optional || inherited;
+            }
+        }
+    }
+}
+
+/// A framework serialized in its document's shape; see [`Framework::document_view`].
+#[derive(Debug)]
+pub struct FrameworkView<'a> {
+    framework: &'a Framework,
+    depth: Option<usize>,
+}
+
+impl Serialize for FrameworkView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let f = self.framework;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("kind", "framework")?;
+        m.serialize_entry("id", &f.info.id)?;
+        m.serialize_entry("title", &f.info.title)?;
+        if let Some(v) = &f.info.version {
+            m.serialize_entry("version", v)?;
+        }
+        if let Some(v) = &f.publisher {
+            m.serialize_entry("publisher", v)?;
+        }
+        if let Some(v) = &f.info.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &f.info.source {
+            m.serialize_entry("source", v)?;
+        }
+        if let Some(v) = &f.license_note {
+            m.serialize_entry("license_note", v)?;
+        }
+        m.serialize_entry("completeness", &f.info.completeness)?;
+        if !f.info.missing.is_empty() {
+            m.serialize_entry("missing", &f.info.missing)?;
+        }
+        if let Some(v) = &f.info.note {
+            m.serialize_entry("note", v)?;
+        }
+        if !f.levels.is_empty() {
+            m.serialize_entry("levels", &f.levels)?;
+        }
+        let items: Vec<_> = f
+            .roots
+            .iter()
+            .map(|&idx| ItemView {
+                framework: f,
+                idx,
+                depth: self.depth.map(|d| d.saturating_sub(1)),
+            })
+            .collect();
+        if self.depth != Some(0) {
+            m.serialize_entry("items", &items)?;
+        }
+        m.end()
+    }
+}
+
+struct ItemView<'a> {
+    framework: &'a Framework,
+    idx: ItemIdx,
+    depth: Option<usize>,
+}
+
+impl Serialize for ItemView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Some(item) = self.framework.item(self.idx) else {
+            return s.serialize_none();
+        };
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &item.id)?;
+        if let Some(v) = &item.kind {
+            m.serialize_entry("kind", v)?;
+        }
+        m.serialize_entry("title", &item.title)?;
+        if let Some(v) = &item.statement {
+            m.serialize_entry("statement", v)?;
+        }
+        if let Some(v) = &item.item_type {
+            m.serialize_entry("type", v)?;
+        }
+        if item.optional {
+            m.serialize_entry("optional", &true)?;
+        }
+        if let Some(v) = &item.level {
+            m.serialize_entry("level", v)?;
+        }
+        if let Some(v) = &item.credits {
+            m.serialize_entry("credits", v)?;
+        }
+        if let Some(v) = &item.glh {
+            m.serialize_entry("glh", v)?;
+        }
+        if !item.tags.is_empty() {
+            m.serialize_entry("tags", &item.tags)?;
+        }
+        if let Some(v) = &item.source {
+            m.serialize_entry("source", v)?;
+        }
+        if !item.requires.is_empty() {
+            let refs: Vec<_> = item.requires().collect();
+            m.serialize_entry("requires", &refs)?;
+        }
+        if !item.also_under.is_empty() {
+            let ids: Vec<_> = item.also_under().collect();
+            m.serialize_entry("also_under", &ids)?;
+        }
+        if !item.children.is_empty() && self.depth != Some(0) {
+            let children: Vec<_> = item
+                .children
+                .iter()
+                .map(|&idx| ItemView {
+                    framework: self.framework,
+                    idx,
+                    depth: self.depth.map(|d| d.saturating_sub(1)),
+                })
+                .collect();
+            m.serialize_entry("items", &children)?;
+        }
+        m.end()
+    }
+}

@@ -1,0 +1,406 @@
+//! Reading YAML and JSON text into a tree of values that remember where they came from.
+//!
+//! Serde's derived deserializers stop at the first problem. To report every problem in a
+//! file in one run, documents are first read (with serde-saphyr's [`Spanned`] values, under
+//! its resource budgets) into this position-carrying tree, and then checked field by field by
+//! the loader.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{MessageFormatter, Spanned};
+
+use crate::diagnostic::{Code, Diagnostic, Loc, Source, Span};
+
+/// Largest file accepted, in bytes (64 MiB).
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+/// A value read from a document, with its place in the source.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// The kinds of value a node holds.
+#[derive(Debug, Clone)]
+pub(crate) enum Value {
+    Null,
+    Bool(bool),
+    /// A number; its text is in the source at the node's span.
+    Number(Number),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+/// A number as YAML read it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Number {
+    Int(i128),
+    Float(f64),
+}
+
+impl Value {
+    /// How the value is described to users ("a list", "a number", ...).
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing (null)",
+            Value::Bool(_) => "a boolean",
+            Value::Number(Number::Int(_)) => "a whole number",
+            Value::Number(Number::Float(_)) => "a decimal number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// The raw tree as deserialized: `Spanned` at every level.
+struct Raw(RawValue);
+
+enum RawValue {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Raw>>),
+    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Raw;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_unit<E>(self) -> Result<Raw, E> {
+                Ok(Raw(RawValue::Null))
+            }
+            fn visit_none<E>(self) -> Result<Raw, E> {
+                Ok(Raw(RawValue::Null))
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Raw, D2::Error> {
+                Raw::deserialize(d)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
+                Ok(Raw(RawValue::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
+                Ok(Raw(RawValue::Int(v.into())))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
+                Ok(Raw(RawValue::Int(v.into())))
+            }
+            fn visit_i128<E>(self, v: i128) -> Result<Raw, E> {
+                Ok(Raw(RawValue::Int(v)))
+            }
+            fn visit_u128<E>(self, v: u128) -> Result<Raw, E> {
+                Ok(Raw(
+                    i128::try_from(v).map_or(RawValue::Float(v as f64), RawValue::Int)
+                ))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
+                Ok(Raw(RawValue::Float(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
+                Ok(Raw(RawValue::Str(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Raw, E> {
+                Ok(Raw(RawValue::Str(v)))
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<Raw, E> {
+                Ok(Raw(RawValue::Str(String::from_utf8_lossy(v).into_owned())))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+                let mut items = Vec::new();
+                while let Some(x) = a.next_element::<Spanned<Raw>>()? {
+                    items.push(x);
+                }
+                Ok(Raw(RawValue::Seq(items)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(k) = a.next_key::<Spanned<Raw>>()? {
+                    let v = a.next_value::<Spanned<Raw>>()?;
+                    entries.push((k, v));
+                }
+                Ok(Raw(RawValue::Map(entries)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn span_of(source: &Source, loc: &serde_saphyr::Location) -> Span {
+    let s = loc.span();
+    match (s.byte_offset(), s.byte_len()) {
+        (Some(o), Some(l)) => Span::new(o as usize, l as usize),
+        _ => Span::new(source.offset_of(loc.line() as u32, loc.column() as u32), 0),
+    }
+}
+
+fn convert(source: &Source, raw: Spanned<Raw>) -> Node {
+    // Aliases point at their use; the value's text (for numbers) is at its definition.
+    let span = span_of(source, &raw.referenced);
+    let value = match raw.value.0 {
+        RawValue::Null => Value::Null,
+        RawValue::Bool(b) => Value::Bool(b),
+        RawValue::Int(i) => Value::Number(Number::Int(i)),
+        RawValue::Float(f) => Value::Number(Number::Float(f)),
+        RawValue::Str(s) => Value::Str(s),
+        RawValue::Seq(items) => Value::Seq(items.into_iter().map(|x| convert(source, x)).collect()),
+        RawValue::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (convert(source, k), convert(source, v)))
+                .collect(),
+        ),
+    };
+    Node { value, span }
+}
+
+fn options() -> serde_saphyr::Options {
+    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
+    // A legitimate catalog reuses little through aliases; an alias bomb replays millions of
+    // events. Stop early so the bomb is rejected in milliseconds.
+    alias_limits.max_total_replayed_events = 100_000;
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_events: 40_000_000,
+            max_nodes: 20_000_000,
+            max_depth: 128,
+            max_documents: 1,
+        },
+        alias_limits: alias_limits,
+        strict_booleans: true,
+        duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::PassThrough,
+    }
+}
+
+/// The text of a file, checked: UTF-8, under the size limit, BOM removed.
+pub(crate) fn decode(name: &str, bytes: &[u8], builtin: bool) -> Result<Arc<Source>, Diagnostic> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::in_file(
+            Code::TooLarge,
+            name,
+            1,
+            1,
+            format!(
+                "file is {} bytes, over the limit of {} bytes",
+                bytes.len(),
+                MAX_FILE_BYTES
+            ),
+        )
+        .with_help(
+            "split the document into several files, or check that this is the file you meant",
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::new(Source::with_origin(name, text, builtin))),
+        Err(e) => {
+            let good = bytes.get(..e.valid_up_to()).unwrap_or_default();
+            let prefix = String::from_utf8_lossy(good);
+            let source = Source::new(name, prefix.as_ref());
+            let (line, column) = source.line_column(prefix.len());
+            let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+            let help = if utf16 {
+                "the file looks like UTF-16: save it as UTF-8"
+            } else {
+                "save the file as UTF-8 (most editors offer it under `Save as` or `Encoding`)"
+            };
+            Err(Diagnostic::in_file(
+                Code::NotUtf8,
+                name,
+                line,
+                column,
+                format!(
+                    "file is not valid UTF-8: byte {} cannot start a character",
+                    e.valid_up_to()
+                ),
+            )
+            .with_help(help))
+        }
+    }
+}
+
+/// Parses one YAML document (or a JSON document) into a node tree.
+///
+/// Returns `Ok(None)` with a diagnostic pushed when the file cannot be read.
+pub(crate) fn parse(source: &Arc<Source>, json: bool) -> Result<Node, Diagnostic> {
+    let text = source.text();
+    if json {
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            let line = u32::try_from(e.line()).unwrap_or(u32::MAX);
+            let column = u32::try_from(e.column()).unwrap_or(u32::MAX);
+            if e.classify() == serde_json::error::Category::Eof && text.trim().is_empty() {
+                return Err(empty_file(source));
+            }
+            let offset = source.offset_of(line, column);
+            let loc = Loc {
+                source: source.clone(),
+                span: Span::new(offset, 0),
+            };
+            let message = e.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m)
+                .to_owned();
+            return Err(Diagnostic::at(Code::JsonSyntax, &loc, message).with_label("here"));
+        }
+    }
+    match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options()) {
+        Ok(raw) => {
+            let node = convert(source, raw);
+            if matches!(node.value, Value::Null) && is_blank(text) {
+                return Err(empty_file(source));
+            }
+            Ok(node)
+        }
+        Err(e) => Err(yaml_error(source, &e)),
+    }
+}
+
+fn is_blank(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .all(|l| l.is_empty() || l.starts_with('#') || l == "---" || l == "...")
+}
+
+fn empty_file(source: &Arc<Source>) -> Diagnostic {
+    Diagnostic::in_file(
+        Code::EmptyFile,
+        source.name(),
+        1,
+        1,
+        "file holds no document",
+    )
+    .with_help("a document starts with `kind:` and `id:`; delete the file if it is not needed")
+}
+
+fn yaml_error(source: &Arc<Source>, e: &serde_saphyr::Error) -> Diagnostic {
+    use serde_saphyr::Error as E;
+    // The location of the outermost error (where an alias is used) is the one to show.
+    let location = e.location();
+    let mut inner = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    let message = serde_saphyr::DefaultMessageFormatter
+        .format_message(inner)
+        .into_owned();
+    let (code, message, help) = match inner {
+        E::Budget { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => (
+            Code::ResourceLimit,
+            format!("file needs too much work to read: {message}"),
+            "this often means a YAML alias bomb or very deep nesting; documents here need neither",
+        ),
+        E::MultipleDocuments { .. } => (
+            Code::MultipleDocuments,
+            "file holds more than one YAML document".to_owned(),
+            "put each document in a file of its own",
+        ),
+        _ => (
+            Code::YamlSyntax,
+            message,
+            "check the indentation and the `:` and `-` markers around this point",
+        ),
+    };
+    match location {
+        Some(l) if l.line() > 0 => {
+            let span = span_of(source, &l);
+            let loc = Loc {
+                source: source.clone(),
+                span: Span::new(span.offset, span.len.min(1)),
+            };
+            Diagnostic::at(code, &loc, message).with_help(help)
+        }
+        _ => Diagnostic::in_file(code, source.name(), 1, 1, message).with_help(help),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Node, Diagnostic> {
+        let source = decode("t.yaml", text.as_bytes(), false)?;
+        parse(&source, false)
+    }
+
+    #[test]
+    fn numbers_keep_their_source_spans() {
+        let text = "id: 1.10\n";
+        let node = parse_str(text).unwrap();
+        let Value::Map(entries) = node.value else {
+            panic!()
+        };
+        let (_, v) = &entries[0];
+        assert!(matches!(v.value, Value::Number(Number::Float(_))));
+        assert_eq!(&text[v.span.offset..v.span.offset + v.span.len], "1.10");
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        let node = parse_str("\u{feff}a: 1\r\nb:\r\n  - c\r\n").unwrap();
+        assert!(matches!(node.value, Value::Map(ref e) if e.len() == 2));
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_are_reported() {
+        for text in ["", "\n\n", "# only a comment\n", "---\n"] {
+            assert_eq!(
+                parse_str(text).unwrap_err().code(),
+                Code::EmptyFile,
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn alias_bombs_are_rejected() {
+        let mut text = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+        for w in names.windows(2) {
+            let refs = vec![format!("*{}", w[0]); 9].join(",");
+            text.push_str(&format!("{}: &{} [{}]\n", w[1], w[1], refs));
+        }
+        assert_eq!(parse_str(&text).unwrap_err().code(), Code::ResourceLimit);
+    }
+
+    #[test]
+    fn non_utf8_is_reported_at_the_bad_byte() {
+        let d = decode("t.yaml", b"a: 1\nb: \xff\n", false).unwrap_err();
+        assert_eq!(d.code(), Code::NotUtf8);
+        assert_eq!((d.line(), d.column()), (2, 4));
+    }
+
+    #[test]
+    fn duplicate_keys_reach_the_tree() {
+        let node = parse_str("a: 1\na: 2\n").unwrap();
+        assert!(matches!(node.value, Value::Map(ref e) if e.len() == 2));
+    }
+
+    #[test]
+    fn json_is_read_with_positions() {
+        let source = decode("t.json", br#"{"id": 1.10, "x": [1, {"y": "z"}]}"#, false).unwrap();
+        let node = parse(&source, true).unwrap();
+        let Value::Map(entries) = node.value else {
+            panic!()
+        };
+        assert_eq!(entries[0].1.span.offset, 7);
+        let err = parse(&decode("t.json", b"{\"a\": }", false).unwrap(), true).unwrap_err();
+        assert_eq!(err.code(), Code::JsonSyntax);
+    }
+}
