@@ -36,6 +36,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_builtin: bool,
 
+    /// The largest file to read, in bytes; larger files are reported, not read (at most and by
+    /// default 67108864, 64 MiB).
+    #[arg(long, value_name = "BYTES", global = true, default_value_t = framework_core::MAX_FILE_BYTES as u64,
+          value_parser = clap::value_parser!(u64).range(1..=framework_core::MAX_FILE_BYTES as u64))]
+    pub max_file_size: u64,
+
     /// Output format: `human` (tables and trees; diagnostics on stderr) or `json` (one JSON
     /// document on stdout, diagnostics inside it).
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]

@@ -44,7 +44,9 @@ pub fn run(cli: &Cli) -> ExitStatus {
 
 /// Loads the catalog the global options describe, plus `extra` paths.
 pub fn load_catalog(g: &GlobalArgs, extra: &[std::path::PathBuf]) -> Result<Catalog, CatalogError> {
-    let mut builder = Catalog::builder().builtin(!g.no_builtin);
+    let mut builder = Catalog::builder()
+        .builtin(!g.no_builtin)
+        .max_file_bytes(usize::try_from(g.max_file_size).unwrap_or(framework_core::MAX_FILE_BYTES));
     for path in g.catalog.iter().chain(extra) {
         builder.add_path(path)?;
     }

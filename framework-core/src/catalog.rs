@@ -36,7 +36,7 @@ pub enum CatalogError {
     },
     /// A file or folder that could not be read.
     #[error("cannot read `{}`: {source}", path.display())]
-    #[diagnostic(code(unreadable))]
+    #[diagnostic(code("unreadable"))]
     Io {
         /// The path.
         path: PathBuf,
@@ -51,6 +51,7 @@ pub struct CatalogBuilder {
     builtin: bool,
     inputs: Vec<Result<Arc<Source>, Diagnostic>>,
     files: usize,
+    max_file_bytes: usize,
 }
 
 impl Default for CatalogBuilder {
@@ -66,7 +67,16 @@ impl CatalogBuilder {
             builtin: true,
             inputs: Vec::new(),
             files: 0,
+            max_file_bytes: MAX_FILE_BYTES,
         }
+    }
+
+    /// The largest file accepted, in bytes (default [`MAX_FILE_BYTES`], 64 MiB, which is also
+    /// the most it can be set to). Larger files are reported as `too-large` without being read.
+    #[must_use]
+    pub fn max_file_bytes(mut self, bytes: usize) -> Self {
+        self.max_file_bytes = bytes.min(MAX_FILE_BYTES);
+        self
     }
 
     /// Whether to include the shipped documents (`--no-builtin` turns them off).
@@ -109,13 +119,14 @@ impl CatalogBuilder {
         let name = path.to_string_lossy().into_owned();
         let file = std::fs::File::open(path).map_err(io)?;
         let len = file.metadata().map_err(io)?.len();
-        if len > MAX_FILE_BYTES as u64 {
-            self.inputs.push(Err(too_large(&name, len)));
+        if len > self.max_file_bytes as u64 {
+            self.inputs
+                .push(Err(too_large(&name, len, self.max_file_bytes)));
             self.files += 1;
             return Ok(());
         }
         let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        file.take(MAX_FILE_BYTES as u64 + 1)
+        file.take(self.max_file_bytes as u64 + 1)
             .read_to_end(&mut bytes)
             .map_err(io)?;
         self.add_bytes(&name, &bytes);
@@ -125,7 +136,15 @@ impl CatalogBuilder {
     /// Adds a document from memory; `name` is how diagnostics name it.
     pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) {
         self.files += 1;
-        self.inputs.push(load::decode(name, bytes, false));
+        if bytes.len() > self.max_file_bytes {
+            self.inputs.push(Err(too_large(
+                name,
+                bytes.len() as u64,
+                self.max_file_bytes,
+            )));
+        } else {
+            self.inputs.push(load::decode(name, bytes, false));
+        }
     }
 
     /// Loads and checks everything added. Problems are in [`Catalog::diagnostics`].
@@ -175,13 +194,13 @@ impl CatalogBuilder {
     }
 }
 
-fn too_large(name: &str, len: u64) -> Diagnostic {
+fn too_large(name: &str, len: u64, limit: usize) -> Diagnostic {
     Diagnostic::in_file(
         Code::TooLarge,
         name,
         1,
         1,
-        format!("file is {len} bytes, over the limit of {MAX_FILE_BYTES} bytes"),
+        format!("file is {len} bytes, over the limit of {limit} bytes"),
     )
     .with_help("split the document into several files, or check that this is the file you meant")
 }

@@ -281,7 +281,10 @@ pub struct Related {
 
 /// One problem found in a document.
 #[derive(Debug, Clone)]
-pub struct Diagnostic {
+pub struct Diagnostic(Box<Data>);
+
+#[derive(Debug, Clone)]
+struct Data {
     code: Code,
     severity: Severity,
     message: String,
@@ -298,7 +301,7 @@ impl Diagnostic {
     /// A diagnostic at a place in a source, with the code's default severity.
     pub fn at(code: Code, loc: &Loc, message: impl Into<String>) -> Self {
         let (line, column) = loc.line_column();
-        Self {
+        Self(Box::new(Data {
             code,
             severity: code.severity(),
             message: message.into(),
@@ -309,7 +312,7 @@ impl Diagnostic {
             column,
             loc: Some(loc.clone()),
             related: Vec::new(),
-        }
+        }))
     }
 
     /// A diagnostic about a whole file, pointing at its line 1, column 1 (or the given position).
@@ -320,7 +323,7 @@ impl Diagnostic {
         column: u32,
         message: impl Into<String>,
     ) -> Self {
-        Self {
+        Self(Box::new(Data {
             code,
             severity: code.severity(),
             message: message.into(),
@@ -331,27 +334,27 @@ impl Diagnostic {
             column: column.max(1),
             loc: None,
             related: Vec::new(),
-        }
+        }))
     }
 
     /// Adds advice.
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.0.help = Some(help.into());
         self
     }
 
     /// Adds a label shown under the caret.
     #[must_use]
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+        self.0.label = Some(label.into());
         self
     }
 
     /// Adds a secondary place, such as the first definition of a duplicate.
     #[must_use]
     pub fn with_related(mut self, loc: &Loc, message: impl Into<String>) -> Self {
-        self.related.push(Related {
+        self.0.related.push(Related {
             loc: loc.clone(),
             message: message.into(),
         });
@@ -360,43 +363,43 @@ impl Diagnostic {
 
     /// The stable code.
     pub fn code(&self) -> Code {
-        self.code
+        self.0.code
     }
     /// The severity.
     pub fn severity(&self) -> Severity {
-        self.severity
+        self.0.severity
     }
     /// Whether it is an error.
     pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
+        self.0.severity == Severity::Error
     }
     /// The message: lowercase, user values in backticks.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
     /// Advice, if any.
     pub fn help(&self) -> Option<&str> {
-        self.help.as_deref()
+        self.0.help.as_deref()
     }
     /// The file's display name.
     pub fn file(&self) -> &str {
-        &self.file
+        &self.0.file
     }
     /// 1-based line of the offending value.
     pub fn line(&self) -> u32 {
-        self.line
+        self.0.line
     }
     /// 1-based column (in characters) of the offending value.
     pub fn column(&self) -> u32 {
-        self.column
+        self.0.column
     }
     /// The place in the source, when the source is known.
     pub fn loc(&self) -> Option<&Loc> {
-        self.loc.as_ref()
+        self.0.loc.as_ref()
     }
     /// Secondary places.
     pub fn related_places(&self) -> &[Related] {
-        &self.related
+        &self.0.related
     }
 }
 
@@ -404,14 +407,15 @@ impl Serialize for Diagnostic {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Diagnostic", 8)?;
-        st.serialize_field("severity", &self.severity)?;
-        st.serialize_field("code", &self.code)?;
-        st.serialize_field("file", &self.file)?;
-        st.serialize_field("line", &self.line)?;
-        st.serialize_field("column", &self.column)?;
-        st.serialize_field("message", &self.message)?;
-        st.serialize_field("help", &self.help)?;
+        st.serialize_field("severity", &self.0.severity)?;
+        st.serialize_field("code", &self.0.code)?;
+        st.serialize_field("file", &self.0.file)?;
+        st.serialize_field("line", &self.0.line)?;
+        st.serialize_field("column", &self.0.column)?;
+        st.serialize_field("message", &self.0.message)?;
+        st.serialize_field("help", &self.0.help)?;
         let related: Vec<RelatedJson<'_>> = self
+            .0
             .related
             .iter()
             .map(|r| {
@@ -439,7 +443,7 @@ struct RelatedJson<'a> {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.0.message)
     }
 }
 
@@ -516,23 +520,30 @@ pub struct MietteDiagnostic {
 impl Diagnostic {
     /// A view of this diagnostic that miette renders with a snippet of its source.
     pub fn to_miette(&self) -> MietteDiagnostic {
-        let heading = match &self.loc {
-            Some(_) => format!("{}[{}]: {}", self.severity, self.code, self.message),
+        let heading = match &self.0.loc {
+            Some(_) => format!("{}[{}]: {}", self.0.severity, self.0.code, self.0.message),
             None => format!(
                 "{}[{}]: {}\n  --> {}:{}:{}",
-                self.severity, self.code, self.message, self.file, self.line, self.column
+                self.0.severity,
+                self.0.code,
+                self.0.message,
+                self.0.file,
+                self.0.line,
+                self.0.column
             ),
         };
         let same = |r: &&Related| {
-            self.loc
+            self.0
+                .loc
                 .as_ref()
                 .is_some_and(|l| Arc::ptr_eq(&l.source, &r.loc.source))
         };
         MietteDiagnostic {
             inner: self.clone(),
-            source: self.loc.as_ref().map(|l| NamedText(l.source.clone())),
-            same_source: self.related.iter().filter(same).cloned().collect(),
+            source: self.0.loc.as_ref().map(|l| NamedText(l.source.clone())),
+            same_source: self.0.related.iter().filter(same).cloned().collect(),
             related: self
+                .0
                 .related
                 .iter()
                 .filter(|r| !same(r))
@@ -557,13 +568,14 @@ impl std::error::Error for MietteDiagnostic {}
 
 impl miette::Diagnostic for MietteDiagnostic {
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.inner.severity {
+        Some(match self.inner.0.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.inner
+            .0
             .help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
@@ -572,9 +584,9 @@ impl miette::Diagnostic for MietteDiagnostic {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let loc = self.inner.loc.as_ref()?;
+        let loc = self.inner.0.loc.as_ref()?;
         let primary = miette::LabeledSpan::new_primary_with_span(
-            self.inner.label.clone(),
+            self.inner.0.label.clone(),
             (loc.span.offset, loc.span.len),
         );
         let secondary = self.same_source.iter().map(|r| {
@@ -599,18 +611,18 @@ impl miette::Diagnostic for MietteDiagnostic {
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (
-            a.file.as_str(),
-            a.line,
-            a.column,
-            a.code,
-            a.message.as_str(),
+            a.0.file.as_str(),
+            a.0.line,
+            a.0.column,
+            a.0.code,
+            a.0.message.as_str(),
         )
             .cmp(&(
-                b.file.as_str(),
-                b.line,
-                b.column,
-                b.code,
-                b.message.as_str(),
+                b.0.file.as_str(),
+                b.0.line,
+                b.0.column,
+                b.0.code,
+                b.0.message.as_str(),
             ))
     });
 }

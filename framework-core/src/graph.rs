@@ -322,12 +322,11 @@ impl CompetenceGraph {
                     .filter(|e| Self::is_parent_edge(e.weight()))
                     .map(|e| e.source()),
             );
-            if stack.len() == before {
-                if let Some(h) = self.item_of(n) {
-                    if catalog.item(h).is_some_and(|i| !i.is_optional()) {
-                        out.push(h);
-                    }
-                }
+            if stack.len() == before
+                && let Some(h) = self.item_of(n)
+                && catalog.item(h).is_some_and(|i| !i.is_optional())
+            {
+                out.push(h);
             }
         }
         out.sort_unstable();

@@ -110,8 +110,11 @@ fn info(
         )
     });
     let missing = text_list(ctx, f.get("missing"), "what is not encoded");
-    if completeness == Some(Completeness::Partial) && missing.is_empty() {
-        if let Some(n) = f.get("completeness") {
+    if completeness == Some(Completeness::Partial)
+        && missing.is_empty()
+        && let Some(n) = f.get("completeness")
+    {
+        {
             ctx.error(
                 Code::PartialWithoutMissing,
                 n,
@@ -336,12 +339,11 @@ impl ItemsBuilder {
         // Children of an item that could not be read are still checked, and attached to its parent.
         let attach_to = own.or(parent);
         for child in children_nodes {
-            if let Some(c) = self.item(ctx, child, attach_to) {
-                if let Some(p) = attach_to.and_then(|p| self.items.get_mut(p.index())) {
-                    if p.children.last() != Some(&c) {
-                        p.children.push(c);
-                    }
-                }
+            if let Some(c) = self.item(ctx, child, attach_to)
+                && let Some(p) = attach_to.and_then(|p| self.items.get_mut(p.index()))
+                && p.children.last() != Some(&c)
+            {
+                p.children.push(c);
             }
         }
         own
@@ -502,10 +504,10 @@ impl CurriculumBuilder {
             _ => None,
         };
         for n in list(ctx, f.get("sessions"), "sessions") {
-            if let Some(s) = self.session(ctx, n, module) {
-                if let Some(m) = module.and_then(|m| self.modules.get_mut(m)) {
-                    m.sessions.push(s);
-                }
+            if let Some(s) = self.session(ctx, n, module)
+                && let Some(m) = module.and_then(|m| self.modules.get_mut(m))
+            {
+                m.sessions.push(s);
             }
         }
     }

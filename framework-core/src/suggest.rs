@@ -6,7 +6,9 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let lower = word.to_lowercase();
-    let limit = (word.chars().count() / 3).max(1);
+    // One edit in three characters; names of one or two characters only match case-insensitively.
+    let len = word.chars().count();
+    let limit = if len < 3 { 0 } else { (len / 3).max(1) };
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {
         if c == word {
@@ -44,6 +46,8 @@ mod tests {
     fn suggests_close_names_only() {
         assert_eq!(closest("titel", ["id", "title", "items"]), Some("title"));
         assert_eq!(closest("2.7", ["2.6", "1.1"]), Some("2.6"));
+        assert_eq!(closest("3", ["2", "1"]), None);
+        assert_eq!(closest("a", ["A"]), Some("A"));
         assert_eq!(closest("Title", ["title"]), Some("title"));
         assert_eq!(closest("zzzzzz", ["title", "items"]), None);
         assert_eq!(closest("title", ["title"]), None);

@@ -174,7 +174,6 @@ fn options() -> serde_saphyr::Options {
             max_events: 40_000_000,
             max_nodes: 20_000_000,
             max_depth: 128,
-            max_documents: 1,
         },
         alias_limits: alias_limits,
         strict_booleans: true,
@@ -184,22 +183,6 @@ fn options() -> serde_saphyr::Options {
 
 /// The text of a file, checked: UTF-8, under the size limit, BOM removed.
 pub(crate) fn decode(name: &str, bytes: &[u8], builtin: bool) -> Result<Arc<Source>, Diagnostic> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::in_file(
-            Code::TooLarge,
-            name,
-            1,
-            1,
-            format!(
-                "file is {} bytes, over the limit of {} bytes",
-                bytes.len(),
-                MAX_FILE_BYTES
-            ),
-        )
-        .with_help(
-            "split the document into several files, or check that this is the file you meant",
-        ));
-    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Arc::new(Source::with_origin(name, text, builtin))),
@@ -234,8 +217,8 @@ pub(crate) fn decode(name: &str, bytes: &[u8], builtin: bool) -> Result<Arc<Sour
 /// Returns `Ok(None)` with a diagnostic pushed when the file cannot be read.
 pub(crate) fn parse(source: &Arc<Source>, json: bool) -> Result<Node, Diagnostic> {
     let text = source.text();
-    if json {
-        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+    if json && let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        {
             let line = u32::try_from(e.line()).unwrap_or(u32::MAX);
             let column = u32::try_from(e.column()).unwrap_or(u32::MAX);
             if e.classify() == serde_json::error::Category::Eof && text.trim().is_empty() {
@@ -251,7 +234,9 @@ pub(crate) fn parse(source: &Arc<Source>, json: bool) -> Result<Node, Diagnostic
                 .rsplit_once(" at line ")
                 .map_or(message.as_str(), |(m, _)| m)
                 .to_owned();
-            return Err(Diagnostic::at(Code::JsonSyntax, &loc, message).with_label("here"));
+            return Err(Diagnostic::at(Code::JsonSyntax, &loc, message)
+                .with_label("here")
+                .with_help("check the commas, quotes and brackets around this point"));
         }
     }
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options()) {
@@ -294,15 +279,40 @@ fn yaml_error(source: &Arc<Source>, e: &serde_saphyr::Error) -> Diagnostic {
     let message = serde_saphyr::DefaultMessageFormatter
         .format_message(inner)
         .into_owned();
+    const BOMB_HELP: &str =
+        "this often means a YAML alias bomb or very deep nesting; documents here need neither";
     let (code, message, help) = match inner {
-        E::Budget { .. }
-        | E::AliasReplayLimitExceeded { .. }
+        E::Budget { breach, .. } => {
+            use serde_saphyr::budget::BudgetBreach as B;
+            let what = match breach {
+                B::Depth { .. } => "it nests more than 128 levels deep".to_owned(),
+                B::Nodes { .. } => "it holds more than 20,000,000 values".to_owned(),
+                B::Events { .. } => "it holds more than 40,000,000 parser events".to_owned(),
+                B::Aliases { .. } | B::Anchors { .. } => {
+                    "it uses too many YAML aliases or anchors".to_owned()
+                }
+                other => format!("a parser budget was exceeded ({other:?})"),
+            };
+            (
+                Code::ResourceLimit,
+                format!("file needs too much work to read: {what}"),
+                BOMB_HELP,
+            )
+        }
+        E::AliasReplayLimitExceeded { .. }
         | E::AliasExpansionLimitExceeded { .. }
         | E::AliasReplayStackDepthExceeded { .. }
         | E::AliasReplayCounterOverflow { .. } => (
             Code::ResourceLimit,
-            format!("file needs too much work to read: {message}"),
-            "this often means a YAML alias bomb or very deep nesting; documents here need neither",
+            "file needs too much work to read: its aliases expand to more than 100,000 values"
+                .to_owned(),
+            BOMB_HELP,
+        ),
+        // The scanner's own guard against deeply nested flow collections (`[[[[...`).
+        _ if message.contains("recursion limit exceeded") => (
+            Code::ResourceLimit,
+            "file needs too much work to read: it nests too deeply".to_owned(),
+            BOMB_HELP,
         ),
         E::MultipleDocuments { .. } => (
             Code::MultipleDocuments,

@@ -104,7 +104,7 @@ impl<'n> Fields<'n> {
                 ctx.error(
                     Code::DuplicateKey,
                     k,
-                    format!("field `{key}` appears twice in this {what}"),
+                    format!("field `{key}` appears twice in {what}"),
                 )
                 .label("second time")
                 .related(&first, format!("`{key}` first appears here"))

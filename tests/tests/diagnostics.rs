@@ -1,0 +1,237 @@
+//! One fixture per diagnostic code: each reports exactly the problems its `# expect:` line
+//! lists, at the right line and column, and renders as the snapshots show.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::{competence, root};
+use framework_core::Code;
+
+/// The fixture for a code: `fixtures/invalid/<code>.yaml`, `.json`, or a folder.
+fn fixture_for(code: Code) -> Option<PathBuf> {
+    let base = Path::new("fixtures/invalid");
+    ["yaml", "json", ""]
+        .iter()
+        .map(|ext| {
+            if ext.is_empty() {
+                base.join(code.as_str())
+            } else {
+                base.join(format!("{}.{ext}", code.as_str()))
+            }
+        })
+        .find(|p| root().join(p).exists())
+}
+
+/// The `code line:column` expectations written in a fixture (its `# expect:` line, or a
+/// `.expect` file beside a JSON fixture).
+fn expectations(path: &Path) -> BTreeSet<String> {
+    let abs = root().join(path);
+    let files: Vec<PathBuf> = if abs.is_dir() {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&abs)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        v
+    } else {
+        vec![abs]
+    };
+    let mut out = BTreeSet::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(root())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let text = if f.extension().is_some_and(|e| e == "json") {
+            std::fs::read_to_string(f.with_extension("expect")).unwrap()
+        } else {
+            let bytes = std::fs::read(&f).unwrap();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            text.lines()
+                .next()
+                .and_then(|l| l.strip_prefix("# expect:"))
+                .unwrap_or_else(|| panic!("{} lacks an `# expect:` first line", f.display()))
+                .to_owned()
+        };
+        for e in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            out.insert(format!("{rel} {e}"));
+        }
+    }
+    out
+}
+
+fn run(path: &Path, json: bool) -> std::process::Output {
+    let mut cmd = competence();
+    if path.to_string_lossy().contains("too-large") {
+        cmd.args(["--max-file-size", "200"]);
+    }
+    cmd.arg("validate").arg(path);
+    if json {
+        cmd.args(["--format", "json"]);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn every_code_has_a_fixture_with_its_positions_and_snapshots() {
+    for &code in Code::ALL {
+        let path = fixture_for(code)
+            .unwrap_or_else(|| panic!("no fixture for `{code}` in tests/fixtures/invalid"));
+
+        let out = run(&path, true);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let diagnostics = json["diagnostics"].as_array().unwrap();
+        let found: BTreeSet<String> = diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {} {}:{}",
+                    d["file"].as_str().unwrap(),
+                    d["code"].as_str().unwrap(),
+                    d["line"],
+                    d["column"]
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            expectations(&path),
+            "diagnostics of {}",
+            path.display()
+        );
+        assert!(
+            diagnostics.iter().any(|d| d["code"] == code.as_str()),
+            "{} does not report `{code}`",
+            path.display()
+        );
+        let expected_status = if code.severity() == framework_core::Severity::Error
+            || diagnostics.iter().any(|d| d["severity"] == "error")
+        {
+            1
+        } else {
+            0
+        };
+        assert_eq!(
+            out.status.code(),
+            Some(expected_status),
+            "exit status for {}",
+            path.display()
+        );
+        insta::assert_json_snapshot!(format!("{code}-json"), json["diagnostics"]);
+
+        let human = run(&path, false);
+        assert_eq!(human.status.code(), Some(expected_status));
+        insta::assert_snapshot!(
+            format!("{code}-human"),
+            String::from_utf8(human.stderr).unwrap()
+        );
+    }
+}
+
+#[test]
+fn every_fixture_is_for_a_known_code() {
+    let codes: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    for entry in std::fs::read_dir(root().join("fixtures/invalid")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "expect") {
+            continue;
+        }
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(
+            codes.contains(stem.as_str()),
+            "fixture {} names no diagnostic code",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn docs_list_every_code_with_an_example() {
+    let docs = std::fs::read_to_string(root().join("../docs/diagnostics.md")).unwrap();
+    for &code in Code::ALL {
+        let heading = format!("## `{code}`");
+        let at = docs
+            .find(&heading)
+            .unwrap_or_else(|| panic!("docs/diagnostics.md has no section `{heading}`"));
+        let section = &docs[at..];
+        let end = section[heading.len()..]
+            .find("\n## ")
+            .map_or(section.len(), |e| e + heading.len());
+        assert!(
+            section[..end].contains("```"),
+            "the section for `{code}` has no example"
+        );
+    }
+}
+
+#[test]
+fn docs_examples_match_snapshots() {
+    let docs = std::fs::read_to_string(root().join("../docs/diagnostics.md")).unwrap();
+    for &code in Code::ALL {
+        let snap = std::fs::read_to_string(
+            root().join(format!("tests/snapshots/diagnostics__{code}-human.snap")),
+        )
+        .unwrap();
+        let body = snap.split_once("\n---\n").unwrap().1.trim_end_matches('\n');
+        let section = &docs[docs.find(&format!("## `{code}`")).unwrap()..];
+        assert!(
+            section.contains(&format!("```text\n{body}\n```")),
+            "the example for `{code}` in docs/diagnostics.md is out of date: run `python3 docs/refresh-diagnostics-examples.py`"
+        );
+    }
+}
+
+#[test]
+fn a_folder_of_broken_files_reports_every_problem() {
+    // The whole folder at once (without the size limit the too-large fixture is fine, and
+    // without the shipped catalog replaces-builtin is not triggered).
+    let out = competence()
+        .args([
+            "--no-builtin",
+            "validate",
+            "fixtures/invalid",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: BTreeSet<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}:{}",
+                d["file"].as_str().unwrap(),
+                d["code"].as_str().unwrap(),
+                d["line"],
+                d["column"]
+            )
+        })
+        .collect();
+    let mut expected = BTreeSet::new();
+    for &code in Code::ALL {
+        if matches!(code, Code::TooLarge | Code::ReplacesBuiltin) {
+            continue;
+        }
+        let path = fixture_for(code).unwrap();
+        expected.extend(expectations(&path));
+    }
+    // Without the shipped catalog, references to it are unknown too (or, since the
+    // replaces-builtin fixture defines a small `care-certificate-2015`, unknown in that).
+    let extra: BTreeSet<&String> = found.difference(&expected).collect();
+    assert!(
+        extra
+            .iter()
+            .all(|e| e.contains(" unknown-document ") || e.contains(" unknown-ref ")),
+        "unexpected diagnostics: {extra:#?}"
+    );
+    let lost: BTreeSet<&String> = expected.difference(&found).collect();
+    assert!(lost.is_empty(), "not reported: {lost:#?}");
+    assert!(found.len() >= 20, "only {} diagnostics", found.len());
+}
