@@ -56,9 +56,13 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let _ = err.flush();
 }
 
-/// "1 error", "2 errors".
+/// "1 error", "2 errors", "2 leaves".
 pub fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    match (n, word) {
+        (1, _) => format!("{n} {word}"),
+        (_, "leaf") => format!("{n} leaves"),
+        _ => format!("{n} {word}s"),
+    }
 }
 
 /// "2 errors, 1 warning".

@@ -247,7 +247,42 @@ pub(crate) fn parse(source: &Arc<Source>, json: bool) -> Result<Node, Diagnostic
             }
             Ok(node)
         }
+        // Valid JSON is never refused: should the YAML reader balk at some corner of JSON, read
+        // serde_json's tree instead (its values then point at the start of the file).
+        Err(_) if json => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(value) => Ok(from_json(value)),
+            Err(e) => Err(Diagnostic::in_file(
+                Code::JsonSyntax,
+                source.name(),
+                1,
+                1,
+                e.to_string(),
+            )),
+        },
         Err(e) => Err(yaml_error(source, &e)),
+    }
+}
+
+fn from_json(value: serde_json::Value) -> Node {
+    use serde_json::Value as J;
+    let value = match value {
+        J::Null => Value::Null,
+        J::Bool(b) => Value::Bool(b),
+        J::Number(n) => Value::Number(match n.as_i64() {
+            Some(i) => Number::Int(i.into()),
+            None => Number::Float(n.as_f64().unwrap_or(f64::NAN)),
+        }),
+        J::String(s) => Value::Str(s),
+        J::Array(items) => Value::Seq(items.into_iter().map(from_json).collect()),
+        J::Object(map) => Value::Map(
+            map.into_iter()
+                .map(|(k, v)| (from_json(J::String(k)), from_json(v)))
+                .collect(),
+        ),
+    };
+    Node {
+        value,
+        span: Span::default(),
     }
 }
 
@@ -400,6 +435,16 @@ mod tests {
     fn duplicate_keys_reach_the_tree() {
         let node = parse_str("a: 1\na: 2\n").unwrap();
         assert!(matches!(node.value, Value::Map(ref e) if e.len() == 2));
+    }
+
+    #[test]
+    fn json_falls_back_to_serde_json_without_positions() {
+        let node = from_json(serde_json::json!({"id": "x", "items": [1, 2.5, null, true]}));
+        let Value::Map(entries) = node.value else {
+            panic!()
+        };
+        assert_eq!(entries.len(), 2);
+        assert!(matches!(entries[1].1.value, Value::Seq(ref v) if v.len() == 4));
     }
 
     #[test]

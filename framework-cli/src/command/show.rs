@@ -99,9 +99,9 @@ fn tree(fw: &Framework, depth: Option<usize>) -> String {
         None => {}
     }
     out.push_str(&format!(
-        "{} items, {} leaves\n",
-        fw.items().len(),
-        fw.leaves().count()
+        "{}, {}\n",
+        output::plural(fw.items().len(), "item"),
+        output::plural(fw.leaves().count(), "leaf")
     ));
     let roots: Vec<ItemIdx> = fw.roots().collect();
     branch(fw, &roots, "", depth, &mut out);

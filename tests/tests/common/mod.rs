@@ -3,15 +3,44 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 /// The `tests` crate's folder (fixtures are under it).
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The `competence` binary, built once per test run with the cargo running the tests (a
+/// package's tests do not build another package's binaries, so a fresh checkout has none).
+fn binary() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let release = std::env::current_exe()
+            .map(|p| p.components().any(|c| c.as_os_str() == "release"))
+            .unwrap_or(false);
+        let mut build = Command::new(env!("CARGO"));
+        build.current_dir(root().join("..")).args([
+            "build",
+            "--quiet",
+            "--package",
+            "framework-cli",
+            "--bin",
+            "competence",
+        ]);
+        if release {
+            build.arg("--release");
+        }
+        let status = build
+            .status()
+            .expect("cannot run cargo to build `competence`");
+        assert!(status.success(), "building `competence` failed");
+        insta_cmd::get_cargo_bin("competence")
+    })
+}
+
 /// The `competence` binary, run from the `tests` folder with colour off and a fixed width.
 pub fn competence() -> Command {
-    let mut cmd = Command::new(insta_cmd::get_cargo_bin("competence"));
+    let mut cmd = Command::new(binary());
     cmd.current_dir(root())
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
