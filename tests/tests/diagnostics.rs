@@ -63,6 +63,20 @@ fn expectations(path: &Path) -> BTreeSet<String> {
     out
 }
 
+/// `file code line:column` for each diagnostic of a JSON report.
+fn positions(json: &serde_json::Value) -> BTreeSet<String> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap();
+            let code = d["code"].as_str().unwrap();
+            format!("{file} {code} {}:{}", d["line"], d["column"])
+        })
+        .collect()
+}
+
 fn run(path: &Path, json: bool) -> std::process::Output {
     let mut cmd = competence();
     if path.to_string_lossy().contains("too-large") {
@@ -84,18 +98,7 @@ fn every_code_has_a_fixture_with_its_positions_and_snapshots() {
         let out = run(&path, true);
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let diagnostics = json["diagnostics"].as_array().unwrap();
-        let found: BTreeSet<String> = diagnostics
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} {} {}:{}",
-                    d["file"].as_str().unwrap(),
-                    d["code"].as_str().unwrap(),
-                    d["line"],
-                    d["column"]
-                )
-            })
-            .collect();
+        let found = positions(&json);
         assert_eq!(
             found,
             expectations(&path),
@@ -200,20 +203,7 @@ fn a_folder_of_broken_files_reports_every_problem() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let found: BTreeSet<String> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {} {}:{}",
-                d["file"].as_str().unwrap(),
-                d["code"].as_str().unwrap(),
-                d["line"],
-                d["column"]
-            )
-        })
-        .collect();
+    let found = positions(&json);
     let mut expected = BTreeSet::new();
     for &code in Code::ALL {
         if matches!(code, Code::TooLarge | Code::ReplacesBuiltin) {
