@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::command::{list::ListArgs, show::ShowArgs, validate::ValidateArgs};
+use crate::command::{
+    coverage::CoverageArgs, list::ListArgs, show::ShowArgs, validate::ValidateArgs,
+};
 
 /// Check curricula and learners against competence frameworks.
 ///
@@ -42,8 +44,9 @@ pub struct GlobalArgs {
           value_parser = clap::value_parser!(u64).range(1..=framework_core::MAX_FILE_BYTES as u64))]
     pub max_file_size: u64,
 
-    /// Output format: `human` (tables and trees; diagnostics on stderr) or `json` (one JSON
-    /// document on stdout, diagnostics inside it).
+    /// Output format: `human` (tables and trees; diagnostics on stderr), `json` (one JSON
+    /// document on stdout, diagnostics inside it), `csv` (the main table, for spreadsheets) or
+    /// `md` (Markdown, for reports).
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
     pub format: Format,
 }
@@ -55,6 +58,10 @@ pub enum Format {
     Human,
     /// For programs: one JSON document on stdout (SPEC §3).
     Json,
+    /// For spreadsheets: the main table as CSV on stdout; diagnostics on stderr.
+    Csv,
+    /// For reports: Markdown on stdout; diagnostics on stderr.
+    Md,
 }
 
 /// The subcommands.
@@ -85,4 +92,17 @@ pub enum Command {
         after_long_help = "Examples:\n  competence show care-certificate-2015\n  competence show care-certificate-2015 --depth 1\n  competence show care-certificate-2015 --format json"
     )]
     Show(ShowArgs),
+
+    /// How a curriculum covers a framework: every leaf's sessions, depth and route.
+    ///
+    /// A leaf is covered `direct` (a session names it), through a `parent` (a session names an
+    /// item above it), or through a `mapping` chain from another framework the curriculum covers
+    /// (`exact`, `close` and `narrow` links cover; a `broad` link only gives `partial`). Items
+    /// above the leaves show covered/total leaves. Also: the curriculum's hours per top-level
+    /// item, and sequencing findings (an item assessed before it is taught; an item met before
+    /// what it requires).
+    #[command(
+        after_long_help = "Examples:\n  competence coverage cnwl-developing-expertise-peer-working\n  competence coverage my-course --framework care-certificate-2015 --catalog my-course.yaml\n  competence coverage my-course --min-coverage 80 --format json"
+    )]
+    Coverage(CoverageArgs),
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the exit status.
 
+pub mod coverage;
 pub mod list;
 pub mod show;
 pub mod validate;
@@ -39,6 +40,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Validate(args) => validate::run(g, args),
         Command::List(args) => list::run(g, args),
         Command::Show(args) => show::run(g, args),
+        Command::Coverage(args) => coverage::run(g, args),
     }
 }
 

@@ -106,6 +106,39 @@ pub fn print_text(text: &str) -> ExitStatus {
     }
 }
 
+/// A report with the catalog's diagnostics beside its own fields (SPEC §3: every command's JSON
+/// carries a `diagnostics` list).
+#[derive(Serialize)]
+struct WithDiagnostics<'a, T: Serialize> {
+    #[serde(flatten)]
+    report: &'a T,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// Writes a report in the chosen format: JSON from its `Serialize`, the human and Markdown
+/// forms from `doc`, CSV from `table` (the report's main table). Diagnostics go inside the JSON,
+/// and to stderr otherwise.
+pub fn emit<T: Serialize>(
+    format: Format,
+    report: &T,
+    diagnostics: &[Diagnostic],
+    doc: impl FnOnce() -> crate::report::Doc,
+    table: impl FnOnce() -> crate::report::Table,
+) -> ExitStatus {
+    if format != Format::Json {
+        print_diagnostics(diagnostics);
+    }
+    match format {
+        Format::Json => print_json(&WithDiagnostics {
+            report,
+            diagnostics,
+        }),
+        Format::Human => print_text(&doc().human(colour(std::io::stdout().is_terminal()))),
+        Format::Md => print_text(&doc().markdown()),
+        Format::Csv => print_text(&table().csv()),
+    }
+}
+
 #[derive(Serialize)]
 struct FatalJson<'a> {
     error: FatalError<'a>,
@@ -136,7 +169,7 @@ pub fn fatal(format: Format, e: &(dyn miette::Diagnostic + Send + Sync + 'static
                 diagnostics: [],
             });
         }
-        Format::Human => {
+        Format::Human | Format::Csv | Format::Md => {
             let mut out = String::from("error: ");
             out.push_str(&e.to_string());
             out.push('\n');

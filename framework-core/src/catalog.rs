@@ -52,6 +52,8 @@ pub struct CatalogBuilder {
     inputs: Vec<Result<Arc<Source>, Diagnostic>>,
     files: usize,
     max_file_bytes: usize,
+    /// Files already added (canonical paths): a file reached twice is read once.
+    seen: std::collections::HashSet<PathBuf>,
 }
 
 impl Default for CatalogBuilder {
@@ -68,6 +70,7 @@ impl CatalogBuilder {
             inputs: Vec::new(),
             files: 0,
             max_file_bytes: MAX_FILE_BYTES,
+            seen: std::collections::HashSet::new(),
         }
     }
 
@@ -87,7 +90,8 @@ impl CatalogBuilder {
     }
 
     /// Adds a file, or every `*.yaml`, `*.yml` and `*.json` file under a folder (in name order).
-    /// Returns how many files were added.
+    /// A file reached twice (named twice, or inside two folders given) is read once.
+    /// Returns how many files were found.
     pub fn add_path(&mut self, path: &Path) -> Result<usize, CatalogError> {
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => CatalogError::NotFound {
@@ -116,6 +120,9 @@ impl CatalogBuilder {
             path: path.to_owned(),
             source,
         };
+        if !self.seen.insert(std::fs::canonicalize(path).map_err(io)?) {
+            return Ok(());
+        }
         let name = path.to_string_lossy().into_owned();
         let file = std::fs::File::open(path).map_err(io)?;
         let len = file.metadata().map_err(io)?.len();

@@ -307,6 +307,13 @@ impl CompetenceGraph {
     /// The leaves under a target, in framework order. Optional leaves (an optional item or an
     /// item under one) are left out. A leaf target gives itself.
     pub(crate) fn leaves_under_target(&self, catalog: &Catalog, t: Target) -> Vec<ItemHandle> {
+        let mut leaves = self.all_leaves_under_target(t);
+        leaves.retain(|&h| catalog.item(h).is_some_and(|i| !i.is_optional()));
+        leaves
+    }
+
+    /// The leaves under a target, optional ones included, in framework order.
+    pub(crate) fn all_leaves_under_target(&self, t: Target) -> Vec<ItemHandle> {
         let start = self.target_node(t);
         let mut seen = HashSet::new();
         let mut stack = vec![start];
@@ -324,13 +331,48 @@ impl CompetenceGraph {
             );
             if stack.len() == before
                 && let Some(h) = self.item_of(n)
-                && catalog.item(h).is_some_and(|i| !i.is_optional())
             {
                 out.push(h);
             }
         }
         out.sort_unstable();
         out
+    }
+
+    /// Every descendant of an item (through nesting and `also_under`), each once, in framework
+    /// order; the item itself is not included.
+    pub fn descendants(&self, h: ItemHandle) -> Vec<ItemHandle> {
+        let mut seen = HashSet::new();
+        let mut stack = self.children(h);
+        let mut out = Vec::new();
+        while let Some(c) = stack.pop() {
+            if seen.insert(c) {
+                out.push(c);
+                stack.extend(self.children(c));
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The top-level items above an item (itself if it is one), through every parent.
+    pub fn tops(&self, h: ItemHandle) -> Vec<ItemHandle> {
+        let mut out: Vec<ItemHandle> = std::iter::once(h)
+            .chain(self.ancestors(h))
+            .filter(|&a| self.parents(a).is_empty())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Every item that has at least one mapping link, with its links (see [`Self::mapped`]).
+    pub(crate) fn mapping_endpoints(&self) -> impl Iterator<Item = ItemHandle> + '_ {
+        self.graph
+            .edge_references()
+            .filter(|e| matches!(e.weight(), EdgeKind::MapsTo { .. }))
+            .flat_map(|e| [e.source(), e.target()])
+            .filter_map(|n| self.item_of(n))
     }
 
     /// The leaves under an item (see [`Catalog::leaves_of`] to start from a reference).

@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod coverage;
 pub mod diagnostic;
 pub mod graph;
 pub mod ids;

@@ -62,8 +62,12 @@ pub struct DocumentSummary {
     /// Framework: the leaves that count (optional ones left out). Other kinds: the distinct
     /// framework leaves the document names (covers, links on either side, requirements).
     pub leaves: usize,
-    /// Number of entries in `missing:`.
-    pub missing: usize,
+    /// The edition or version.
+    pub version: Option<String>,
+    /// Where the official text lives.
+    pub source: Option<String>,
+    /// What is not encoded (the document's `missing:` list).
+    pub missing: Vec<String>,
     /// Whether the document is shipped with the engine.
     pub builtin: bool,
     /// The file it was read from.
@@ -120,7 +124,9 @@ fn summary(catalog: &Catalog, doc: DocumentRef<'_>) -> DocumentSummary {
         completeness: info.completeness,
         items,
         leaves,
-        missing: info.missing.len(),
+        version: info.version.clone(),
+        source: info.source.clone(),
+        missing: info.missing.clone(),
         builtin: info.is_builtin(),
         file: info.file().to_owned(),
     }

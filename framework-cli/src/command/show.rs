@@ -1,13 +1,13 @@
 //! `competence show`.
 
 use clap::Args;
+use framework_core::Catalog;
 use framework_core::model::{Framework, ItemIdx};
-use framework_core::{Catalog, Diagnostic};
-use serde::Serialize;
 
 use crate::cli::{Format, GlobalArgs};
 use crate::command::{ExitStatus, catalog_or_exit, status_of};
 use crate::output::{self, Fatal};
+use crate::report::{Doc, Table};
 
 /// Arguments of `competence show`.
 #[derive(Debug, Args)]
@@ -21,13 +21,6 @@ pub struct ShowArgs {
     pub depth: Option<usize>,
 }
 
-#[derive(Serialize)]
-struct ShowJson<'a> {
-    #[serde(flatten)]
-    framework: framework_core::model::FrameworkView<'a>,
-    diagnostics: &'a [Diagnostic],
-}
-
 /// Runs `competence show`.
 pub fn run(g: &GlobalArgs, args: &ShowArgs) -> ExitStatus {
     let catalog = match catalog_or_exit(g, &[]) {
@@ -38,14 +31,21 @@ pub fn run(g: &GlobalArgs, args: &ShowArgs) -> ExitStatus {
         return output::fatal(g.format, &not_a_framework(&catalog, &args.framework));
     };
     let written = match g.format {
-        Format::Json => output::print_json(&ShowJson {
-            framework: fw.document_view(args.depth),
-            diagnostics: catalog.diagnostics(),
-        }),
         Format::Human => {
             output::print_diagnostics(catalog.diagnostics());
             output::print_text(&tree(fw, args.depth))
         }
+        Format::Md => {
+            output::print_diagnostics(catalog.diagnostics());
+            output::print_text(&markdown(fw, args.depth))
+        }
+        _ => output::emit(
+            g.format,
+            &fw.document_view(args.depth),
+            catalog.diagnostics(),
+            Doc::default,
+            || table(fw, args.depth),
+        ),
     };
     if written == ExitStatus::Error {
         written
@@ -146,4 +146,91 @@ fn branch(fw: &Framework, items: &[ItemIdx], prefix: &str, depth: Option<usize>,
             out,
         );
     }
+}
+
+/// Items nested `depth` levels deep (all when `None`), in file order, with their nesting level.
+fn walk(fw: &Framework, depth: Option<usize>) -> Vec<(usize, ItemIdx)> {
+    fn go(
+        fw: &Framework,
+        items: &[ItemIdx],
+        level: usize,
+        depth: Option<usize>,
+        out: &mut Vec<(usize, ItemIdx)>,
+    ) {
+        if depth.is_some_and(|d| level >= d) {
+            return;
+        }
+        for &idx in items {
+            out.push((level, idx));
+            go(fw, fw.children(idx), level + 1, depth, out);
+        }
+    }
+    let roots: Vec<ItemIdx> = fw.roots().collect();
+    let mut out = Vec::new();
+    go(fw, &roots, 0, depth, &mut out);
+    out
+}
+
+/// The framework as a Markdown list.
+fn markdown(fw: &Framework, depth: Option<usize>) -> String {
+    let info = &fw.info;
+    let mut out = format!("# {} ({})\n\n", info.title, info.id);
+    if let Some(s) = &info.source {
+        out.push_str(&format!("Source: {s}\n\n"));
+    }
+    if let Some(c) = info.completeness {
+        out.push_str(&format!("Completeness: {c}\n"));
+        for m in &info.missing {
+            out.push_str(&format!("- missing: {m}\n"));
+        }
+        out.push('\n');
+    }
+    for (level, idx) in walk(fw, depth) {
+        if let Some(item) = fw.item(idx) {
+            let optional = if item.optional { " *(optional)*" } else { "" };
+            out.push_str(&format!(
+                "{}- **{}** {}{optional}\n",
+                "  ".repeat(level),
+                item.id,
+                item.title
+            ));
+        }
+    }
+    out
+}
+
+/// The framework's items as a table: one row per item, with its parent and level.
+fn table(fw: &Framework, depth: Option<usize>) -> Table {
+    let mut t = Table::new(&[
+        "ID",
+        "PARENT",
+        "#LEVEL",
+        "KIND",
+        "TITLE",
+        "TYPE",
+        "OPTIONAL",
+        "STATEMENT",
+    ]);
+    for (level, idx) in walk(fw, depth) {
+        let Some(item) = fw.item(idx) else { continue };
+        let parent = fw
+            .parent(idx)
+            .and_then(|p| fw.item(p))
+            .map(|p| p.id.to_string())
+            .unwrap_or_default();
+        t.row(vec![
+            item.id.to_string().into(),
+            parent.into(),
+            (level + 1).to_string().into(),
+            item.kind.clone().unwrap_or_default().into(),
+            item.title.clone().into(),
+            item.item_type
+                .map(|t| t.to_string())
+                .unwrap_or_default()
+                .into(),
+            item.optional.to_string().into(),
+            item.statement.clone().unwrap_or_default().into(),
+        ]);
+    }
+    t
 }

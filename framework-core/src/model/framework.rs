@@ -131,6 +131,11 @@ impl Framework {
             .map_or(&[], |i| i.children.as_slice())
     }
 
+    /// The item it is nested under (`None` for top-level items).
+    pub fn parent(&self, idx: ItemIdx) -> Option<ItemIdx> {
+        self.items.get(idx.index()).and_then(|i| i.parent)
+    }
+
     /// The leaves that count (not optional), in file order.
     pub fn leaves(&self) -> impl Iterator<Item = ItemIdx> + '_ {
         self.items

@@ -1,0 +1,208 @@
+//! `competence coverage`.
+
+use clap::Args;
+use framework_core::coverage::{CoverageReport, ItemCoverage, coverage};
+
+use crate::cli::GlobalArgs;
+use crate::command::{ExitStatus, catalog_or_exit, status_of};
+use crate::output;
+use crate::report::{Cell, Doc, Table, Tone};
+
+/// Arguments of `competence coverage`.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// The curriculum's id (see `competence list`).
+    #[arg(value_name = "CURRICULUM")]
+    pub curriculum: String,
+
+    /// The framework to measure against (default: the curriculum's first framework).
+    #[arg(long, value_name = "FRAMEWORK")]
+    pub framework: Option<String>,
+
+    /// Exit with status 1 when fewer than this percentage of the leaves are covered (0 to 100).
+    #[arg(long, value_name = "PCT", value_parser = percentage)]
+    pub min_coverage: Option<f64>,
+}
+
+/// A percentage from 0 to 100.
+pub fn percentage(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not between 0 and 100"))
+    }
+}
+
+/// "12.5%".
+pub fn percent(ratio: f64) -> String {
+    format!("{:.1}%", ratio * 100.0)
+}
+
+/// Runs `competence coverage`.
+pub fn run(g: &GlobalArgs, args: &CoverageArgs) -> ExitStatus {
+    let catalog = match catalog_or_exit(g, &[]) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
+    let report = match coverage(&catalog, &args.curriculum, args.framework.as_deref()) {
+        Ok(r) => r,
+        Err(e) => return output::fatal(g.format, &e),
+    };
+    let written = output::emit(
+        g.format,
+        &report,
+        catalog.diagnostics(),
+        || doc(&report),
+        || csv_table(&report),
+    );
+    if written == ExitStatus::Error {
+        return written;
+    }
+    let below = args
+        .min_coverage
+        .is_some_and(|min| report.ratio * 100.0 < min);
+    if below {
+        eprintln!(
+            "coverage {} is below the minimum of {}%",
+            percent(report.ratio),
+            args.min_coverage.unwrap_or_default()
+        );
+        return ExitStatus::Failure;
+    }
+    status_of(&catalog)
+}
+
+fn status_cell(i: &ItemCoverage) -> Cell {
+    match (i.leaf, i.covered, i.partial) {
+        _ if i.optional && !i.covered => Cell::toned("optional", Tone::Dim),
+        (true, true, _) => Cell::toned("covered", Tone::Good),
+        (true, false, true) => Cell::toned("partial", Tone::Warn),
+        (true, false, false) => Cell::toned("uncovered", Tone::Bad),
+        (false, _, _) => {
+            let text = format!(
+                "{}/{}",
+                i.covered_leaves.unwrap_or(0),
+                i.leaves.unwrap_or(0)
+            );
+            let tone = if i.covered {
+                Tone::Good
+            } else if i.partial {
+                Tone::Warn
+            } else {
+                Tone::Bad
+            };
+            Cell::toned(text, tone)
+        }
+    }
+}
+
+/// One row per item of the framework, indented by level.
+fn items_table(r: &CoverageReport) -> Table {
+    let mut t = Table::new(&["REF", "TITLE", "STATUS", "DEPTH", "VIA", "SESSIONS"]);
+    for i in &r.items {
+        let indent = "  ".repeat(i.level);
+        t.row(vec![
+            format!("{indent}{}", i.item.item_id().map_or("*", |x| x.as_str())).into(),
+            i.title.clone().into(),
+            status_cell(i),
+            i.depth.map(|d| d.to_string()).unwrap_or_default().into(),
+            i.via
+                .map(|v| format!("{v:?}").to_lowercase())
+                .unwrap_or_default()
+                .into(),
+            Cell::toned(i.sessions.join(" "), Tone::Dim),
+        ]);
+    }
+    t
+}
+
+/// The CSV form: qualified refs, no indentation, every field.
+fn csv_table(r: &CoverageReport) -> Table {
+    let mut t = Table::new(&[
+        "ref",
+        "title",
+        "leaf",
+        "optional",
+        "covered",
+        "partial",
+        "depth",
+        "via",
+        "sessions",
+        "#leaves",
+        "#covered_leaves",
+    ]);
+    for i in &r.items {
+        t.row(vec![
+            i.item.to_string().into(),
+            i.title.clone().into(),
+            i.leaf.to_string().into(),
+            i.optional.to_string().into(),
+            i.covered.to_string().into(),
+            i.partial.to_string().into(),
+            i.depth.map(|d| d.to_string()).unwrap_or_default().into(),
+            i.via
+                .map(|v| format!("{v:?}").to_lowercase())
+                .unwrap_or_default()
+                .into(),
+            i.sessions.join(";").into(),
+            i.leaves.map(|n| n.to_string()).unwrap_or_default().into(),
+            i.covered_leaves
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+                .into(),
+        ]);
+    }
+    t
+}
+
+fn doc(r: &CoverageReport) -> Doc {
+    let mut d = Doc::default();
+    d.heading(format!(
+        "Coverage of `{}` by `{}`",
+        r.framework, r.curriculum
+    ));
+    d.text(format!(
+        "{} of {} leaves covered ({}), {} partial, {} uncovered",
+        r.covered,
+        r.leaves,
+        percent(r.ratio),
+        r.partial,
+        r.uncovered.len()
+    ));
+    d.table(items_table(r));
+    if r.hours.iter().any(|h| h.hours > 0.0) || r.unassigned_hours > 0.0 {
+        d.heading("Hours by top-level item");
+        let mut t = Table::new(&["REF", "TITLE", "#HOURS"]);
+        for h in &r.hours {
+            t.row(vec![
+                h.item.to_string().into(),
+                h.title.clone().into(),
+                format!("{:.1}", h.hours).into(),
+            ]);
+        }
+        if r.unassigned_hours > 0.0 {
+            t.row(vec![
+                Cell::toned("-", Tone::Dim),
+                Cell::toned("sessions that touch no item", Tone::Dim),
+                format!("{:.1}", r.unassigned_hours).into(),
+            ]);
+        }
+        d.table(t);
+    }
+    if !r.sequencing.is_empty() {
+        d.heading("Sequencing");
+        let mut t = Table::new(&["REF", "FINDING"]);
+        for s in &r.sequencing {
+            t.row(vec![
+                s.item.to_string().into(),
+                Cell::toned(s.message.clone(), Tone::Warn),
+            ]);
+        }
+        d.table(t);
+    }
+    d
+}

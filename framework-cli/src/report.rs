@@ -1,0 +1,254 @@
+//! Reports as people and spreadsheets read them: headings, text and tables, rendered as aligned
+//! text (coloured on a terminal), Markdown, or CSV (the main table only).
+
+use std::fmt::Write as _;
+
+/// How a cell is coloured in human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// No colour.
+    Plain,
+    /// Green: covered, met, ok.
+    Good,
+    /// Yellow: partial, warning.
+    Warn,
+    /// Red: uncovered, a gap.
+    Bad,
+    /// Grey: secondary detail.
+    Dim,
+}
+
+impl Tone {
+    fn ansi(self) -> Option<&'static str> {
+        match self {
+            Tone::Plain => None,
+            Tone::Good => Some("32"),
+            Tone::Warn => Some("33"),
+            Tone::Bad => Some("31"),
+            Tone::Dim => Some("2"),
+        }
+    }
+}
+
+/// One cell.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub text: String,
+    pub tone: Tone,
+}
+
+impl Cell {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            tone: Tone::Plain,
+        }
+    }
+    pub fn toned(text: impl Into<String>, tone: Tone) -> Self {
+        Self {
+            text: text.into(),
+            tone,
+        }
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::new(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::new(s)
+    }
+}
+
+/// A table: headers, which columns are numbers (right-aligned), rows.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub headers: Vec<&'static str>,
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// A table with these headers; a header starting with `#` marks a numeric column (the `#`
+    /// is not shown).
+    pub fn new(headers: &[&'static str]) -> Self {
+        Self {
+            numeric: headers.iter().map(|h| h.starts_with('#')).collect(),
+            headers: headers.iter().map(|h| h.trim_start_matches('#')).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<Cell>) {
+        self.rows.push(cells);
+    }
+
+    fn human(&self, colour: bool, out: &mut String) {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.text.chars().count());
+            }
+        }
+        let header: Vec<Cell> = self.headers.iter().map(|h| Cell::new(*h)).collect();
+        for (n, row) in std::iter::once(&header).chain(&self.rows).enumerate() {
+            let mut line = String::new();
+            for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
+                if i > 0 {
+                    line.push_str("  ");
+                }
+                let pad = " ".repeat(w.saturating_sub(cell.text.chars().count()));
+                let right = self.numeric.get(i).copied().unwrap_or(false);
+                let text = match (colour, cell.tone.ansi()) {
+                    (true, Some(code)) if n > 0 => format!("\x1b[{code}m{}\x1b[0m", cell.text),
+                    (true, _) if n == 0 => format!("\x1b[1m{}\x1b[0m", cell.text),
+                    _ => cell.text.clone(),
+                };
+                if right {
+                    line.push_str(&pad);
+                    line.push_str(&text);
+                } else {
+                    line.push_str(&text);
+                    line.push_str(&pad);
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+
+    fn markdown(&self, out: &mut String) {
+        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        let _ = writeln!(out, "| {} |", self.headers.join(" | "));
+        let rule: Vec<&str> = self
+            .numeric
+            .iter()
+            .map(|&n| if n { "---:" } else { "---" })
+            .collect();
+        let _ = writeln!(out, "| {} |", rule.join(" | "));
+        for row in &self.rows {
+            let cells: Vec<String> = row.iter().map(|c| esc(&c.text)).collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+    }
+
+    /// The table as CSV (RFC 4180). Cells a spreadsheet would run as a formula (starting with
+    /// `=`, `+`, `-`, `@`, a tab or a carriage return) are prefixed with `'`.
+    pub fn csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let _ = w.write_record(&self.headers);
+        for row in &self.rows {
+            let _ = w.write_record(row.iter().map(|c| csv_safe(&c.text)));
+        }
+        let bytes = w.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+/// Escapes a cell so a spreadsheet never runs it as a formula.
+pub fn csv_safe(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
+/// One part of a report.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Heading(String),
+    Text(String),
+    Table(Table),
+}
+
+/// A report for people: blocks in order.
+#[derive(Debug, Clone, Default)]
+pub struct Doc(pub Vec<Block>);
+
+impl Doc {
+    pub fn heading(&mut self, s: impl Into<String>) {
+        self.0.push(Block::Heading(s.into()));
+    }
+    pub fn text(&mut self, s: impl Into<String>) {
+        self.0.push(Block::Text(s.into()));
+    }
+    pub fn table(&mut self, t: Table) {
+        self.0.push(Block::Table(t));
+    }
+
+    pub fn human(&self, colour: bool) -> String {
+        let mut out = String::new();
+        for (n, b) in self.0.iter().enumerate() {
+            if n > 0 && !matches!(b, Block::Table(_)) {
+                out.push('\n');
+            }
+            match b {
+                Block::Heading(h) if colour => {
+                    let _ = writeln!(out, "\x1b[1m{h}\x1b[0m");
+                }
+                Block::Heading(h) | Block::Text(h) => {
+                    let _ = writeln!(out, "{h}");
+                }
+                Block::Table(t) => t.human(colour, &mut out),
+            }
+        }
+        out
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        for (n, b) in self.0.iter().enumerate() {
+            if n > 0 {
+                out.push('\n');
+            }
+            match b {
+                Block::Heading(h) => {
+                    let level = if n == 0 { "#" } else { "##" };
+                    let _ = writeln!(out, "{level} {h}");
+                }
+                Block::Text(t) => {
+                    let _ = writeln!(out, "{t}");
+                }
+                Block::Table(t) => t.markdown(&mut out),
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_never_run_as_formulas() {
+        assert_eq!(csv_safe("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_safe("+1"), "'+1");
+        assert_eq!(csv_safe("-x"), "'-x");
+        assert_eq!(csv_safe("@cmd"), "'@cmd");
+        assert_eq!(csv_safe("1.1a"), "1.1a");
+        let mut t = Table::new(&["A", "#B"]);
+        t.row(vec!["=1+1".into(), "a,\"b\"".into()]);
+        assert_eq!(t.csv(), "A,B\n'=1+1,\"a,\"\"b\"\"\"\n");
+    }
+
+    #[test]
+    fn tables_align_and_escape_markdown() {
+        let mut t = Table::new(&["ID", "#N"]);
+        t.row(vec!["a|b".into(), "7".into()]);
+        t.row(vec!["long id".into(), "12".into()]);
+        let mut h = String::new();
+        t.human(false, &mut h);
+        assert_eq!(h, "ID       N\na|b      7\nlong id  12\n");
+        let mut m = String::new();
+        t.markdown(&mut m);
+        assert_eq!(
+            m,
+            "| ID | N |\n| --- | ---: |\n| a\\|b | 7 |\n| long id | 12 |\n"
+        );
+    }
+}
