@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::command::{
-    coverage::CoverageArgs, list::ListArgs, show::ShowArgs, validate::ValidateArgs,
+    coverage::CoverageArgs, crosswalk::CrosswalkArgs, gaps::GapsArgs, list::ListArgs,
+    matrix::MatrixArgs, show::ShowArgs, validate::ValidateArgs,
 };
 
 /// Check curricula and learners against competence frameworks.
@@ -105,4 +106,34 @@ pub enum Command {
         after_long_help = "Examples:\n  competence coverage cnwl-developing-expertise-peer-working\n  competence coverage my-course --framework care-certificate-2015 --catalog my-course.yaml\n  competence coverage my-course --min-coverage 80 --format json"
     )]
     Coverage(CoverageArgs),
+
+    /// What a target (a framework, or a role's requirements) lacks from a source (a curriculum,
+    /// or a framework through the catalog's mappings).
+    ///
+    /// Each gap is a target leaf with its reason (never mentioned; only a `related` link; only
+    /// partial, through a `broad` link; with `--require-depth`, covered too shallowly) and the
+    /// sessions of the catalog's other curricula that would fill it, as CURRICULUM:SESSION.
+    #[command(
+        after_long_help = "Examples:\n  competence gaps --target hee-psw-2020 --from cpft-peer-education-programme\n  competence gaps --target cpft-peer-support-worker --from cnwl-developing-expertise-peer-working --require-depth assessed\n  competence gaps --target hee-psw-2020 --from care-certificate-2015 --fail-on-gaps --format csv"
+    )]
+    Gaps(GapsArgs),
+
+    /// How each item of one framework reaches another: directly, or composed through
+    /// intermediate frameworks.
+    ///
+    /// Mappings are read in both directions (backwards, `narrow` and `broad` swap); along a path
+    /// the weakest relation decides, and a path that goes narrower then broader composes to
+    /// `related`. Also: the leaves with no counterpart on either side, and the items that map one
+    /// to many or many to one.
+    #[command(
+        after_long_help = "Examples:\n  competence crosswalk care-certificate-2015 hee-psw-2020\n  competence crosswalk srn-peer-values imroc-peer-principles --format md"
+    )]
+    Crosswalk(CrosswalkArgs),
+
+    /// The course map matrix: the framework's leaves by the curriculum's sessions and assessments
+    /// (in teaching order), each cell the depth (I, P, A), with totals per row and column.
+    #[command(
+        after_long_help = "Examples:\n  competence matrix cnwl-developing-expertise-peer-working\n  competence matrix cnwl-developing-expertise-peer-working --format csv > map.csv"
+    )]
+    Matrix(MatrixArgs),
 }

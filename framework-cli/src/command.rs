@@ -1,7 +1,10 @@
 //! One module per subcommand; each returns the exit status.
 
 pub mod coverage;
+pub mod crosswalk;
+pub mod gaps;
 pub mod list;
+pub mod matrix;
 pub mod show;
 pub mod validate;
 
@@ -41,6 +44,9 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::List(args) => list::run(g, args),
         Command::Show(args) => show::run(g, args),
         Command::Coverage(args) => coverage::run(g, args),
+        Command::Gaps(args) => gaps::run(g, args),
+        Command::Crosswalk(args) => crosswalk::run(g, args),
+        Command::Matrix(args) => matrix::run(g, args),
     }
 }
 

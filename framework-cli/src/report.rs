@@ -67,7 +67,7 @@ impl From<&str> for Cell {
 /// A table: headers, which columns are numbers (right-aligned), rows.
 #[derive(Debug, Clone)]
 pub struct Table {
-    pub headers: Vec<&'static str>,
+    pub headers: Vec<String>,
     pub numeric: Vec<bool>,
     pub rows: Vec<Vec<Cell>>,
 }
@@ -75,10 +75,16 @@ pub struct Table {
 impl Table {
     /// A table with these headers; a header starting with `#` marks a numeric column (the `#`
     /// is not shown).
-    pub fn new(headers: &[&'static str]) -> Self {
+    pub fn new<S: AsRef<str>>(headers: &[S]) -> Self {
         Self {
-            numeric: headers.iter().map(|h| h.starts_with('#')).collect(),
-            headers: headers.iter().map(|h| h.trim_start_matches('#')).collect(),
+            numeric: headers
+                .iter()
+                .map(|h| h.as_ref().starts_with('#'))
+                .collect(),
+            headers: headers
+                .iter()
+                .map(|h| h.as_ref().trim_start_matches('#').to_owned())
+                .collect(),
             rows: Vec::new(),
         }
     }
@@ -94,7 +100,7 @@ impl Table {
                 *w = (*w).max(cell.text.chars().count());
             }
         }
-        let header: Vec<Cell> = self.headers.iter().map(|h| Cell::new(*h)).collect();
+        let header: Vec<Cell> = self.headers.iter().map(|h| Cell::new(h.as_str())).collect();
         for (n, row) in std::iter::once(&header).chain(&self.rows).enumerate() {
             let mut line = String::new();
             for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
@@ -183,7 +189,9 @@ impl Doc {
     pub fn human(&self, colour: bool) -> String {
         let mut out = String::new();
         for (n, b) in self.0.iter().enumerate() {
-            if n > 0 && !matches!(b, Block::Table(_)) {
+            // A blank line between blocks, but a table sits right under its heading.
+            let after_heading = n > 0 && matches!(self.0.get(n - 1), Some(Block::Heading(_)));
+            if n > 0 && !(after_heading && matches!(b, Block::Table(_))) {
                 out.push('\n');
             }
             match b {

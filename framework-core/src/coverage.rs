@@ -47,6 +47,18 @@ pub enum AnalysisError {
         /// The curriculum.
         id: String,
     },
+    /// A document that is not in the catalog.
+    #[error("unknown {what} `{id}`")]
+    #[diagnostic(code("unknown-document"))]
+    UnknownDocument {
+        /// The id asked for.
+        id: String,
+        /// What was expected ("framework or role").
+        what: String,
+        /// A close id, if any.
+        #[help]
+        help: Option<String>,
+    },
     /// A document that is not of the kind the analysis needs.
     #[error("`{id}` is a {kind}, not a {expected}")]
     #[diagnostic(code("wrong-kind"))]
@@ -255,11 +267,11 @@ impl Activities {
 pub(crate) struct LeafState {
     pub via: Option<Via>,
     pub depth: Option<Depth>,
-    activities: Activities,
+    pub activities: Activities,
     /// 2: covered through mappings; 1: partial (a `broad` link on the way); 0: not reached.
     pub mapped: u8,
     pub mapped_depth: Option<Depth>,
-    mapped_activities: Activities,
+    pub mapped_activities: Activities,
     /// A `related` link leads to it (or to an item above it) from something covered.
     pub related: bool,
 }
@@ -452,7 +464,13 @@ pub fn coverage(
             acts.union(&st.mapped_activities);
         }
         let depth = if covered || partial { st.depth() } else { None };
-        (covered, partial, depth, if covered || partial { via } else { None }, acts)
+        (
+            covered,
+            partial,
+            depth,
+            if covered || partial { via } else { None },
+            acts,
+        )
     };
 
     let mut items = Vec::with_capacity(fw.items().len());

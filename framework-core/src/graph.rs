@@ -402,8 +402,13 @@ impl CompetenceGraph {
 
     /// The sessions and assessments that name this item directly, with their depth.
     pub fn covered_by(&self, h: ItemHandle) -> Vec<(ActivityHandle, Depth)> {
+        self.covered_by_target(Target::Item(h))
+    }
+
+    /// The sessions and assessments that name this target (an item, or `FRAMEWORK:*`).
+    pub fn covered_by_target(&self, t: Target) -> Vec<(ActivityHandle, Depth)> {
         self.graph
-            .edges_directed(self.item_node(h), Direction::Incoming)
+            .edges_directed(self.target_node(t), Direction::Incoming)
             .filter_map(|e| match (e.weight(), self.graph.node_weight(e.source())) {
                 (EdgeKind::Covers(d), Some(NodeKind::Activity(a))) => Some((*a, *d)),
                 _ => None,

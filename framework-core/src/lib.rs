@@ -17,10 +17,13 @@
 
 pub mod catalog;
 pub mod coverage;
+pub mod crosswalk;
 pub mod diagnostic;
+pub mod gaps;
 pub mod graph;
 pub mod ids;
 mod load;
+pub mod matrix;
 pub mod model;
 pub mod report;
 mod suggest;

@@ -163,8 +163,13 @@ fn no_shipped_framework_copies_a_title_into_its_statement() {
 fn the_rqf_unit_template_validates() {
     // Not shipped (templates/ is skipped), but an organisation starts from it: it must be valid.
     let mut b = Catalog::builder();
-    b.add_path(&root().join("../frameworks/templates/rqf-unit.yaml")).unwrap();
+    b.add_path(&root().join("../frameworks/templates/rqf-unit.yaml"))
+        .unwrap();
     let c = b.build();
     assert!(c.diagnostics().is_empty(), "{:#?}", c.diagnostics());
-    assert!(Catalog::builtin().documents().all(|d| !d.info().file().contains("templates/")));
+    assert!(
+        Catalog::builtin()
+            .documents()
+            .all(|d| !d.info().file().contains("templates/"))
+    );
 }

@@ -1,0 +1,122 @@
+//! `competence crosswalk`.
+
+use clap::Args;
+use framework_core::crosswalk::{CrosswalkReport, crosswalk};
+use framework_core::model::Relation;
+
+use crate::cli::GlobalArgs;
+use crate::command::{ExitStatus, catalog_or_exit, status_of};
+use crate::output;
+use crate::report::{Cell, Doc, Table, Tone};
+
+/// Arguments of `competence crosswalk`.
+#[derive(Debug, Args)]
+pub struct CrosswalkArgs {
+    /// The framework to read from.
+    #[arg(value_name = "FROM")]
+    pub from: String,
+
+    /// The framework to read to.
+    #[arg(value_name = "TO")]
+    pub to: String,
+}
+
+fn tone(r: Relation) -> Tone {
+    match r {
+        Relation::Exact | Relation::Close => Tone::Good,
+        Relation::Narrow | Relation::Broad => Tone::Plain,
+        Relation::Related => Tone::Dim,
+    }
+}
+
+fn table(r: &CrosswalkReport, csv: bool) -> Table {
+    let mut t = Table::new(&["FROM", "TO", "RELATION", "MAPPINGS", "THROUGH"]);
+    let sep = if csv { ";" } else { " + " };
+    for l in &r.links {
+        let mappings = l
+            .mappings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(sep);
+        // The items between the two ends, when the link is composed.
+        let through = l
+            .path
+            .iter()
+            .skip(1)
+            .take(l.path.len().saturating_sub(2))
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(if csv { ";" } else { " → " });
+        t.row(vec![
+            l.from.to_string().into(),
+            l.to.to_string().into(),
+            Cell::toned(l.relation.as_str(), tone(l.relation)),
+            Cell::toned(mappings, Tone::Dim),
+            Cell::toned(through, Tone::Dim),
+        ]);
+    }
+    t
+}
+
+fn refs(list: &[framework_core::ItemRef]) -> String {
+    list.iter()
+        .map(|r| format!("`{r}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Runs `competence crosswalk`.
+pub fn run(g: &GlobalArgs, args: &CrosswalkArgs) -> ExitStatus {
+    let catalog = match catalog_or_exit(g, &[]) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
+    let report = match crosswalk(&catalog, &args.from, &args.to) {
+        Ok(r) => r,
+        Err(e) => return output::fatal(g.format, &e),
+    };
+    let doc = || {
+        let mut d = Doc::default();
+        d.heading(format!(
+            "Crosswalk from `{}` to `{}`",
+            report.from, report.to
+        ));
+        d.text(format!(
+            "{}; {} leaves of `{}` and {} of `{}` have no counterpart",
+            output::plural(report.links.len(), "link"),
+            report.unmatched_from.len(),
+            report.from,
+            report.unmatched_to.len(),
+            report.to
+        ));
+        if !report.links.is_empty() {
+            d.table(table(&report, false));
+        }
+        if !report.one_to_many.is_empty() {
+            d.heading("One to many");
+            d.text(refs(&report.one_to_many));
+        }
+        if !report.many_to_one.is_empty() {
+            d.heading("Many to one");
+            d.text(refs(&report.many_to_one));
+        }
+        if !report.unmatched_from.is_empty() {
+            d.heading(format!("No counterpart in `{}`", report.to));
+            d.text(refs(&report.unmatched_from));
+        }
+        if !report.unmatched_to.is_empty() {
+            d.heading(format!("Nothing in `{}` reaches", report.from));
+            d.text(refs(&report.unmatched_to));
+        }
+        d
+    };
+    let written = output::emit(g.format, &report, catalog.diagnostics(), doc, || {
+        table(&report, true)
+    });
+    if written == ExitStatus::Error {
+        written
+    } else {
+        status_of(&catalog)
+    }
+}

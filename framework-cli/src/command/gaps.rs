@@ -1,0 +1,94 @@
+//! `competence gaps`.
+
+use clap::Args;
+use framework_core::gaps::{GapReason, GapsReport, gaps};
+use framework_core::model::Depth;
+
+use crate::cli::GlobalArgs;
+use crate::command::{ExitStatus, catalog_or_exit, status_of};
+use crate::output;
+use crate::report::{Cell, Doc, Table, Tone};
+
+/// Arguments of `competence gaps`.
+#[derive(Debug, Args)]
+pub struct GapsArgs {
+    /// What must be covered: a framework (its leaves) or a role (every leaf its requirements name).
+    #[arg(long, value_name = "FRAMEWORK_OR_ROLE")]
+    pub target: String,
+
+    /// What covers it: a curriculum, or a framework (read through the catalog's mappings).
+    #[arg(long = "from", value_name = "CURRICULUM_OR_FRAMEWORK")]
+    pub source: String,
+
+    /// Count a leaf as covered only when a curriculum reaches it at least this deeply.
+    #[arg(long, value_name = "DEPTH", value_parser = depth)]
+    pub require_depth: Option<Depth>,
+
+    /// Exit with status 1 when any gap remains.
+    #[arg(long)]
+    pub fail_on_gaps: bool,
+}
+
+fn depth(s: &str) -> Result<Depth, String> {
+    Depth::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a depth: use introduced, practised or assessed"))
+}
+
+fn table(r: &GapsReport, csv: bool) -> Table {
+    let mut t = Table::new(&["REF", "TITLE", "REASON", "FILLED BY"]);
+    for g in &r.gaps {
+        let tone = match g.reason_code {
+            GapReason::OnlyPartial | GapReason::BelowDepth => Tone::Warn,
+            _ => Tone::Bad,
+        };
+        t.row(vec![
+            g.item.to_string().into(),
+            g.title.clone().into(),
+            Cell::toned(g.reason.clone(), tone),
+            g.filled_by.join(if csv { ";" } else { " " }).into(),
+        ]);
+    }
+    t
+}
+
+/// Runs `competence gaps`.
+pub fn run(g: &GlobalArgs, args: &GapsArgs) -> ExitStatus {
+    let catalog = match catalog_or_exit(g, &[]) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
+    let report = match gaps(&catalog, &args.target, &args.source, args.require_depth) {
+        Ok(r) => r,
+        Err(e) => return output::fatal(g.format, &e),
+    };
+    let doc = || {
+        let mut d = Doc::default();
+        d.heading(format!(
+            "Gaps of {} `{}` against {} `{}`",
+            report.target_kind, report.target, report.source_kind, report.source
+        ));
+        let depth = report
+            .require_depth
+            .map_or(String::new(), |d| format!(" (required depth: {d})"));
+        d.text(format!(
+            "{} of {} leaves not covered{depth}",
+            report.gaps.len(),
+            report.leaves
+        ));
+        if !report.gaps.is_empty() {
+            d.table(table(&report, false));
+        }
+        d
+    };
+    let written = output::emit(g.format, &report, catalog.diagnostics(), doc, || {
+        table(&report, true)
+    });
+    if written == ExitStatus::Error {
+        return written;
+    }
+    if args.fail_on_gaps && !report.gaps.is_empty() {
+        eprintln!("{} remaining", output::plural(report.gaps.len(), "gap"));
+        return ExitStatus::Failure;
+    }
+    status_of(&catalog)
+}

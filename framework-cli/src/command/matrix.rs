@@ -1,0 +1,100 @@
+//! `competence matrix`.
+
+use clap::Args;
+use framework_core::matrix::{MatrixReport, matrix};
+use framework_core::model::Depth;
+
+use crate::cli::GlobalArgs;
+use crate::command::{ExitStatus, catalog_or_exit, status_of};
+use crate::output;
+use crate::report::{Cell, Doc, Table, Tone};
+
+/// Arguments of `competence matrix`.
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// The curriculum's id (see `competence list`).
+    #[arg(value_name = "CURRICULUM")]
+    pub curriculum: String,
+
+    /// The framework whose leaves are the rows (default: the curriculum's first framework).
+    #[arg(long, value_name = "FRAMEWORK")]
+    pub framework: Option<String>,
+}
+
+fn letter(d: Option<Depth>) -> &'static str {
+    match d {
+        Some(Depth::Introduced) => "I",
+        Some(Depth::Practised) => "P",
+        Some(Depth::Assessed) => "A",
+        None => "",
+    }
+}
+
+fn table(r: &MatrixReport, dots: bool) -> Table {
+    let headers: Vec<&str> = std::iter::once("REF")
+        .chain(r.columns.iter().map(|c| c.id.as_str()))
+        .chain(std::iter::once("#TOTAL"))
+        .collect();
+    let mut t = Table::new(&headers);
+    for row in &r.rows {
+        let mut cells = vec![Cell::new(row.item.item_id().map_or("*", |i| i.as_str()))];
+        for c in &row.cells {
+            cells.push(match c {
+                Some(d) => Cell::toned(letter(Some(*d)), Tone::Good),
+                None if dots => Cell::toned("·", Tone::Dim),
+                None => Cell::new(""),
+            });
+        }
+        let total_tone = if row.total == 0 && !row.optional {
+            Tone::Bad
+        } else {
+            Tone::Plain
+        };
+        cells.push(Cell::toned(row.total.to_string(), total_tone));
+        t.row(cells);
+    }
+    let mut totals = vec![Cell::new("TOTAL")];
+    totals.extend(r.columns.iter().map(|c| Cell::new(c.total.to_string())));
+    totals.push(Cell::new(""));
+    t.row(totals);
+    t
+}
+
+/// Runs `competence matrix`.
+pub fn run(g: &GlobalArgs, args: &MatrixArgs) -> ExitStatus {
+    let catalog = match catalog_or_exit(g, &[]) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
+    let report = match matrix(&catalog, &args.curriculum, args.framework.as_deref()) {
+        Ok(r) => r,
+        Err(e) => return output::fatal(g.format, &e),
+    };
+    let doc = || {
+        let mut d = Doc::default();
+        d.heading(format!(
+            "Course map of `{}` against `{}`",
+            report.curriculum, report.framework
+        ));
+        d.text("I introduced, P practised, A assessed; columns in teaching order.");
+        d.table(table(&report, g.format == crate::cli::Format::Human));
+        let mut key = Table::new(&["COLUMN", "KIND", "TITLE"]);
+        for c in &report.columns {
+            key.row(vec![
+                c.id.clone().into(),
+                c.kind.into(),
+                c.title.clone().into(),
+            ]);
+        }
+        d.table(key);
+        d
+    };
+    let written = output::emit(g.format, &report, catalog.diagnostics(), doc, || {
+        table(&report, false)
+    });
+    if written == ExitStatus::Error {
+        written
+    } else {
+        status_of(&catalog)
+    }
+}
