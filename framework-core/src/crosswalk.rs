@@ -88,6 +88,10 @@ fn bit(r: Relation) -> u8 {
     }
 }
 
+/// What the search knows of an item: the best class of path reaching it, the relations reaching
+/// it at that class (bits), and one step back along such a path (item, mapping).
+type Reach = (u8, u8, Option<(ItemHandle, usize)>);
+
 /// The relation a set of equally strong relations stands for.
 fn resolve(mask: u8) -> Relation {
     match mask {
@@ -136,7 +140,7 @@ pub fn crosswalk(
         let start = ItemHandle::new(f, crate::model::ItemIdx(n as u32));
         // Strongest paths from `start`: per item, the best class, the relations reaching it at
         // that class (bits), and one way it was reached.
-        let mut best: HashMap<ItemHandle, (u8, u8, Option<(ItemHandle, usize)>)> = HashMap::new();
+        let mut best: HashMap<ItemHandle, Reach> = HashMap::new();
         best.insert(start, (4, bit(Relation::Exact), None));
         let mut buckets: [Vec<ItemHandle>; 5] = Default::default();
         buckets[4].push(start);
