@@ -7,7 +7,9 @@
 //! `broad` link only `partial`, a `related` link nothing). Roll-ups for every item above the
 //! leaves, the curriculum's hours per top-level item, and sequencing findings.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::Serialize;
 
@@ -84,6 +86,53 @@ pub enum Via {
     Mapping,
 }
 
+/// A list of a curriculum's sessions and assessments, sharing one table of their ids (a report
+/// can list the same sessions for a hundred thousand items). Serializes as a list of ids.
+#[derive(Clone)]
+pub struct Sessions {
+    names: std::sync::Arc<[String]>,
+    list: Vec<u32>,
+}
+
+impl Sessions {
+    /// The ids, in teaching order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.list
+            .iter()
+            .map(|&n| self.names.get(n as usize).map_or("", String::as_str))
+    }
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+    /// The ids joined with `sep`.
+    pub fn join(&self, sep: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(sep)
+    }
+}
+
+impl std::fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<const N: usize> PartialEq<[&str; N]> for Sessions {
+    fn eq(&self, other: &[&str; N]) -> bool {
+        self.iter().eq(other.iter().copied())
+    }
+}
+
+impl Serialize for Sessions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// The coverage of one item of the framework.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemCoverage {
@@ -107,8 +156,10 @@ pub struct ItemCoverage {
     pub depth: Option<Depth>,
     /// Leaf: the most direct way it is covered (`null` when it is not).
     pub via: Option<Via>,
-    /// The sessions and assessments that cover it (for other items: that cover a leaf under it).
-    pub sessions: Vec<String>,
+    /// Leaf: the sessions and assessments that cover it (through a mapping: those that cover the
+    /// source item of the strongest, deepest, most direct chain). Other items: those that name
+    /// the item itself. In teaching order.
+    pub sessions: Sessions,
     /// Other items: the leaves under it that count.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub leaves: Option<usize>,
@@ -252,13 +303,16 @@ impl Activities {
     }
     fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.0.iter().enumerate().flat_map(|(w, &word)| {
-            (0..64)
-                .filter(move |b| word & (1 << b) != 0)
-                .map(move |b| w * 64 + b)
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let b = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(w * 64 + b)
+            })
         })
-    }
-    fn is_empty(&self) -> bool {
-        self.0.iter().all(|&w| w == 0)
     }
 }
 
@@ -274,6 +328,10 @@ pub(crate) struct LeafState {
     pub mapped_activities: Activities,
     /// A `related` link leads to it (or to an item above it) from something covered.
     pub related: bool,
+    /// The first activity (teaching order, activity number) that covers it below `assessed`.
+    pub first_taught: Option<(usize, usize)>,
+    /// The first activity that covers it at `assessed`.
+    pub first_assessed: Option<(usize, usize)>,
 }
 
 impl LeafState {
@@ -299,30 +357,22 @@ impl LeafState {
     }
 }
 
-/// A label in the mapping search: the chain's strength, the depth and the activities at its source.
-#[derive(Debug, Clone, Default)]
-struct Label {
+/// A label in the mapping search: the chain's strength, the depth at its source, and the source
+/// (seed) item whose sessions are reported.
+#[derive(Debug, Clone, Copy)]
+struct Reach {
     strength: u8,
     depth: Option<Depth>,
-    activities: Activities,
+    /// Reached through a link to the item itself (not only as part of an item above it).
+    linked: bool,
+    seed: ItemHandle,
 }
 
-impl Label {
-    /// Merges `other` in; whether the label changed.
-    fn merge(&mut self, other: &Label) -> bool {
-        if other.strength > self.strength {
-            *self = other.clone();
-            return true;
-        }
-        if other.strength < self.strength || other.strength == 0 {
-            return false;
-        }
-        let mut changed = self.activities.union(&other.activities);
-        if other.depth > self.depth {
-            self.depth = other.depth;
-            changed = true;
-        }
-        changed
+impl Reach {
+    /// Whether `other` is better: stronger; as strong and deeper; or as strong and deep, and
+    /// through a link to the item itself rather than as part of an item above it.
+    fn improves(&self, other: &Reach) -> bool {
+        (other.strength, other.depth, other.linked) > (self.strength, self.depth, self.linked)
     }
 }
 
@@ -398,9 +448,11 @@ pub(crate) fn direct_states(
     catalog: &Catalog,
     c: usize,
     activities: &[Activity],
-) -> HashMap<ItemHandle, LeafState> {
+) -> FxHashMap<ItemHandle, LeafState> {
     let graph = catalog.graph();
-    let mut leaves: HashMap<ItemHandle, LeafState> = HashMap::new();
+    let mut leaves: FxHashMap<ItemHandle, LeafState> = FxHashMap::default();
+    let words = activities.len().div_ceil(64);
+    let first = |a: Option<(usize, usize)>, b: (usize, usize)| Some(a.map_or(b, |a| a.min(b)));
     for (n, a) in activities.iter().enumerate() {
         let h = crate::graph::ActivityHandle {
             curriculum: c,
@@ -414,10 +466,19 @@ pub(crate) fn direct_states(
                 } else {
                     Via::Parent
                 };
-                let st = leaves.entry(leaf).or_default();
+                let st = leaves.entry(leaf).or_insert_with(|| LeafState {
+                    activities: Activities(Vec::with_capacity(words)),
+                    ..LeafState::default()
+                });
                 st.via = Some(st.via.map_or(via, |v| v.min(via)));
                 st.depth = st.depth.max(Some(depth));
                 st.activities.insert(n);
+                let pos = (a.order, n);
+                if depth == Depth::Assessed {
+                    st.first_assessed = first(st.first_assessed, pos);
+                } else {
+                    st.first_taught = first(st.first_taught, pos);
+                }
             }
         }
     }
@@ -431,7 +492,9 @@ pub fn coverage(
     framework: Option<&str>,
 ) -> Result<CoverageReport, AnalysisError> {
     let (c, cur, f) = curriculum_and_framework(catalog, curriculum, framework)?;
-    let activities = teaching_order(cur);
+    // Activities numbered in teaching order, so that sets of them list in that order.
+    let mut activities = teaching_order(cur);
+    activities.sort_by_key(|a| a.order);
     let graph = catalog.graph();
 
     // 1. Direct and parent coverage, for leaves of every framework the curriculum touches.
@@ -443,36 +506,73 @@ pub fn coverage(
     // 3. The report.
     let fw = &catalog.frameworks()[f];
     let fw_id = fw.info.id.clone();
-    let ids: Vec<&str> = activities.iter().map(|a| a.id.as_str()).collect();
-    let names = |acts: &Activities| -> Vec<String> {
-        acts.iter()
-            .filter_map(|n| ids.get(n).map(|s| (*s).to_owned()))
-            .collect()
-    };
-    let leaf_status = |h: ItemHandle| -> (bool, bool, Option<Depth>, Option<Via>, Activities) {
-        let Some(st) = leaves.get(&h) else {
-            return (false, false, None, None, Activities::default());
-        };
-        let (covered, partial) = (st.covered(), st.partial());
-        let via = st.via.or((st.mapped > 0).then_some(Via::Mapping));
-        let mut acts = if st.via.is_some() {
-            st.activities.clone()
-        } else {
-            Activities::default()
-        };
-        if st.mapped >= 2 || st.via.is_none() {
-            acts.union(&st.mapped_activities);
+    let table: std::sync::Arc<[String]> = activities.iter().map(|a| a.id.clone()).collect();
+    let sessions = |acts: &Activities| -> Sessions {
+        Sessions {
+            names: table.clone(),
+            list: acts.iter().map(|n| n as u32).collect(),
         }
-        let depth = if covered || partial { st.depth() } else { None };
-        (
+    };
+    /// What the report says of a leaf.
+    #[derive(Clone, Copy, Default)]
+    struct Status {
+        covered: bool,
+        partial: bool,
+        depth: Option<Depth>,
+        via: Option<Via>,
+    }
+    let status_of = |st: &LeafState| -> Status {
+        let (covered, partial) = (st.covered(), st.partial());
+        let reached = covered || partial;
+        Status {
             covered,
             partial,
-            depth,
-            if covered || partial { via } else { None },
-            acts,
-        )
+            depth: if reached { st.depth() } else { None },
+            via: if reached {
+                st.via.or((st.mapped > 0).then_some(Via::Mapping))
+            } else {
+                None
+            },
+        }
     };
+    let leaf_sessions = |st: &LeafState| -> Sessions {
+        if st.via.is_none() {
+            return sessions(&st.mapped_activities);
+        }
+        if st.mapped >= 2 {
+            let mut acts = st.activities.clone();
+            acts.union(&st.mapped_activities);
+            return sessions(&acts);
+        }
+        sessions(&st.activities)
+    };
+    // Each leaf's status, once.
+    let mut status: Vec<Status> = vec![Status::default(); fw.items().len()];
+    for (n, slot) in status.iter_mut().enumerate() {
+        let h = ItemHandle::new(f, crate::model::ItemIdx(n as u32));
+        if let Some(st) = leaves.get(&h) {
+            *slot = status_of(st);
+        }
+    }
 
+    // Items above the leaves list the sessions and assessments that name them.
+    let position: HashMap<(ActivityKind, usize), usize> = activities
+        .iter()
+        .enumerate()
+        .map(|(n, a)| ((a.kind, a.index), n))
+        .collect();
+    let naming = |h: ItemHandle| -> Sessions {
+        let mut acts = Activities::default();
+        for (a, _) in graph.covered_by(h) {
+            if a.curriculum == c
+                && let Some(&n) = position.get(&(a.kind, a.index))
+            {
+                acts.insert(n);
+            }
+        }
+        sessions(&acts)
+    };
+    let empty = Activities::default();
     let mut items = Vec::with_capacity(fw.items().len());
     let mut counted = 0;
     let mut covered_count = 0;
@@ -490,12 +590,12 @@ pub fn coverage(
         let h = ItemHandle::new(f, crate::model::ItemIdx(n as u32));
         let r = ItemRef::item(fw_id.clone(), item.id.clone());
         if item.is_leaf() {
-            let (covered, partial, depth, via, acts) = leaf_status(h);
+            let st = status.get(n).copied().unwrap_or_default();
             if !item.is_optional() {
                 counted += 1;
-                if covered {
+                if st.covered {
                     covered_count += 1;
-                } else if partial {
+                } else if st.partial {
                     partial_count += 1;
                 } else {
                     uncovered.push(r.clone());
@@ -506,31 +606,34 @@ pub fn coverage(
                 title: item.title.clone(),
                 leaf: true,
                 optional: item.is_optional(),
-                covered,
-                partial,
-                depth,
-                via,
-                sessions: names(&acts),
+                covered: st.covered,
+                partial: st.partial,
+                depth: st.depth,
+                via: st.via,
+                sessions: leaves
+                    .get(&h)
+                    .map_or_else(|| sessions(&empty), leaf_sessions),
                 leaves: None,
                 covered_leaves: None,
                 level,
             });
         } else {
             let under = graph.leaves_under(catalog, h);
-            let mut all = Activities::default();
             let mut n_covered = 0;
             let mut any_partial = false;
             let mut min_depth: Option<Depth> = None;
-            for &leaf in &under {
-                let (covered, partial, depth, _, acts) = leaf_status(leaf);
-                all.union(&acts);
-                if covered {
+            for leaf in &under {
+                let st = if leaf.framework_position() == f {
+                    status.get(leaf.item().index()).copied().unwrap_or_default()
+                } else {
+                    Status::default()
+                };
+                if st.covered {
                     n_covered += 1;
-                    min_depth = Some(min_depth.map_or(depth.unwrap_or(Depth::Introduced), |m| {
-                        m.min(depth.unwrap_or(Depth::Introduced))
-                    }));
+                    let d = st.depth.unwrap_or(Depth::Introduced);
+                    min_depth = Some(min_depth.map_or(d, |m| m.min(d)));
                 }
-                any_partial |= partial;
+                any_partial |= st.partial;
             }
             let all_covered = !under.is_empty() && n_covered == under.len();
             items.push(ItemCoverage {
@@ -542,7 +645,7 @@ pub fn coverage(
                 partial: !all_covered && (n_covered > 0 || any_partial),
                 depth: if all_covered { min_depth } else { None },
                 via: None,
-                sessions: names(&all),
+                sessions: naming(h),
                 leaves: Some(under.len()),
                 covered_leaves: Some(n_covered),
                 level,
@@ -550,40 +653,67 @@ pub fn coverage(
         }
     }
 
-    // 4. Hours per top-level item.
+    // 4. Hours per top-level item: the activities that touch each top-level item (directly,
+    // through a parent, or through full-strength mappings), then each activity's hours shared
+    // equally among the top-level items it touches.
     let roots: Vec<ItemHandle> = graph.roots(f);
-    let mut hours: Vec<f64> = vec![0.0; roots.len()];
-    let mut unassigned = 0.0;
-    let mut tops_of: HashMap<ItemHandle, Vec<ItemHandle>> = HashMap::new();
-    for (n, a) in activities.iter().enumerate() {
-        let Some(h) = a.hours.filter(|h| *h > 0.0) else {
+    let root_pos: FxHashMap<ItemHandle, usize> =
+        roots.iter().enumerate().map(|(n, &r)| (r, n)).collect();
+    let mut touching: Vec<Activities> = vec![Activities::default(); roots.len()];
+    let mut tops_cache: FxHashMap<Option<crate::model::ItemIdx>, Vec<usize>> = FxHashMap::default();
+    for (leaf, st) in &leaves {
+        if leaf.framework_position() != f || !(st.via.is_some() || st.mapped >= 2) {
             continue;
+        }
+        // Leaves with one parent share their parent's top-level items.
+        let parent = fw.parent(leaf.item());
+        let single = graph.parents(*leaf).len() <= 1;
+        let compute = || -> Vec<usize> {
+            graph
+                .tops(*leaf)
+                .iter()
+                .filter_map(|t| root_pos.get(t).copied())
+                .collect()
         };
-        let mut touched: BTreeSet<ItemHandle> = BTreeSet::new();
-        for (leaf, st) in &leaves {
-            if leaf.framework_position() != f {
-                continue;
-            }
-            let direct = st.activities.iter().any(|x| x == n);
-            let mapped = st.mapped >= 2 && st.mapped_activities.iter().any(|x| x == n);
-            if direct || mapped {
-                let tops = tops_of.entry(*leaf).or_insert_with(|| graph.tops(*leaf));
-                touched.extend(tops.iter().copied());
-            }
-        }
-        if touched.is_empty() {
-            unassigned += h;
-            continue;
-        }
-        let share = h / touched.len() as f64;
-        for t in touched {
-            if let Some(pos) = roots.iter().position(|&r| r == t)
-                && let Some(slot) = hours.get_mut(pos)
-            {
-                *slot += share;
+        let tops = if single {
+            tops_cache.entry(parent).or_insert_with(compute).clone()
+        } else {
+            compute()
+        };
+        for t in tops {
+            if let Some(acts) = touching.get_mut(t) {
+                acts.union(&st.activities);
+                if st.mapped >= 2 {
+                    acts.union(&st.mapped_activities);
+                }
             }
         }
     }
+    let mut spread: Vec<usize> = vec![0; activities.len()];
+    for acts in &touching {
+        for n in acts.iter() {
+            if let Some(count) = spread.get_mut(n) {
+                *count += 1;
+            }
+        }
+    }
+    let share = |n: usize| -> f64 {
+        let h = activities.get(n).and_then(|a| a.hours).unwrap_or(0.0);
+        match spread.get(n) {
+            Some(&k) if k > 0 && h > 0.0 => h / k as f64,
+            _ => 0.0,
+        }
+    };
+    let hours: Vec<f64> = touching
+        .iter()
+        .map(|acts| acts.iter().map(share).fold(0.0, |a, b| a + b))
+        .collect();
+    let unassigned: f64 = activities
+        .iter()
+        .zip(&spread)
+        .filter(|(_, k)| **k == 0)
+        .filter_map(|(a, _)| a.hours.filter(|h| *h > 0.0))
+        .sum();
     let hours = roots
         .iter()
         .zip(hours)
@@ -597,7 +727,7 @@ pub fn coverage(
         .collect();
 
     // 5. Sequencing.
-    let sequencing = sequencing(catalog, f, c, &activities);
+    let sequencing = sequencing(catalog, f, &activities, &leaves);
 
     Ok(CoverageReport {
         curriculum: cur.info.id.clone(),
@@ -624,38 +754,43 @@ pub fn coverage(
 pub(crate) fn propagate_mappings(
     catalog: &Catalog,
     target: usize,
-    leaves: &mut HashMap<ItemHandle, LeafState>,
+    leaves: &mut FxHashMap<ItemHandle, LeafState>,
 ) {
     let graph = catalog.graph();
-    let endpoints: HashSet<ItemHandle> = graph.mapping_endpoints().collect();
+    // Only frameworks with a covered leaf can hold seeds.
+    let covered_in: FxHashSet<usize> = leaves
+        .iter()
+        .filter(|(_, st)| st.via.is_some())
+        .map(|(h, _)| h.framework_position())
+        .collect();
+    let endpoints: FxHashSet<ItemHandle> = graph
+        .mapping_endpoints()
+        .filter(|h| {
+            h.framework_position() != target && covered_in.contains(&h.framework_position())
+        })
+        .collect();
     if endpoints.is_empty() {
         return;
     }
-    // Seeds: mapped items outside the target whose every counted leaf is covered.
-    let mut labels: HashMap<ItemHandle, Label> = HashMap::new();
+    // Seeds: mapped items outside the target whose every counted leaf is covered; the depth at
+    // which all of them are covered, and the sessions that cover them.
+    let mut seeds: FxHashMap<ItemHandle, Activities> = FxHashMap::default();
+    let mut labels: FxHashMap<ItemHandle, Reach> = FxHashMap::default();
     let mut buckets: [Vec<ItemHandle>; 5] = Default::default();
     for &x in &endpoints {
         if x.framework_position() == target {
             continue;
         }
         let under = graph.leaves_under(catalog, x);
-        let mut label = Label {
-            strength: 4,
-            depth: None,
-            activities: Activities::default(),
-        };
+        let mut depth: Option<Depth> = None;
+        let mut acts = Activities::default();
         let mut ok = !under.is_empty();
         for leaf in &under {
             match leaves.get(leaf).filter(|s| s.via.is_some()) {
                 Some(st) => {
-                    label.depth = Some(
-                        label
-                            .depth
-                            .map_or(st.depth.unwrap_or(Depth::Introduced), |d| {
-                                d.min(st.depth.unwrap_or(Depth::Introduced))
-                            }),
-                    );
-                    label.activities.union(&st.activities);
+                    let d = st.depth.unwrap_or(Depth::Introduced);
+                    depth = Some(depth.map_or(d, |m| m.min(d)));
+                    acts.union(&st.activities);
                 }
                 None => {
                     ok = false;
@@ -664,60 +799,70 @@ pub(crate) fn propagate_mappings(
             }
         }
         if ok {
-            labels.insert(x, label);
+            seeds.insert(x, acts);
+            labels.insert(
+                x,
+                Reach {
+                    strength: 4,
+                    depth,
+                    linked: true,
+                    seed: x,
+                },
+            );
             buckets[4].push(x);
         }
     }
-    // Widest-path search: strongest chains first; within a strength, merge depths and activities.
+    // Strongest chains first (the weakest link of a chain decides its strength); within a
+    // strength, the deepest source wins. Each item is settled at most once per strength and depth.
+    let mut next: Vec<(ItemHandle, u8, bool)> = Vec::new();
     for s in (1..=4).rev() {
         while let Some(x) = buckets[s].pop() {
-            let Some(label) = labels.get(&x).cloned() else {
+            let Some(&label) = labels.get(&x) else {
                 continue;
             };
             if usize::from(label.strength) != s {
                 continue;
             }
-            let mut next: Vec<(ItemHandle, u8)> = Vec::new();
-            for (t, relation, _) in graph.mapped(x) {
+            next.clear();
+            for (t, relation, _) in graph.mapped_iter(x) {
                 let st = label.strength.min(strength(relation));
                 if st == 0 {
                     continue;
                 }
                 match t {
-                    Target::Item(y) => next.push((y, st)),
+                    Target::Item(y) => next.push((y, st, true)),
                     Target::Framework(g) => {
-                        next.extend(graph.roots(g).into_iter().map(|y| (y, st)))
+                        next.extend(graph.roots(g).into_iter().map(|y| (y, st, true)))
                     }
                 }
             }
             // What lies inside an item reached is reached too.
-            next.extend(graph.children(x).into_iter().map(|y| (y, label.strength)));
-            for (y, st) in next {
-                let incoming = Label {
+            next.extend(
+                graph
+                    .children_unordered(x)
+                    .map(|y| (y, label.strength, false)),
+            );
+            for &(y, st, linked) in &next {
+                let incoming = Reach {
                     strength: st,
-                    depth: label.depth,
-                    activities: label.activities.clone(),
+                    linked,
+                    ..label
                 };
-                let entry = labels.entry(y).or_default();
-                if entry.merge(&incoming)
-                    && let Some(bucket) = buckets.get_mut(usize::from(entry.strength))
-                {
-                    bucket.push(y);
+                let better = labels.get(&y).is_none_or(|cur| cur.improves(&incoming));
+                if better {
+                    labels.insert(y, incoming);
+                    if let Some(bucket) = buckets.get_mut(usize::from(st)) {
+                        bucket.push(y);
+                    }
                 }
             }
         }
     }
     // `related` links from anything reached mark what they lead to (and everything under it).
     let mut related: Vec<ItemHandle> = Vec::new();
-    for (&x, label) in &labels {
-        if label.strength == 0 {
-            continue;
-        }
-        for (t, relation, _) in graph.mapped(x) {
-            if relation == Relation::Related
-                && let Target::Item(y) = t
-                && y.framework_position() == target
-            {
+    for (a, b) in graph.related_links() {
+        for (x, y) in [(a, b), (b, a)] {
+            if y.framework_position() == target && labels.contains_key(&x) {
                 related.push(y);
                 related.extend(graph.descendants(y));
             }
@@ -729,18 +874,15 @@ pub(crate) fn propagate_mappings(
         }
     }
     for (h, label) in labels {
-        if h.framework_position() != target || label.strength == 0 {
-            continue;
-        }
-        if !catalog.item(h).is_some_and(|i| i.is_leaf()) {
+        if h.framework_position() != target || !catalog.item(h).is_some_and(|i| i.is_leaf()) {
             continue;
         }
         let st = leaves.entry(h).or_default();
         // 2: full coverage (exact, close, narrow); 1: partial (a broad link on the way).
         st.mapped = if label.strength >= 2 { 2 } else { 1 };
         st.mapped_depth = label.depth;
-        if !label.activities.is_empty() {
-            st.mapped_activities = label.activities;
+        if let Some(acts) = seeds.get(&label.seed) {
+            st.mapped_activities = acts.clone();
         }
     }
 }
@@ -749,50 +891,29 @@ pub(crate) fn propagate_mappings(
 fn sequencing(
     catalog: &Catalog,
     f: usize,
-    c: usize,
     activities: &[Activity],
+    leaves: &FxHashMap<ItemHandle, LeafState>,
 ) -> Vec<SequencingFinding> {
     let graph = catalog.graph();
-    // First position at which each leaf of the framework is met, taught, assessed.
-    #[derive(Default, Clone, Copy)]
-    struct Firsts {
-        met: Option<(usize, usize)>,
-        taught: Option<(usize, usize)>,
-        assessed: Option<(usize, usize)>,
-    }
-    let mut firsts: HashMap<ItemHandle, Firsts> = HashMap::new();
-    let min = |a: Option<(usize, usize)>, b: (usize, usize)| Some(a.map_or(b, |a| a.min(b)));
-    for (n, a) in activities.iter().enumerate() {
-        let h = crate::graph::ActivityHandle {
-            curriculum: c,
-            kind: a.kind,
-            index: a.index,
-        };
-        for (target, depth) in graph.covers(h) {
-            for leaf in graph.all_leaves_under_target(target) {
-                let e = firsts.entry(leaf).or_default();
-                let pos = (a.order, n);
-                e.met = min(e.met, pos);
-                if depth == Depth::Assessed {
-                    e.assessed = min(e.assessed, pos);
-                } else {
-                    e.taught = min(e.taught, pos);
-                }
-            }
-        }
-    }
     let name = |pos: (usize, usize)| activities.get(pos.1).map_or("?", |a| a.id.as_str());
     let fw = &catalog.frameworks()[f];
     let mut out = Vec::new();
     for (n, item) in fw.items().iter().enumerate() {
         let h = ItemHandle::new(f, crate::model::ItemIdx(n as u32));
+        let requires = graph.requires(h);
+        let assessed_first = item.is_leaf()
+            && leaves.get(&h).is_some_and(
+                |st| matches!((st.first_assessed, st.first_taught), (Some(a), Some(t)) if a < t),
+            );
+        if requires.is_empty() && !assessed_first {
+            continue;
+        }
         let Some(r) = catalog.item_ref(h) else {
             continue;
         };
-        if item.is_leaf()
-            && let Some(fi) = firsts.get(&h)
-            && let (Some(a), Some(t)) = (fi.assessed, fi.taught)
-            && a < t
+        if assessed_first
+            && let Some(st) = leaves.get(&h)
+            && let (Some(a), Some(t)) = (st.first_assessed, st.first_taught)
         {
             out.push(SequencingFinding {
                 item: r.clone(),
@@ -803,18 +924,27 @@ fn sequencing(
                 ),
             });
         }
-        // Requires: compare when the item is first met with when what it requires is.
+        // Requires: compare when the item is first met with when what it requires is, counting
+        // every way a leaf is covered (a mapping from another framework met in a session too).
         let first_met = |t: Target| -> Option<(usize, usize)> {
             graph
                 .all_leaves_under_target(t)
                 .iter()
-                .filter_map(|l| firsts.get(l).and_then(|f| f.met))
+                .filter_map(|l| {
+                    let st = leaves.get(l)?;
+                    let mapped = (st.mapped >= 2).then_some(&st.mapped_activities);
+                    st.activities
+                        .iter()
+                        .chain(mapped.into_iter().flat_map(Activities::iter))
+                        .filter_map(|n| activities.get(n).map(|a| (a.order, n)))
+                        .min()
+                })
                 .min()
         };
         let Some(mine) = first_met(Target::Item(h)) else {
             continue;
         };
-        for req in graph.requires(h) {
+        for req in requires {
             let req_name = match req {
                 Target::Item(rh) => catalog.item_ref(rh).map(|r| r.to_string()),
                 Target::Framework(g) => catalog

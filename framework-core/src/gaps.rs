@@ -139,7 +139,7 @@ pub fn gaps(
             Some(c),
         )
     } else if let Some(f) = catalog.framework_position(source) {
-        let mut seeds = HashMap::new();
+        let mut seeds = rustc_hash::FxHashMap::default();
         for leaf in graph.all_leaves_under_target(Target::Framework(f)) {
             seeds.insert(
                 leaf,
@@ -161,7 +161,7 @@ pub fn gaps(
 
     // Mappings, once for each framework the target's leaves are in.
     let frameworks: BTreeSet<usize> = leaves.iter().map(|h| h.framework_position()).collect();
-    let mut states: HashMap<usize, HashMap<ItemHandle, LeafState>> = HashMap::new();
+    let mut states: HashMap<usize, rustc_hash::FxHashMap<ItemHandle, LeafState>> = HashMap::new();
     for f in frameworks {
         let mut s = seeds.clone();
         propagate_mappings(catalog, f, &mut s);

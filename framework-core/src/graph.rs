@@ -235,6 +235,23 @@ impl CompetenceGraph {
         self.children_of_node(self.framework_node(framework))
     }
 
+    /// The edges from an item's children (nesting and `also_under`), in no particular order.
+    fn child_edges(&self, n: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.graph
+            .edges_directed(n, Direction::Incoming)
+            .filter(|e| Self::is_parent_edge(e.weight()))
+            .map(|e| e.source())
+    }
+
+    /// The item's children in no particular order (cheaper than [`Self::children`]).
+    pub(crate) fn children_unordered(
+        &self,
+        h: ItemHandle,
+    ) -> impl Iterator<Item = ItemHandle> + '_ {
+        self.child_edges(self.item_node(h))
+            .filter_map(|n| self.item_of(n))
+    }
+
     fn children_of_node(&self, n: NodeIndex) -> Vec<ItemHandle> {
         let mut out: Vec<ItemHandle> = self
             .graph
@@ -315,6 +332,12 @@ impl CompetenceGraph {
     /// The leaves under a target, optional ones included, in framework order.
     pub(crate) fn all_leaves_under_target(&self, t: Target) -> Vec<ItemHandle> {
         let start = self.target_node(t);
+        // A leaf stands for itself (the common case: no walk, no set).
+        if let Target::Item(h) = t
+            && self.child_edges(start).next().is_none()
+        {
+            return vec![h];
+        }
         let mut seen = HashSet::new();
         let mut stack = vec![start];
         let mut out = Vec::new();
@@ -364,6 +387,19 @@ impl CompetenceGraph {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// The items joined by a `related` mapping link, as pairs (either way round).
+    pub(crate) fn related_links(&self) -> impl Iterator<Item = (ItemHandle, ItemHandle)> + '_ {
+        self.graph
+            .edge_references()
+            .filter_map(|e| match e.weight() {
+                EdgeKind::MapsTo {
+                    relation: Relation::Related,
+                    ..
+                } => Some((self.item_of(e.source())?, self.item_of(e.target())?)),
+                _ => None,
+            })
     }
 
     /// Every item that has at least one mapping link, with its links (see [`Self::mapped`]).
@@ -419,6 +455,14 @@ impl CompetenceGraph {
     /// The links from this item to items of other frameworks, read in both directions (a link
     /// read backwards has its relation inverted), with the mapping each comes from.
     pub fn mapped(&self, h: ItemHandle) -> Vec<(Target, Relation, usize)> {
+        self.mapped_iter(h).collect()
+    }
+
+    /// [`Self::mapped`] without collecting.
+    pub(crate) fn mapped_iter(
+        &self,
+        h: ItemHandle,
+    ) -> impl Iterator<Item = (Target, Relation, usize)> + '_ {
         let n = self.item_node(h);
         let forward = self
             .graph
@@ -438,7 +482,7 @@ impl CompetenceGraph {
                 }
                 _ => None,
             });
-        forward.chain(backward).collect()
+        forward.chain(backward)
     }
 
     fn outgoing(

@@ -1,0 +1,42 @@
+//! Benchmarks of the analyses on a generated catalog (see `generate.rs` for its shape).
+//! Run with `cargo bench -p framework-core --bench analyses`.
+
+mod generate;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use framework_core::{coverage::coverage, crosswalk::crosswalk, gaps::gaps};
+
+fn analyses(c: &mut Criterion) {
+    let catalog = generate::catalog();
+    let mut group = c.benchmark_group("analyses");
+    group.sample_size(10);
+    group.bench_function("coverage through three mappings", |b| {
+        b.iter(|| coverage(&catalog, "bench-course", Some("bench-a")).map(|r| r.covered))
+    });
+    group.bench_function("gaps through three mappings", |b| {
+        b.iter(|| gaps(&catalog, "bench-a", "bench-course", None).map(|r| r.gaps.len()))
+    });
+    group.bench_function("crosswalk across three mappings", |b| {
+        b.iter(|| crosswalk(&catalog, "bench-d", "bench-a").map(|r| r.links.len()))
+    });
+    group.finish();
+}
+
+fn loading(c: &mut Criterion) {
+    let docs = generate::documents();
+    let mut group = c.benchmark_group("loading");
+    group.sample_size(10);
+    group.bench_function("load and check the generated catalog", |b| {
+        b.iter(|| {
+            let mut builder = framework_core::Catalog::builder().builtin(false);
+            for (name, text) in &docs {
+                builder.add_bytes(name, text.as_bytes());
+            }
+            builder.build().has_errors()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, analyses, loading);
+criterion_main!(benches);

@@ -1,0 +1,68 @@
+//! Time and peak memory of the analyses on the generated benchmark catalog, for the README:
+//! `cargo run --release -p framework-core --example scale`.
+
+#[path = "../benches/generate.rs"]
+mod generate;
+
+use std::time::Instant;
+
+use framework_core::{coverage::coverage, crosswalk::crosswalk, gaps::gaps};
+
+/// Peak resident memory so far, from /proc (Linux), in MiB.
+fn peak_mib() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or_else(|| "?".to_owned(), |kb| format!("{}", kb / 1024))
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let t = Instant::now();
+    let docs = generate::documents();
+    let bytes: usize = docs.iter().map(|(_, t)| t.len()).sum();
+    println!(
+        "generated {} documents, {:.1} MiB of YAML, in {:.2?}",
+        docs.len(),
+        bytes as f64 / 1048576.0,
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let catalog = generate::catalog();
+    println!(
+        "load and check: {:.2?} ({} graph nodes, {} edges), peak memory {} MiB",
+        t.elapsed(),
+        catalog.graph().node_count(),
+        catalog.graph().edge_count(),
+        peak_mib()
+    );
+    let t = Instant::now();
+    let r = coverage(&catalog, "bench-course", Some("bench-a"))?;
+    println!(
+        "coverage of bench-a through three mappings: {:.2?} ({} of {} leaves covered), peak memory {} MiB",
+        t.elapsed(),
+        r.covered,
+        r.leaves,
+        peak_mib()
+    );
+    let t = Instant::now();
+    let r = gaps(&catalog, "bench-a", "bench-course", None)?;
+    println!(
+        "gaps of bench-a: {:.2?} ({} gaps), peak memory {} MiB",
+        t.elapsed(),
+        r.gaps.len(),
+        peak_mib()
+    );
+    let t = Instant::now();
+    let r = crosswalk(&catalog, "bench-d", "bench-a")?;
+    println!(
+        "crosswalk bench-d to bench-a: {:.2?} ({} links), peak memory {} MiB",
+        t.elapsed(),
+        r.links.len(),
+        peak_mib()
+    );
+    Ok(())
+}

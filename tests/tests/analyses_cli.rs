@@ -1,0 +1,200 @@
+//! The analyses from the command line, in every format: exit status, stdout and stderr.
+
+mod common;
+
+use common::competence;
+use insta_cmd::assert_cmd_snapshot;
+
+fn on_fixtures(args: &[&str]) -> std::process::Command {
+    let mut cmd = competence();
+    cmd.args(["--no-builtin", "--catalog", "fixtures/analysis"])
+        .args(args);
+    cmd
+}
+
+#[test]
+fn coverage_in_every_format() {
+    for format in ["human", "json", "csv", "md"] {
+        assert_cmd_snapshot!(
+            format!("coverage-{format}"),
+            on_fixtures(&["coverage", "course", "--format", format])
+        );
+    }
+}
+
+#[test]
+fn gaps_in_every_format() {
+    for format in ["human", "json", "csv", "md"] {
+        assert_cmd_snapshot!(
+            format!("gaps-{format}"),
+            on_fixtures(&[
+                "gaps",
+                "--target",
+                "skills",
+                "--from",
+                "course",
+                "--require-depth",
+                "assessed",
+                "--format",
+                format
+            ])
+        );
+    }
+}
+
+#[test]
+fn crosswalk_in_every_format() {
+    for format in ["human", "json", "csv", "md"] {
+        assert_cmd_snapshot!(
+            format!("crosswalk-{format}"),
+            on_fixtures(&["crosswalk", "values", "skills", "--format", format])
+        );
+    }
+}
+
+#[test]
+fn matrix_in_every_format() {
+    for format in ["human", "json", "csv", "md"] {
+        assert_cmd_snapshot!(
+            format!("matrix-{format}"),
+            on_fixtures(&["matrix", "course", "--format", format])
+        );
+    }
+}
+
+#[test]
+fn min_coverage_fails_below_the_threshold() {
+    let below = on_fixtures(&[
+        "coverage",
+        "course",
+        "--min-coverage",
+        "90",
+        "--format",
+        "json",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(below.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&below.stderr).contains("below the minimum of 90%"));
+    let above = on_fixtures(&["coverage", "course", "--min-coverage", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(above.status.code(), Some(0));
+    let bad = on_fixtures(&["coverage", "course", "--min-coverage", "120"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn fail_on_gaps_fails_when_gaps_remain() {
+    let out = on_fixtures(&[
+        "gaps",
+        "--target",
+        "skills",
+        "--from",
+        "course",
+        "--fail-on-gaps",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let none = on_fixtures(&[
+        "gaps",
+        "--target",
+        "values",
+        "--from",
+        "values",
+        "--fail-on-gaps",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(none.status.code(), Some(0));
+}
+
+#[test]
+fn csv_never_lets_a_spreadsheet_run_a_formula() {
+    let out = on_fixtures(&["coverage", "course", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.contains(",'=Risk awareness,"), "{csv}");
+    assert!(!csv.contains(",=Risk"));
+}
+
+#[test]
+fn no_colour_when_piped() {
+    for cmd in [
+        &["coverage", "course"][..],
+        &["gaps", "--target", "skills", "--from", "course"],
+        &["matrix", "course"],
+    ] {
+        let out = on_fixtures(cmd).env_remove("NO_COLOR").output().unwrap();
+        assert!(
+            !out.stdout.contains(&0x1b),
+            "{cmd:?} wrote colour codes to a pipe"
+        );
+    }
+}
+
+#[test]
+fn unknown_documents_cannot_run() {
+    assert_cmd_snapshot!(on_fixtures(&["coverage", "coarse"]));
+    assert_cmd_snapshot!(
+        "gaps-wrong-kind",
+        on_fixtures(&[
+            "gaps", "--target", "course", "--from", "skills", "--format", "json"
+        ])
+    );
+}
+
+#[test]
+fn every_analysis_runs_on_the_shipped_catalog() {
+    for args in [
+        &["coverage", "cnwl-developing-expertise-peer-working"][..],
+        &[
+            "coverage",
+            "cpft-peer-education-programme",
+            "--framework",
+            "hee-psw-2020",
+        ],
+        &[
+            "gaps",
+            "--target",
+            "cpft-peer-support-worker",
+            "--from",
+            "cnwl-developing-expertise-peer-working",
+            "--require-depth",
+            "assessed",
+        ],
+        &[
+            "gaps",
+            "--target",
+            "hee-psw-2020",
+            "--from",
+            "care-certificate-2015",
+        ],
+        &["crosswalk", "care-certificate-2015", "hee-psw-2020"],
+        &["crosswalk", "srn-peer-values", "imroc-peer-principles"],
+        &["matrix", "cup-o-t-psw-10-week"],
+    ] {
+        for format in ["human", "json", "csv", "md"] {
+            let out = competence()
+                .args(args)
+                .args(["--format", format])
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{args:?} {format}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(!out.stdout.is_empty());
+            if format == "json" {
+                let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert!(v["diagnostics"].as_array().unwrap().is_empty());
+            }
+        }
+    }
+}
