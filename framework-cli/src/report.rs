@@ -251,7 +251,7 @@ mod tests {
         t.row(vec!["long id".into(), "12".into()]);
         let mut h = String::new();
         t.human(false, &mut h);
-        assert_eq!(h, "ID       N\na|b      7\nlong id  12\n");
+        assert_eq!(h, "ID        N\na|b       7\nlong id  12\n");
         let mut m = String::new();
         t.markdown(&mut m);
         assert_eq!(
