@@ -69,6 +69,21 @@ pub fn catalog_or_exit(
     load_catalog(g, extra).map_err(|e| output::fatal(g.format, &e))
 }
 
+/// Loads the catalog and runs an analysis on it; a failure to do either is reported (status 2).
+pub fn analyse<R, E>(
+    g: &GlobalArgs,
+    analysis: impl FnOnce(&Catalog) -> Result<R, E>,
+) -> Result<(Catalog, R), ExitStatus>
+where
+    E: miette::Diagnostic + Send + Sync + 'static,
+{
+    let catalog = catalog_or_exit(g, &[])?;
+    match analysis(&catalog) {
+        Ok(report) => Ok((catalog, report)),
+        Err(e) => Err(output::fatal(g.format, &e)),
+    }
+}
+
 /// The status after a command that ran: failure when the catalog has errors.
 pub fn status_of(catalog: &Catalog) -> ExitStatus {
     if catalog.has_errors() {

@@ -1,21 +1,15 @@
 //! Gaps, crosswalks and the course map matrix: known answers on small catalogs, and properties.
 
+mod common;
+
+use common::catalog;
+
 use framework_core::Catalog;
 use framework_core::crosswalk::crosswalk;
 use framework_core::gaps::{GapReason, gaps};
 use framework_core::matrix::matrix;
 use framework_core::model::{Depth, Relation};
 use proptest::prelude::*;
-
-fn catalog(docs: &[&str]) -> Catalog {
-    let mut b = Catalog::builder().builtin(false);
-    for (n, d) in docs.iter().enumerate() {
-        b.add_bytes(&format!("doc{n}.yaml"), d.as_bytes());
-    }
-    let c = b.build();
-    assert!(!c.has_errors(), "{:#?}", c.diagnostics());
-    c
-}
 
 const F: &str = "kind: framework\nid: f\ntitle: F\nitems:\n  - id: a\n    title: A\n    items: [{ id: a1, title: A1 }, { id: a2, title: A2 }]\n  - { id: b, title: B }\n  - { id: c, title: C }\n  - { id: d, title: D }\n  - { id: o, title: O, optional: true }\n";
 const G: &str = "kind: framework\nid: g\ntitle: G\nitems:\n  - { id: x1, title: X1 }\n  - { id: x2, title: X2 }\n  - { id: x3, title: X3 }\n";

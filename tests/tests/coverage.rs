@@ -1,19 +1,12 @@
 //! Coverage: known answers on small hand-built catalogs, one rule at a time, and properties.
 
-use framework_core::Catalog;
+mod common;
+
+use common::catalog;
+
 use framework_core::coverage::{CoverageReport, Via, coverage};
 use framework_core::model::Depth;
 use proptest::prelude::*;
-
-fn catalog(docs: &[&str]) -> Catalog {
-    let mut b = Catalog::builder().builtin(false);
-    for (n, d) in docs.iter().enumerate() {
-        b.add_bytes(&format!("doc{n}.yaml"), d.as_bytes());
-    }
-    let c = b.build();
-    assert!(!c.has_errors(), "{:#?}", c.diagnostics());
-    c
-}
 
 /// Framework `f`: a (a1, a2), b (b1, b2 (b2x optional)), c (leaf); a2 requires a1.
 const F: &str = r#"

@@ -4,7 +4,7 @@ use clap::Args;
 use framework_core::coverage::{CoverageReport, ItemCoverage, coverage};
 
 use crate::cli::GlobalArgs;
-use crate::command::{ExitStatus, catalog_or_exit, status_of};
+use crate::command::{ExitStatus, analyse, status_of};
 use crate::output;
 use crate::report::{Cell, Doc, Table, Tone};
 
@@ -44,13 +44,11 @@ pub fn percent(ratio: f64) -> String {
 
 /// Runs `competence coverage`.
 pub fn run(g: &GlobalArgs, args: &CoverageArgs) -> ExitStatus {
-    let catalog = match catalog_or_exit(g, &[]) {
-        Ok(c) => c,
+    let (catalog, report) = match analyse(g, |c| {
+        coverage(c, &args.curriculum, args.framework.as_deref())
+    }) {
+        Ok(done) => done,
         Err(status) => return status,
-    };
-    let report = match coverage(&catalog, &args.curriculum, args.framework.as_deref()) {
-        Ok(r) => r,
-        Err(e) => return output::fatal(g.format, &e),
     };
     let written = output::emit(
         g.format,

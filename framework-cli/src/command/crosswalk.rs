@@ -5,7 +5,7 @@ use framework_core::crosswalk::{CrosswalkReport, crosswalk};
 use framework_core::model::Relation;
 
 use crate::cli::GlobalArgs;
-use crate::command::{ExitStatus, catalog_or_exit, status_of};
+use crate::command::{ExitStatus, analyse, status_of};
 use crate::output;
 use crate::report::{Cell, Doc, Table, Tone};
 
@@ -68,13 +68,9 @@ fn refs(list: &[framework_core::ItemRef]) -> String {
 
 /// Runs `competence crosswalk`.
 pub fn run(g: &GlobalArgs, args: &CrosswalkArgs) -> ExitStatus {
-    let catalog = match catalog_or_exit(g, &[]) {
-        Ok(c) => c,
+    let (catalog, report) = match analyse(g, |c| crosswalk(c, &args.from, &args.to)) {
+        Ok(done) => done,
         Err(status) => return status,
-    };
-    let report = match crosswalk(&catalog, &args.from, &args.to) {
-        Ok(r) => r,
-        Err(e) => return output::fatal(g.format, &e),
     };
     let doc = || {
         let mut d = Doc::default();

@@ -5,7 +5,7 @@ use framework_core::gaps::{GapReason, GapsReport, gaps};
 use framework_core::model::Depth;
 
 use crate::cli::GlobalArgs;
-use crate::command::{ExitStatus, catalog_or_exit, status_of};
+use crate::command::{ExitStatus, analyse, status_of};
 use crate::output;
 use crate::report::{Cell, Doc, Table, Tone};
 
@@ -53,13 +53,11 @@ fn table(r: &GapsReport, csv: bool) -> Table {
 
 /// Runs `competence gaps`.
 pub fn run(g: &GlobalArgs, args: &GapsArgs) -> ExitStatus {
-    let catalog = match catalog_or_exit(g, &[]) {
-        Ok(c) => c,
+    let (catalog, report) = match analyse(g, |c| {
+        gaps(c, &args.target, &args.source, args.require_depth)
+    }) {
+        Ok(done) => done,
         Err(status) => return status,
-    };
-    let report = match gaps(&catalog, &args.target, &args.source, args.require_depth) {
-        Ok(r) => r,
-        Err(e) => return output::fatal(g.format, &e),
     };
     let doc = || {
         let mut d = Doc::default();

@@ -5,7 +5,7 @@ use framework_core::matrix::{MatrixReport, matrix};
 use framework_core::model::Depth;
 
 use crate::cli::GlobalArgs;
-use crate::command::{ExitStatus, catalog_or_exit, status_of};
+use crate::command::{ExitStatus, analyse, status_of};
 use crate::output;
 use crate::report::{Cell, Doc, Table, Tone};
 
@@ -62,13 +62,11 @@ fn table(r: &MatrixReport, dots: bool) -> Table {
 
 /// Runs `competence matrix`.
 pub fn run(g: &GlobalArgs, args: &MatrixArgs) -> ExitStatus {
-    let catalog = match catalog_or_exit(g, &[]) {
-        Ok(c) => c,
+    let (catalog, report) = match analyse(g, |c| {
+        matrix(c, &args.curriculum, args.framework.as_deref())
+    }) {
+        Ok(done) => done,
         Err(status) => return status,
-    };
-    let report = match matrix(&catalog, &args.curriculum, args.framework.as_deref()) {
-        Ok(r) => r,
-        Err(e) => return output::fatal(g.format, &e),
     };
     let doc = || {
         let mut d = Doc::default();

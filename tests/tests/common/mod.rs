@@ -52,3 +52,14 @@ pub fn competence() -> Command {
 pub fn fixture(rel: &str) -> PathBuf {
     PathBuf::from("fixtures").join(rel)
 }
+
+/// A catalog of these documents alone (no shipped ones), which must load without errors.
+pub fn catalog(docs: &[&str]) -> framework_core::Catalog {
+    let mut b = framework_core::Catalog::builder().builtin(false);
+    for (n, d) in docs.iter().enumerate() {
+        b.add_bytes(&format!("doc{n}.yaml"), d.as_bytes());
+    }
+    let c = b.build();
+    assert!(!c.has_errors(), "{:#?}", c.diagnostics());
+    c
+}
