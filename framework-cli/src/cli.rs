@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::command::{
-    coverage::CoverageArgs, crosswalk::CrosswalkArgs, gaps::GapsArgs, list::ListArgs,
-    matrix::MatrixArgs, show::ShowArgs, validate::ValidateArgs,
+    coverage::CoverageArgs, crosswalk::CrosswalkArgs, gaps::GapsArgs, learners::LearnersArgs,
+    list::ListArgs, matrix::MatrixArgs, show::ShowArgs, validate::ValidateArgs,
 };
 
 /// Check curricula and learners against competence frameworks.
@@ -136,4 +136,17 @@ pub enum Command {
         after_long_help = "Examples:\n  competence matrix cnwl-developing-expertise-peer-working\n  competence matrix cnwl-developing-expertise-peer-working --format csv > map.csv"
     )]
     Matrix(MatrixArgs),
+
+    /// Learners' progress against a role's requirements, from an LMS's records.
+    ///
+    /// Per learner and requirement: the status (`met`, `in-progress`, `overdue`, `exempt`), the
+    /// due date (start date plus the requirement's `within`), the share done and the missing
+    /// leaves; and a cohort summary. `learners.csv`: learner, role, start_date[, qualifications
+    /// as name@YYYY-MM-DD joined by `;`]. `evidence.csv`: learner, ref, status (met, not-met,
+    /// exempt), date; the latest row per learner and leaf wins. Rows that cannot be used are
+    /// reported by file, line and field (never their contents) and left out; the rest is analysed.
+    #[command(
+        after_long_help = "Examples:\n  competence learners --role cpft-peer-support-worker --learners examples/cohort/learners.csv --evidence examples/cohort/evidence.csv --as-of 2025-09-01\n  competence learners --role cpft-peer-support-worker --learners l.csv --evidence e.csv --learner L004 --format json\n  competence learners --role cpft-peer-support-worker --learners l.csv --evidence e.csv --fail-on-overdue --format csv"
+    )]
+    Learners(LearnersArgs),
 }

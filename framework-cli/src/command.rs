@@ -3,6 +3,7 @@
 pub mod coverage;
 pub mod crosswalk;
 pub mod gaps;
+pub mod learners;
 pub mod list;
 pub mod matrix;
 pub mod show;
@@ -47,6 +48,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Gaps(args) => gaps::run(g, args),
         Command::Crosswalk(args) => crosswalk::run(g, args),
         Command::Matrix(args) => matrix::run(g, args),
+        Command::Learners(args) => learners::run(g, args),
     }
 }
 

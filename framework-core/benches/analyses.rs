@@ -38,5 +38,39 @@ fn loading(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, analyses, loading);
+criterion_group!(benches, analyses, records, loading);
 criterion_main!(benches);
+
+fn records(c: &mut Criterion) {
+    use framework_core::learners::{CsvInput, learners};
+    let dir = std::env::temp_dir().join("competence-bench-records");
+    let _ = std::fs::create_dir_all(&dir);
+    let Ok(catalog) = generate::records(&dir) else {
+        return;
+    };
+    let as_of = "2025-03-01".parse().unwrap_or_default();
+    let mut group = c.benchmark_group("learners");
+    group.sample_size(10);
+    group.bench_function(
+        "100,000 learners and 2,000,000 evidence rows from CSV files",
+        |b| {
+            b.iter(|| {
+                let open =
+                    |name: &str| std::fs::File::open(dir.join(name)).map(std::io::BufReader::new);
+                let (Ok(l), Ok(e)) = (open("learners.csv"), open("evidence.csv")) else {
+                    return 0;
+                };
+                learners(
+                    &catalog,
+                    "records-role",
+                    CsvInput::new("learners.csv", l),
+                    CsvInput::new("evidence.csv", e),
+                    as_of,
+                    None,
+                )
+                .map_or(0, |r| r.learners.len())
+            })
+        },
+    );
+    group.finish();
+}

@@ -125,3 +125,56 @@ pub fn catalog() -> Catalog {
     assert!(!c.has_errors(), "{:?}", c.diagnostics().first());
     c
 }
+
+/// Learner records at the scale of issue 5: a framework of 300 leaves (30 top-level items of 10),
+/// a role over them (three requirements: all within 16 weeks with an exemption; a 0.8 ratio within
+/// 6 months; all with no deadline), 100,000 learners and 2,000,000 evidence rows, written to
+/// `dir` as learners.csv and evidence.csv. Returns the catalog.
+pub fn records(dir: &std::path::Path) -> std::io::Result<Catalog> {
+    use std::io::Write as _;
+    let framework = framework("records", 30, 10);
+    let role = "kind: role\nid: records-role\ntitle: Generated role\nrequirements:\n\
+  - { id: first, items: [records:t0, records:t1, records:t2, records:t3, records:t4, records:t5, records:t6, records:t7, records:t8, records:t9], within: 16w, exempt_if: [{ qualification: prior, within: 5y }] }\n\
+  - { id: second, items: [records:t10, records:t11, records:t12, records:t13, records:t14, records:t15, records:t16, records:t17, records:t18, records:t19], rule: { min_ratio: 0.8 }, within: 6mo }\n\
+  - { id: third, items: [records:t20, records:t21, records:t22, records:t23, records:t24, records:t25, records:t26, records:t27, records:t28, records:t29] }\n";
+    let mut b = Catalog::builder().builtin(false);
+    b.add_bytes("records.yaml", framework.as_bytes());
+    b.add_bytes("role.yaml", role.as_bytes());
+    let catalog = b.build();
+    assert!(!catalog.has_errors(), "{:?}", catalog.diagnostics().first());
+
+    let mut l = std::io::BufWriter::new(std::fs::File::create(dir.join("learners.csv"))?);
+    writeln!(l, "learner,role,start_date,qualifications")?;
+    for n in 0..100_000u32 {
+        let q = if n % 7 == 0 { "prior@2021-06-01" } else { "" };
+        writeln!(
+            l,
+            "L{n:06},records-role,2024-{:02}-{:02},{q}",
+            1 + n % 12,
+            1 + n % 28
+        )?;
+    }
+    l.flush()?;
+    let ids = ids(30, 10);
+    let statuses = ["met", "met", "met", "not-met", "exempt"];
+    let mut e = std::io::BufWriter::new(std::fs::File::create(dir.join("evidence.csv"))?);
+    writeln!(e, "learner,ref,status,date")?;
+    let mut k: u64 = 0;
+    for n in 0..100_000u32 {
+        for _ in 0..20 {
+            k = k
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let id = &ids[(k >> 33) as usize % ids.len()];
+            let status = statuses[(k >> 20) as usize % statuses.len()];
+            writeln!(
+                e,
+                "L{n:06},records:{id},{status},2024-{:02}-{:02}",
+                1 + (k >> 40) % 12,
+                1 + (k >> 45) % 28
+            )?;
+        }
+    }
+    e.flush()?;
+    Ok(catalog)
+}

@@ -119,6 +119,16 @@ codes! {
     NoCovers = "no-covers", Warning;
     /// A document marked `completeness: partial` with no `missing:` list saying what is left out.
     PartialWithoutMissing = "partial-without-missing", Warning;
+    /// A learner-records row that cannot be read: the wrong number of fields, or not UTF-8.
+    MalformedRow = "malformed-row", Error;
+    /// An evidence row for a learner that `learners.csv` does not list.
+    UnknownLearner = "unknown-learner", Error;
+    /// A learner listed twice in `learners.csv`.
+    DuplicateLearner = "duplicate-learner", Error;
+    /// A date that is not a valid `YYYY-MM-DD` date.
+    InvalidDate = "invalid-date", Error;
+    /// An evidence status other than `met`, `not-met` or `exempt`.
+    InvalidStatus = "invalid-status", Error;
 }
 
 impl fmt::Display for Code {

@@ -198,3 +198,59 @@ fn every_analysis_runs_on_the_shipped_catalog() {
         }
     }
 }
+
+fn cohort(args: &[&str]) -> std::process::Command {
+    let mut cmd = competence();
+    cmd.args([
+        "learners",
+        "--role",
+        "cpft-peer-support-worker",
+        "--learners",
+        "../examples/cohort/learners.csv",
+        "--evidence",
+        "../examples/cohort/evidence.csv",
+        "--as-of",
+        "2025-09-01",
+    ])
+    .args(args);
+    cmd
+}
+
+#[test]
+fn learners_in_every_format() {
+    for format in ["human", "json", "csv", "md"] {
+        assert_cmd_snapshot!(format!("learners-{format}"), cohort(&["--format", format]));
+    }
+}
+
+#[test]
+fn one_learner_and_failing_on_overdue() {
+    assert_cmd_snapshot!(
+        "learners-one",
+        cohort(&["--learner", "L002", "--format", "json"])
+    );
+    let out = cohort(&["--fail-on-overdue"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let unknown = cohort(&["--learner", "L999"]).output().unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn missing_records_cannot_run() {
+    let out = competence()
+        .args([
+            "learners",
+            "--role",
+            "cpft-peer-support-worker",
+            "--learners",
+            "no/such.csv",
+            "--evidence",
+            "no/such.csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read `no/such.csv`"));
+    let bad_date = cohort(&["--as-of", "1 Sept"]).output().unwrap();
+    assert_eq!(bad_date.status.code(), Some(2));
+}

@@ -1,0 +1,243 @@
+//! `competence learners`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use framework_core::learners::{CsvInput, LearnersReport, RecordsError, Status, learners};
+
+use crate::cli::{Format, GlobalArgs};
+use crate::command::{ExitStatus, catalog_or_exit};
+use crate::output;
+use crate::report::{Cell, Doc, Table, Tone};
+
+/// Arguments of `competence learners`.
+#[derive(Debug, Args)]
+pub struct LearnersArgs {
+    /// The role whose requirements learners must meet (see `competence list`).
+    #[arg(long, value_name = "ROLE")]
+    pub role: String,
+
+    /// The learners file: CSV with columns learner, role, start_date[, qualifications].
+    #[arg(long, value_name = "FILE")]
+    pub learners: PathBuf,
+
+    /// The evidence file: CSV with columns learner, ref, status, date.
+    #[arg(long, value_name = "FILE")]
+    pub evidence: PathBuf,
+
+    /// The date to compute statuses for, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = as_of)]
+    pub as_of: Option<jiff::civil::Date>,
+
+    /// Report only this learner.
+    #[arg(long, value_name = "ID")]
+    pub learner: Option<String>,
+
+    /// Exit with status 1 when any requirement of any learner is overdue.
+    #[arg(long)]
+    pub fail_on_overdue: bool,
+}
+
+fn as_of(s: &str) -> Result<jiff::civil::Date, String> {
+    framework_core::learners::date(s)
+        .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD"))
+}
+
+fn tone(s: Status) -> Tone {
+    match s {
+        Status::Met | Status::Exempt => Tone::Good,
+        Status::InProgress => Tone::Plain,
+        Status::Overdue => Tone::Bad,
+    }
+}
+
+fn date(d: Option<jiff::civil::Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// One row per learner and requirement.
+fn table(r: &LearnersReport, csv: bool) -> Table {
+    let mut t = Table::new(&[
+        "LEARNER",
+        "REQUIREMENT",
+        "STATUS",
+        "DUE",
+        "#DONE",
+        "MISSING",
+    ]);
+    for l in &r.learners {
+        for q in &l.requirements {
+            let missing = if csv {
+                q.missing
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(";")
+            } else {
+                match q.missing.len() {
+                    0 => String::new(),
+                    1 => q.missing.iter().map(ToString::to_string).collect(),
+                    n => format!("{n} leaves"),
+                }
+            };
+            t.row(vec![
+                l.learner.clone().into(),
+                q.id.clone().into(),
+                Cell::toned(q.status.as_str(), tone(q.status)),
+                date(q.due).into(),
+                format!("{:.1}%", q.done).into(),
+                Cell::toned(missing, Tone::Dim),
+            ]);
+        }
+    }
+    t
+}
+
+fn doc(r: &LearnersReport) -> Doc {
+    let s = &r.summary;
+    let mut d = Doc::default();
+    d.heading(format!(
+        "Learners against role `{}` as of {}",
+        r.role,
+        date(r.as_of)
+    ));
+    d.text(format!(
+        "{}: {} met, {} in progress, {} overdue, {} exempt (learner × requirement)",
+        output::plural(s.learners, "learner"),
+        s.counts.met,
+        s.counts.in_progress,
+        s.counts.overdue,
+        s.counts.exempt
+    ));
+    if !r.learners.is_empty() {
+        d.table(table(r, false));
+    }
+    d.heading("By requirement");
+    let mut t = Table::new(&["REQUIREMENT", "#MET", "#IN PROGRESS", "#OVERDUE", "#EXEMPT"]);
+    for q in &s.requirements {
+        t.row(vec![
+            q.id.clone().into(),
+            q.counts.met.to_string().into(),
+            q.counts.in_progress.to_string().into(),
+            Cell::toned(
+                q.counts.overdue.to_string(),
+                if q.counts.overdue > 0 {
+                    Tone::Bad
+                } else {
+                    Tone::Plain
+                },
+            ),
+            q.counts.exempt.to_string().into(),
+        ]);
+    }
+    d.table(t);
+    if !s.most_missing.is_empty() {
+        d.heading("Leaves most often missing");
+        let mut t = Table::new(&["REF", "TITLE", "#LEARNERS"]);
+        for m in &s.most_missing {
+            t.row(vec![
+                m.item.to_string().into(),
+                m.title.clone().into(),
+                m.learners.to_string().into(),
+            ]);
+        }
+        d.table(t);
+    }
+    let skipped = s.skipped.learners + s.skipped.evidence;
+    if skipped > 0 || s.other_roles > 0 {
+        let reasons: Vec<String> = s
+            .skipped
+            .reasons
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        d.text(format!(
+            "{} left out ({} learners, {} evidence{}); {} in other roles",
+            output::plural(skipped, "row"),
+            s.skipped.learners,
+            s.skipped.evidence,
+            if reasons.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", reasons.join(", "))
+            },
+            output::plural(s.other_roles, "learner")
+        ));
+    }
+    d
+}
+
+fn open(path: &PathBuf) -> Result<std::fs::File, RecordsError> {
+    std::fs::File::open(path).map_err(|e| RecordsError::Unreadable {
+        file: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// Runs `competence learners`.
+pub fn run(g: &GlobalArgs, args: &LearnersArgs) -> ExitStatus {
+    let catalog = match catalog_or_exit(g, &[]) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
+    let files = open(&args.learners).and_then(|l| Ok((l, open(&args.evidence)?)));
+    let result = files.and_then(|(l, e)| {
+        learners(
+            &catalog,
+            &args.role,
+            CsvInput::new(
+                args.learners.display().to_string(),
+                std::io::BufReader::new(l),
+            ),
+            CsvInput::new(
+                args.evidence.display().to_string(),
+                std::io::BufReader::new(e),
+            ),
+            args.as_of.unwrap_or_else(framework_core::learners::today),
+            args.learner.as_deref(),
+        )
+    });
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => return output::fatal(g.format, &e),
+    };
+    if let Some(id) = &args.learner
+        && report.learners.is_empty()
+    {
+        let e = output::Fatal {
+            code: "unknown-learner",
+            message: format!(
+                "learner `{id}` is not in `{}` with role `{}`",
+                args.learners.display(),
+                args.role
+            ),
+            help: Some("check the id and the role column".to_owned()),
+        };
+        return output::fatal(g.format, &e);
+    }
+    let mut diagnostics: Vec<framework_core::Diagnostic> = catalog.diagnostics().to_vec();
+    diagnostics.extend(report.diagnostics.iter().cloned());
+    let written = output::emit(
+        g.format,
+        &report,
+        &diagnostics,
+        || doc(&report),
+        || table(&report, true),
+    );
+    if written == ExitStatus::Error {
+        return written;
+    }
+    if diagnostics.iter().any(|d| d.is_error()) {
+        return ExitStatus::Failure;
+    }
+    if args.fail_on_overdue && report.summary.counts.overdue > 0 {
+        if g.format != Format::Json {
+            eprintln!(
+                "{} overdue",
+                output::plural(report.summary.counts.overdue, "requirement")
+            );
+        }
+        return ExitStatus::Failure;
+    }
+    ExitStatus::Success
+}
