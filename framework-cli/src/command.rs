@@ -54,13 +54,15 @@ pub fn run(cli: &Cli) -> ExitStatus {
 
 /// Loads the catalog the global options describe, plus `extra` paths.
 pub fn load_catalog(g: &GlobalArgs, extra: &[std::path::PathBuf]) -> Result<Catalog, CatalogError> {
-    let mut builder = Catalog::builder()
-        .builtin(!g.no_builtin)
-        .max_file_bytes(usize::try_from(g.max_file_size).unwrap_or(framework_core::MAX_FILE_BYTES));
-    for path in g.catalog.iter().chain(extra) {
-        builder.add_path(path)?;
-    }
-    Ok(builder.build())
+    output::with_progress("loading the catalog", || {
+        let mut builder = Catalog::builder().builtin(!g.no_builtin).max_file_bytes(
+            usize::try_from(g.max_file_size).unwrap_or(framework_core::MAX_FILE_BYTES),
+        );
+        for path in g.catalog.iter().chain(extra) {
+            builder.add_path(path)?;
+        }
+        Ok(builder.build())
+    })
 }
 
 /// Loads the catalog, or reports why it cannot be loaded.
@@ -80,7 +82,7 @@ where
     E: miette::Diagnostic + Send + Sync + 'static,
 {
     let catalog = catalog_or_exit(g, &[])?;
-    match analysis(&catalog) {
+    match output::with_progress("analysing", || analysis(&catalog)) {
         Ok(report) => Ok((catalog, report)),
         Err(e) => Err(output::fatal(g.format, &e)),
     }

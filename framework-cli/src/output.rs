@@ -25,6 +25,21 @@ fn handler() -> GraphicalReportHandler {
         .with_context_lines(1)
 }
 
+/// Runs `work`, showing a spinner with `message` on stderr while it runs when stderr is a
+/// terminal (nothing when it is piped or redirected). The spinner appears only if the work
+/// lasts beyond its first tick, so quick work shows nothing.
+pub fn with_progress<T>(message: &str, work: impl FnOnce() -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.set_message(message.to_owned());
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let out = work();
+    spinner.finish_and_clear();
+    out
+}
+
 /// Renders diagnostics as people read them.
 pub fn render_human(diagnostics: &[Diagnostic]) -> String {
     let handler = handler();

@@ -110,6 +110,7 @@ impl Table {
                 let pad = " ".repeat(w.saturating_sub(cell.text.chars().count()));
                 let right = self.numeric.get(i).copied().unwrap_or(false);
                 let text = match (colour, cell.tone.ansi()) {
+                    _ if cell.text.is_empty() => String::new(),
                     (true, Some(code)) if n > 0 => format!("\x1b[{code}m{}\x1b[0m", cell.text),
                     (true, _) if n == 0 => format!("\x1b[1m{}\x1b[0m", cell.text),
                     _ => cell.text.clone(),

@@ -171,9 +171,6 @@ pub struct RequirementStatus {
 pub struct LearnerStatus {
     /// The learner's id.
     pub learner: String,
-    /// The start date.
-    #[serde(serialize_with = "date_json")]
-    pub start: Option<Date>,
     /// One entry per requirement of the role, in the role's order.
     pub requirements: Vec<RequirementStatus>,
 }
@@ -864,7 +861,6 @@ pub fn learners<L: Read, E: Read>(
         if only.is_none_or(|o| o == learner.id) {
             out.push(LearnerStatus {
                 learner: learner.id.clone(),
-                start: Some(learner.start),
                 requirements,
             });
         }

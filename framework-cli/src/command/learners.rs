@@ -182,20 +182,22 @@ pub fn run(g: &GlobalArgs, args: &LearnersArgs) -> ExitStatus {
     };
     let files = open(&args.learners).and_then(|l| Ok((l, open(&args.evidence)?)));
     let result = files.and_then(|(l, e)| {
-        learners(
-            &catalog,
-            &args.role,
-            CsvInput::new(
-                args.learners.display().to_string(),
-                std::io::BufReader::new(l),
-            ),
-            CsvInput::new(
-                args.evidence.display().to_string(),
-                std::io::BufReader::new(e),
-            ),
-            args.as_of.unwrap_or_else(framework_core::learners::today),
-            args.learner.as_deref(),
-        )
+        output::with_progress("reading the learner records", || {
+            learners(
+                &catalog,
+                &args.role,
+                CsvInput::new(
+                    args.learners.display().to_string(),
+                    std::io::BufReader::new(l),
+                ),
+                CsvInput::new(
+                    args.evidence.display().to_string(),
+                    std::io::BufReader::new(e),
+                ),
+                args.as_of.unwrap_or_else(framework_core::learners::today),
+                args.learner.as_deref(),
+            )
+        })
     });
     let report = match result {
         Ok(r) => r,
