@@ -348,6 +348,61 @@ fn row_diag(
     .with_help(help)
 }
 
+/// What reading the next row gave.
+enum Row {
+    /// A row with the header's number of fields, on this line.
+    Read(u64),
+    /// A row that cannot be used; it has been reported.
+    Bad,
+    /// The end of the file.
+    End,
+}
+
+/// Reads the next row into `record`, skipping blank lines and reporting rows that cannot be read
+/// as CSV or do not have `width` fields.
+fn next_row<R: Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::ByteRecord,
+    file: &str,
+    width: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Row {
+    loop {
+        match reader.read_byte_record(record) {
+            Ok(false) => return Row::End,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                diags.push(row_diag(
+                    Code::MalformedRow,
+                    file,
+                    line,
+                    0,
+                    "row cannot be read as CSV".into(),
+                    "check the quoting of this row",
+                ));
+                return Row::Bad;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
+            continue; // a blank line
+        }
+        if record.len() != width {
+            diags.push(row_diag(
+                Code::MalformedRow,
+                file,
+                line,
+                record.len().min(width),
+                format!("row has {} fields, the header {}", record.len(), width),
+                "every row needs as many fields as the header; quote fields that contain commas",
+            ));
+            return Row::Bad;
+        }
+        return Row::Read(line);
+    }
+}
+
 fn field(record: &csv::ByteRecord, column: Option<usize>) -> Option<&str> {
     column
         .and_then(|c| record.get(c))
@@ -487,39 +542,14 @@ pub fn learners<L: Read, E: Read>(
     let mut other_roles = 0;
     let mut record = csv::ByteRecord::new();
     loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                diags.push(row_diag(
-                    Code::MalformedRow,
-                    &file,
-                    line,
-                    0,
-                    "row cannot be read as CSV".into(),
-                    "check the quoting of this row",
-                ));
+        let line = match next_row(&mut reader, &mut record, &file, width, &mut diags) {
+            Row::End => break,
+            Row::Bad => {
                 skip(&mut skipped, true, Code::MalformedRow);
                 continue;
             }
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
-            continue; // a blank line
-        }
-        if record.len() != width {
-            diags.push(row_diag(
-                Code::MalformedRow,
-                &file,
-                line,
-                record.len().min(width),
-                format!("row has {} fields, the header {}", record.len(), width),
-                "every row needs as many fields as the header; quote fields that contain commas",
-            ));
-            skip(&mut skipped, true, Code::MalformedRow);
-            continue;
-        }
+            Row::Read(line) => line,
+        };
         if std::str::from_utf8(record.as_slice()).is_err() {
             diags.push(row_diag(
                 Code::MalformedRow,
@@ -637,39 +667,14 @@ pub fn learners<L: Read, E: Read>(
     let mut ref_cache: FxHashMap<Vec<u8>, Option<usize>> = FxHashMap::default();
     let mut ref_targets: Vec<Vec<u32>> = Vec::new();
     loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                diags.push(row_diag(
-                    Code::MalformedRow,
-                    &efile,
-                    line,
-                    0,
-                    "row cannot be read as CSV".into(),
-                    "check the quoting of this row",
-                ));
+        let line = match next_row(&mut reader, &mut record, &efile, width, &mut diags) {
+            Row::End => break,
+            Row::Bad => {
                 skip(&mut skipped, false, Code::MalformedRow);
                 continue;
             }
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
-            continue;
-        }
-        if record.len() != width {
-            diags.push(row_diag(
-                Code::MalformedRow,
-                &efile,
-                line,
-                record.len().min(width),
-                format!("row has {} fields, the header {}", record.len(), width),
-                "every row needs as many fields as the header; quote fields that contain commas",
-            ));
-            skip(&mut skipped, false, Code::MalformedRow);
-            continue;
-        }
+            Row::Read(line) => line,
+        };
         let Some(id) = field(&record, e_learner) else {
             diags.push(row_diag(
                 Code::MalformedRow,
