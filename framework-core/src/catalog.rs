@@ -27,7 +27,7 @@ pub enum CatalogError {
     /// A path that does not exist.
     #[error("`{}` does not exist", path.display())]
     #[diagnostic(
-        code(not_found),
+        code("not-found"),
         help("check the path; folders are searched for *.yaml, *.yml and *.json")
     )]
     NotFound {
@@ -172,6 +172,11 @@ impl CatalogBuilder {
                 Err(d) => diags.push(d),
             }
         }
+        let user_sources: Vec<Arc<Source>> = sources
+            .iter()
+            .filter(|s| !s.is_builtin())
+            .cloned()
+            .collect();
         let mut docs = Documents::default();
         for source in &sources {
             if let Some(doc) = load::load(source, &mut diags) {
@@ -190,6 +195,7 @@ impl CatalogBuilder {
             graph: CompetenceGraph::default(),
             diagnostics: Vec::new(),
             files: self.files,
+            user_sources,
         };
         catalog.index();
         catalog.check_refs(&mut diags);
@@ -322,6 +328,7 @@ pub struct Catalog {
     graph: CompetenceGraph,
     diagnostics: Vec<Diagnostic>,
     files: usize,
+    user_sources: Vec<Arc<Source>>,
 }
 
 /// A document of any kind, borrowed from a catalog.
@@ -368,6 +375,12 @@ impl Catalog {
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The user's sources that could be read as text: (name, text), in load order. Building a
+    /// catalog again from these (with [`CatalogBuilder::add_bytes`]) gives the same documents.
+    pub fn user_sources(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.user_sources.iter().map(|s| (s.name(), s.text()))
     }
 
     /// How many user files were read (the shipped documents not counted).

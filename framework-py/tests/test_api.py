@@ -1,0 +1,184 @@
+"""The Python API: every call, errors, pickling, threads, pandas."""
+
+import json
+import pathlib
+import pickle
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import competence_engine as ce
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+COHORT = ROOT / "examples" / "cohort"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return ce.Catalog.builtin()
+
+
+def test_version():
+    assert ce.__version__.count(".") == 2
+
+
+def test_the_shipped_catalog_is_valid(catalog):
+    report = catalog.validate()
+    assert report.ok is True
+    assert report.diagnostics == ()
+    assert ce.validate_builtin() == []
+    assert ("framework", "care-certificate-2015") in ce.builtin_documents()
+
+
+def test_documents_and_frameworks(catalog):
+    kinds = {d.kind for d in catalog.documents}
+    assert kinds == {"framework", "curriculum", "mapping", "role"}
+    ids = [f.id for f in catalog.frameworks]
+    assert "hee-psw-2020" in ids and "care-certificate-2015" in ids
+
+
+def test_browsing_items_children_parents_and_leaves(catalog):
+    cc = catalog.framework("care-certificate-2015")
+    assert len(cc.roots) == 15
+    assert cc.roots[0].title == "Understand your role"
+    outcome = cc.item("1.1")
+    assert [c.id for c in outcome.children][:2] == ["1.1a", "1.1b"]
+    assert cc.item("1.1a").parents == (outcome,)
+    assert cc.item("1.1a").ref == "care-certificate-2015:1.1a"
+    assert [i.id for i in cc.leaves("1.1")] == [c.id for c in outcome.children]
+    assert cc.leaves("care-certificate-2015:1.1") == cc.leaves("1.1")
+    hee = catalog.framework("hee-psw-2020")
+    # Domain 7 is optional: its leaves do not count.
+    assert all(not i.id.startswith("7") for i in hee.leaves())
+    assert cc.completeness == "partial" and cc.missing
+
+
+def test_coverage_matches_the_cli(catalog):
+    report = catalog.coverage("cnwl-developing-expertise-peer-working")
+    assert report.curriculum == "cnwl-developing-expertise-peer-working"
+    assert report.framework == "hee-psw-2020"
+    assert report.covered <= report.leaves
+    assert 0.0 <= report.ratio <= 1.0
+    assert {i.via for i in report.items if i.leaf and i.covered} <= {"direct", "parent", "mapping"}
+    cli = ROOT / "target" / "debug" / "competence"
+    if cli.exists():
+        out = subprocess.run(
+            [str(cli), "coverage", "cnwl-developing-expertise-peer-working", "--format", "json"],
+            capture_output=True,
+            check=True,
+        )
+        assert json.loads(out.stdout) == report.to_dicts()
+
+
+def test_gaps_crosswalk_and_matrix(catalog):
+    gaps = catalog.gaps("cpft-peer-support-worker", "cnwl-developing-expertise-peer-working", require_depth="assessed")
+    assert gaps.target_kind == "role" and gaps.gaps
+    assert {g.reason_code for g in gaps.gaps} <= {"never-mentioned", "only-related", "only-partial", "below-depth"}
+    cross = catalog.crosswalk("care-certificate-2015", "hee-psw-2020")
+    assert cross.links and cross.links[0].relation in {"exact", "close", "narrow", "broad", "related"}
+    grid = catalog.matrix("cup-o-t-psw-10-week")
+    assert len(grid.rows[0].cells) == len(grid.columns)
+
+
+def test_learners_from_paths_records_and_rows(catalog):
+    report = catalog.learners("cpft-peer-support-worker", COHORT / "learners.csv", COHORT / "evidence.csv", as_of="2025-09-01")
+    statuses = {(l.learner, r.id): r.status for l in report.learners for r in l.requirements}
+    assert statuses[("L001", "care-certificate")] == "met"
+    assert statuses[("L002", "care-certificate")] == "exempt"
+    assert statuses[("L003", "care-certificate")] == "overdue"
+    assert report.summary.in_progress == 7
+    # The same records as lists of dicts.
+    import csv
+
+    def rows(name):
+        with open(COHORT / name, newline="") as f:
+            return list(csv.DictReader(f))
+
+    again = catalog.learners("cpft-peer-support-worker", rows("learners.csv"), rows("evidence.csv"), as_of="2025-09-01")
+    assert again.summary == report.summary
+    one = catalog.learners("cpft-peer-support-worker", rows("learners.csv"), rows("evidence.csv"), as_of="2025-09-01", learner="L004")
+    assert [l.learner for l in one.learners] == ["L004"]
+
+
+def test_bad_records_are_diagnostics(catalog):
+    learners = [{"learner": "A", "role": "cpft-peer-support-worker", "start_date": "2025-01-06"}]
+    evidence = [{"learner": "B", "ref": "care-certificate-2015:1", "status": "met", "date": "2025-01-10"}]
+    report = catalog.learners("cpft-peer-support-worker", learners, evidence, as_of="2025-02-01")
+    assert [d.code for d in report.diagnostics] == ["unknown-learner"]
+    assert report.summary.skipped.evidence == 1
+
+
+def test_errors_carry_their_fields(catalog):
+    with pytest.raises(ce.CompetenceError) as e:
+        catalog.coverage("no-such-course")
+    assert isinstance(e.value, ValueError)
+    assert e.value.code == "unknown-curriculum"
+    assert "no-such-course" in str(e.value)
+    with pytest.raises(ce.CompetenceError) as e:
+        catalog.coverage("care-cert")
+    with pytest.raises(ce.CompetenceError) as e:
+        ce.Catalog.load("no/such/path.yaml")
+    assert e.value.code == "not-found"
+    assert e.value.file == "no/such/path.yaml"
+    with pytest.raises(ce.CompetenceError) as e:
+        catalog.framework("care-cert")
+    assert e.value.help == "did you mean `care-certificate-2015`?"
+    with pytest.raises(ValueError):
+        catalog.learners("cpft-peer-support-worker", [], [], as_of="1 Sept")
+
+
+def test_documents_with_problems_load_and_report_them():
+    broken = ce.Catalog.load(FIXTURES / "broken-course.yaml")
+    report = broken.validate()
+    assert report.ok is False
+    first = report.diagnostics[0]
+    assert (first.code, first.line, first.column) == ("numeric-id", 17, 13)
+
+
+def test_reports_are_read_only_and_convert(catalog):
+    report = catalog.coverage("cpft-peer-education-programme")
+    with pytest.raises(AttributeError):
+        report.ratio = 1.0
+    with pytest.raises(AttributeError):
+        report.nothing
+    assert json.loads(report.to_json()) == report.to_dicts()
+    assert "<table>" in report._repr_html_()
+    assert report.table()[0]["ref"].startswith("hee-psw-2020:")
+
+
+def test_everything_pickles(catalog):
+    for obj in (catalog, catalog.coverage("cpft-peer-education-programme")):
+        assert pickle.loads(pickle.dumps(obj)) == obj or isinstance(obj, ce.Catalog)
+    user = ce.Catalog.load(FIXTURES / "valid", builtin=True)
+    back = pickle.loads(pickle.dumps(user))
+    assert [d.id for d in back.documents] == [d.id for d in user.documents]
+    err = ce.CompetenceError("boom", code="x", file="f", line=1, column=2, help="h", diagnostics=[{"code": "x"}])
+    again = pickle.loads(pickle.dumps(err))
+    assert (again.code, again.file, again.line, again.column, again.help, again.diagnostics) == ("x", "f", 1, 2, "h", [{"code": "x"}])
+
+
+def test_catalogs_are_shared_between_threads(catalog):
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ratios = list(pool.map(lambda _: catalog.coverage("cnwl-developing-expertise-peer-working").ratio, range(8)))
+    assert len(set(ratios)) == 1
+
+
+def test_to_pandas(catalog):
+    pd = pytest.importorskip("pandas")
+    frame = catalog.coverage("cpft-peer-education-programme").to_pandas()
+    assert isinstance(frame, pd.DataFrame) and "ref" in frame.columns
+    cohort = catalog.learners(
+        "cpft-peer-support-worker",
+        pd.read_csv(COHORT / "learners.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(COHORT / "evidence.csv", dtype=str, keep_default_na=False),
+        as_of="2025-09-01",
+    )
+    assert len(cohort.to_pandas()) == 18
+
+
+def test_the_module_doctests():
+    out = subprocess.run([sys.executable, "-m", "doctest", "-v", ce.__file__], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
