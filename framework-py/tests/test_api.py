@@ -182,3 +182,14 @@ def test_to_pandas(catalog):
 def test_the_module_doctests():
     out = subprocess.run([sys.executable, "-m", "doctest", "-v", ce.__file__], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_example_script_runs(tmp_path):
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "coverage_report.py"), str(tmp_path / "chart.png")],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "cnwl-developing-expertise-peer-working:" in out.stdout
+    assert "L003 overdue" in out.stdout

@@ -88,6 +88,7 @@ class Report:
     """
 
     __slots__ = ("_data",)
+    _data: dict
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         object.__setattr__(self, "_data", dict(data))
@@ -158,7 +159,7 @@ class Report:
     def to_pandas(self) -> Any:
         """The report's main table (see :meth:`table`) as a pandas DataFrame."""
         try:
-            import pandas as pd
+            import pandas as pd  # type: ignore[import-untyped]
         except ImportError as e:  # pragma: no cover - depends on the environment
             raise ImportError("to_pandas() needs pandas: pip install pandas") from e
         return pd.DataFrame(self.table())
@@ -202,6 +203,8 @@ class Item:
     named with ``also_under``)."""
 
     __slots__ = ("_framework", "_data")
+    _framework: "Framework"
+    _data: Mapping[str, Any]
 
     def __init__(self, framework: "Framework", data: Mapping[str, Any]) -> None:
         object.__setattr__(self, "_framework", framework)
@@ -255,6 +258,11 @@ class Framework:
     ``roots``, ``item(id)`` and ``leaves(ref=None)``."""
 
     __slots__ = ("_data", "_items", "_by_id", "_children", "_parents")
+    _data: Mapping[str, Any]
+    _items: Tuple[Item, ...]
+    _by_id: dict
+    _children: dict
+    _parents: dict
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         items: list = []
@@ -390,10 +398,11 @@ class Catalog:
     read-only, safe to share between threads, and pickle (with the text of the user's files).
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ("_native",)
+    _native: "_core.Catalog"
 
-    def __init__(self, core: Any) -> None:
-        object.__setattr__(self, "_core", core)
+    def __init__(self, native: "_core.Catalog") -> None:
+        object.__setattr__(self, "_native", native)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("catalogs are read-only")
@@ -413,12 +422,12 @@ class Catalog:
     def validate(self) -> Report:
         """Every problem found: ``ok`` and ``diagnostics`` (each with ``severity``, ``code``,
         ``file``, ``line``, ``column``, ``message``, ``help``)."""
-        return Report(json.loads(self._core.validate_json()))
+        return Report(json.loads(self._native.validate_json()))
 
     @property
     def documents(self) -> Tuple[Report, ...]:
         """Every document: ``kind``, ``id``, ``title``, ``completeness``, ``items``, ``leaves``."""
-        return _wrap(json.loads(self._core.list_json())["documents"])
+        return _wrap(json.loads(self._native.list_json())["documents"])
 
     @property
     def frameworks(self) -> Tuple[Framework, ...]:
@@ -427,23 +436,23 @@ class Catalog:
 
     def framework(self, id: str) -> Framework:
         """A framework by id."""
-        return Framework(json.loads(self._core.framework_json(id)))
+        return Framework(json.loads(self._native.framework_json(id)))
 
     def coverage(self, curriculum: str, framework: Optional[str] = None) -> Report:
         """How a curriculum covers a framework (default: its first); see ``competence coverage``."""
-        return Report(json.loads(self._core.coverage_json(curriculum, framework)))
+        return Report(json.loads(self._native.coverage_json(curriculum, framework)))
 
     def gaps(self, target: str, source: str, require_depth: Optional[str] = None) -> Report:
         """What a target (framework or role) lacks from a source (curriculum or framework)."""
-        return Report(json.loads(self._core.gaps_json(target, source, require_depth)))
+        return Report(json.loads(self._native.gaps_json(target, source, require_depth)))
 
     def crosswalk(self, a: str, b: str) -> Report:
         """How each item of framework ``a`` reaches framework ``b``."""
-        return Report(json.loads(self._core.crosswalk_json(a, b)))
+        return Report(json.loads(self._native.crosswalk_json(a, b)))
 
     def matrix(self, curriculum: str, framework: Optional[str] = None) -> Report:
         """The course map: leaves by sessions and assessments, each cell a depth."""
-        return Report(json.loads(self._core.matrix_json(curriculum, framework)))
+        return Report(json.loads(self._native.matrix_json(curriculum, framework)))
 
     def learners(
         self,
@@ -458,10 +467,10 @@ class Catalog:
         ``YYYY-MM-DD`` (default: today)."""
         l_bytes, l_name = _csv_bytes(learners, ("learner", "role", "start_date", "qualifications"))
         e_bytes, e_name = _csv_bytes(evidence, ("learner", "ref", "status", "date"))
-        return Report(json.loads(self._core.learners_json(role, l_bytes, e_bytes, l_name, e_name, as_of, learner)))
+        return Report(json.loads(self._native.learners_json(role, l_bytes, e_bytes, l_name, e_name, as_of, learner)))
 
     def __reduce__(self) -> Any:
-        return (_from_sources, (self._core.sources(), self._core.has_builtin))
+        return (_from_sources, (self._native.sources(), self._native.has_builtin))
 
     def __repr__(self) -> str:
         return f"<Catalog: {len(self.documents)} documents>"

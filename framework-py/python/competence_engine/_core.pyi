@@ -1,7 +1,9 @@
-from typing import List, Optional, Tuple
+from typing import List, Optional, Tuple, final
 
+__all__ = ["Catalog", "__version__"]
 __version__: str
 
+@final
 class Catalog:
     @staticmethod
     def builtin() -> Catalog: ...
