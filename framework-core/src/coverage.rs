@@ -219,6 +219,15 @@ pub struct CoverageReport {
     pub sequencing: Vec<SequencingFinding>,
 }
 
+/// The error for an id that names a document of another kind than `expected`, if it does.
+pub(crate) fn wrong_kind(catalog: &Catalog, id: &str, expected: &str) -> Option<AnalysisError> {
+    catalog.document(id).map(|doc| AnalysisError::WrongKind {
+        id: id.to_owned(),
+        kind: doc.info().kind.to_string(),
+        expected: expected.to_owned(),
+    })
+}
+
 /// Looks up a curriculum and the framework to measure it against.
 pub(crate) fn curriculum_and_framework<'c>(
     catalog: &'c Catalog,
@@ -230,12 +239,8 @@ pub(crate) fn curriculum_and_framework<'c>(
         .iter()
         .position(|c| c.info.id.as_str() == curriculum)
     else {
-        if let Some(doc) = catalog.document(curriculum) {
-            return Err(AnalysisError::WrongKind {
-                id: curriculum.to_owned(),
-                kind: doc.info().kind.to_string(),
-                expected: "curriculum".to_owned(),
-            });
+        if let Some(e) = wrong_kind(catalog, curriculum, "curriculum") {
+            return Err(e);
         }
         return Err(AnalysisError::UnknownCurriculum {
             id: curriculum.to_owned(),
@@ -328,10 +333,10 @@ pub(crate) struct LeafState {
     pub mapped_activities: Activities,
     /// A `related` link leads to it (or to an item above it) from something covered.
     pub related: bool,
-    /// The first activity (teaching order, activity number) that covers it below `assessed`.
-    pub first_taught: Option<(usize, usize)>,
+    /// The first activity (in teaching order) that covers it below `assessed`.
+    pub first_taught: Option<usize>,
     /// The first activity that covers it at `assessed`.
-    pub first_assessed: Option<(usize, usize)>,
+    pub first_assessed: Option<usize>,
 }
 
 impl LeafState {
@@ -381,15 +386,13 @@ pub(crate) struct Activity {
     pub id: String,
     pub kind: ActivityKind,
     pub index: usize,
-    /// Position in teaching order (see [`teaching_order`]).
-    pub order: usize,
     pub hours: Option<f64>,
 }
 
-/// Sessions then assessments, each with its position in teaching order: by day (or the first
-/// day of its week, counting 7 days a week), sessions without a day or week taking the time of
-/// the session before them, assessments without one coming after everything; ties keep file
-/// order, sessions before assessments.
+/// The sessions and assessments in teaching order (a position in this list is an activity's
+/// number everywhere): by day (or the first day of its week, counting 7 days a week), sessions
+/// without a day or week taking the time of the session before them, assessments without one
+/// coming after everything; ties keep file order, sessions before assessments.
 pub(crate) fn teaching_order(cur: &Curriculum) -> Vec<Activity> {
     let time = |day: Option<u32>, week: Option<u32>| match (day, week) {
         (Some(d), _) => Some(u64::from(d)),
@@ -407,7 +410,6 @@ pub(crate) fn teaching_order(cur: &Curriculum) -> Vec<Activity> {
                 id: s.id.to_string(),
                 kind: ActivityKind::Session,
                 index: i,
-                order: 0,
                 hours: s.hours,
             },
         ));
@@ -420,27 +422,12 @@ pub(crate) fn teaching_order(cur: &Curriculum) -> Vec<Activity> {
                 id: a.id.to_string(),
                 kind: ActivityKind::Assessment,
                 index: i,
-                order: 0,
                 hours: None,
             },
         ));
     }
-    let mut order: Vec<usize> = (0..keyed.len()).collect();
-    order.sort_by_key(|&n| keyed.get(n).map(|(k, _)| *k));
-    let mut rank = vec![0; keyed.len()];
-    for (pos, &n) in order.iter().enumerate() {
-        if let Some(r) = rank.get_mut(n) {
-            *r = pos;
-        }
-    }
-    keyed
-        .into_iter()
-        .zip(rank)
-        .map(|((_, mut a), r)| {
-            a.order = r;
-            a
-        })
-        .collect()
+    keyed.sort_by_key(|(k, _)| *k);
+    keyed.into_iter().map(|(_, a)| a).collect()
 }
 
 /// Direct and parent coverage of every leaf a curriculum's activities name (in any framework).
@@ -452,7 +439,7 @@ pub(crate) fn direct_states(
     let graph = catalog.graph();
     let mut leaves: FxHashMap<ItemHandle, LeafState> = FxHashMap::default();
     let words = activities.len().div_ceil(64);
-    let first = |a: Option<(usize, usize)>, b: (usize, usize)| Some(a.map_or(b, |a| a.min(b)));
+    let first = |a: Option<usize>, b: usize| Some(a.map_or(b, |a| a.min(b)));
     for (n, a) in activities.iter().enumerate() {
         let h = crate::graph::ActivityHandle {
             curriculum: c,
@@ -473,7 +460,7 @@ pub(crate) fn direct_states(
                 st.via = Some(st.via.map_or(via, |v| v.min(via)));
                 st.depth = st.depth.max(Some(depth));
                 st.activities.insert(n);
-                let pos = (a.order, n);
+                let pos = n;
                 if depth == Depth::Assessed {
                     st.first_assessed = first(st.first_assessed, pos);
                 } else {
@@ -493,8 +480,7 @@ pub fn coverage(
 ) -> Result<CoverageReport, AnalysisError> {
     let (c, cur, f) = curriculum_and_framework(catalog, curriculum, framework)?;
     // Activities numbered in teaching order, so that sets of them list in that order.
-    let mut activities = teaching_order(cur);
-    activities.sort_by_key(|a| a.order);
+    let activities = teaching_order(cur);
     let graph = catalog.graph();
 
     // 1. Direct and parent coverage, for leaves of every framework the curriculum touches.
@@ -895,7 +881,7 @@ fn sequencing(
     leaves: &FxHashMap<ItemHandle, LeafState>,
 ) -> Vec<SequencingFinding> {
     let graph = catalog.graph();
-    let name = |pos: (usize, usize)| activities.get(pos.1).map_or("?", |a| a.id.as_str());
+    let name = |pos: usize| activities.get(pos).map_or("?", |a| a.id.as_str());
     let fw = &catalog.frameworks()[f];
     let mut out = Vec::new();
     for (n, item) in fw.items().iter().enumerate() {
@@ -926,7 +912,7 @@ fn sequencing(
         }
         // Requires: compare when the item is first met with when what it requires is, counting
         // every way a leaf is covered (a mapping from another framework met in a session too).
-        let first_met = |t: Target| -> Option<(usize, usize)> {
+        let first_met = |t: Target| -> Option<usize> {
             graph
                 .all_leaves_under_target(t)
                 .iter()
@@ -936,7 +922,6 @@ fn sequencing(
                     st.activities
                         .iter()
                         .chain(mapped.into_iter().flat_map(Activities::iter))
-                        .filter_map(|n| activities.get(n).map(|a| (a.order, n)))
                         .min()
                 })
                 .min()

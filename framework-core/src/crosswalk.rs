@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::coverage::AnalysisError;
+use crate::coverage::{AnalysisError, wrong_kind};
 use crate::graph::{ItemHandle, Target};
 use crate::ids::{DocId, FrameworkId, ItemRef};
 use crate::model::{DocumentKind, Relation};
@@ -104,19 +104,12 @@ fn resolve(mask: u8) -> Relation {
 }
 
 fn framework(catalog: &Catalog, id: &str) -> Result<usize, AnalysisError> {
-    catalog
-        .framework_position(id)
-        .ok_or_else(|| match catalog.document(id) {
-            Some(doc) => AnalysisError::WrongKind {
-                id: id.to_owned(),
-                kind: doc.info().kind.to_string(),
-                expected: "framework".to_owned(),
-            },
-            None => AnalysisError::UnknownFramework {
-                id: id.to_owned(),
-                help: catalog.suggest_document(id, Some(DocumentKind::Framework)),
-            },
+    catalog.framework_position(id).ok_or_else(|| {
+        wrong_kind(catalog, id, "framework").unwrap_or_else(|| AnalysisError::UnknownFramework {
+            id: id.to_owned(),
+            help: catalog.suggest_document(id, Some(DocumentKind::Framework)),
         })
+    })
 }
 
 /// Builds the crosswalk from framework `from` to framework `to`.

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::coverage::{
-    AnalysisError, LeafState, Via, direct_states, propagate_mappings, teaching_order,
+    AnalysisError, LeafState, Via, direct_states, propagate_mappings, teaching_order, wrong_kind,
 };
 use crate::graph::{ActivityHandle, ActivityKind, ItemHandle, Target};
 use crate::ids::ItemRef;
@@ -67,12 +67,8 @@ pub struct GapsReport {
 }
 
 fn not_found(catalog: &Catalog, id: &str, what: &str, kinds: &[DocumentKind]) -> AnalysisError {
-    if let Some(doc) = catalog.document(id) {
-        return AnalysisError::WrongKind {
-            id: id.to_owned(),
-            kind: doc.info().kind.to_string(),
-            expected: what.to_owned(),
-        };
+    if let Some(e) = wrong_kind(catalog, id, what) {
+        return e;
     }
     let help = kinds
         .iter()

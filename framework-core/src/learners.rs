@@ -418,29 +418,26 @@ fn parse_date(s: &str) -> Option<Date> {
     s.parse().ok()
 }
 
-/// The date `d` plus a duration (month arithmetic clamps to the month's end: 31 January plus one
-/// month is the last day of February).
-pub fn add_duration(d: Date, within: Duration) -> Option<Date> {
+/// A duration as a calendar span.
+fn span(within: Duration) -> jiff::Span {
     let n = i64::from(within.amount);
-    let span = match within.unit {
+    match within.unit {
         DurationUnit::Days => n.days(),
         DurationUnit::Weeks => n.weeks(),
         DurationUnit::Months => n.months(),
         DurationUnit::Years => n.years(),
-    };
-    d.checked_add(span).ok()
+    }
+}
+
+/// The date `d` plus a duration (month arithmetic clamps to the month's end: 31 January plus one
+/// month is the last day of February).
+pub fn add_duration(d: Date, within: Duration) -> Option<Date> {
+    d.checked_add(span(within)).ok()
 }
 
 /// The date `d` minus a duration.
 fn sub_duration(d: Date, within: Duration) -> Option<Date> {
-    let n = i64::from(within.amount);
-    let span = match within.unit {
-        DurationUnit::Days => n.days(),
-        DurationUnit::Weeks => n.weeks(),
-        DurationUnit::Months => n.months(),
-        DurationUnit::Years => n.years(),
-    };
-    d.checked_sub(span).ok()
+    d.checked_sub(span(within)).ok()
 }
 
 /// One learner as read from `learners.csv`.

@@ -65,8 +65,7 @@ pub fn matrix(
     let (c, cur, f) = curriculum_and_framework(catalog, curriculum, framework)?;
     let graph = catalog.graph();
     let fw = &catalog.frameworks()[f];
-    let mut activities = teaching_order(cur);
-    activities.sort_by_key(|a| a.order);
+    let activities = teaching_order(cur);
 
     let leaves: Vec<usize> = (0..fw.items().len())
         .filter(|&n| fw.items()[n].is_leaf())

@@ -71,6 +71,21 @@ mod _core {
         })
     }
 
+    /// Runs an analysis without holding the GIL; its report as JSON, or its error as
+    /// `CompetenceError`.
+    fn analyse<R, E>(
+        py: Python<'_>,
+        catalog: &CoreCatalog,
+        analysis: impl FnOnce(&CoreCatalog) -> Result<R, E> + Send,
+    ) -> PyResult<String>
+    where
+        R: Serialize,
+        E: miette::Diagnostic + Send + Sync,
+    {
+        py.detach(|| analysis(catalog).map(|r| json(&r, catalog.diagnostics())))
+            .map_err(|e| error(py, &e, None, &[]))
+    }
+
     /// A loaded catalog (see `competence_engine.Catalog`, which wraps it).
     #[pyclass(frozen, module = "competence_engine._core", name = "Catalog")]
     struct PyCatalog {
@@ -183,12 +198,9 @@ mod _core {
             curriculum: &str,
             framework: Option<&str>,
         ) -> PyResult<String> {
-            let c = &self.inner;
-            py.detach(|| {
+            analyse(py, &self.inner, |c| {
                 framework_core::coverage::coverage(c, curriculum, framework)
-                    .map(|r| json(&r, c.diagnostics()))
             })
-            .map_err(|e| error(py, &e, None, &[]))
         }
 
         /// Gaps (SPEC §3) as JSON.
@@ -211,21 +223,16 @@ mod _core {
                     }
                 },
             };
-            let c = &self.inner;
-            py.detach(|| {
+            analyse(py, &self.inner, |c| {
                 framework_core::gaps::gaps(c, target, source, depth)
-                    .map(|r| json(&r, c.diagnostics()))
             })
-            .map_err(|e| error(py, &e, None, &[]))
         }
 
         /// A crosswalk as JSON.
         fn crosswalk_json(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<String> {
-            let c = &self.inner;
-            py.detach(|| {
-                framework_core::crosswalk::crosswalk(c, a, b).map(|r| json(&r, c.diagnostics()))
+            analyse(py, &self.inner, |c| {
+                framework_core::crosswalk::crosswalk(c, a, b)
             })
-            .map_err(|e| error(py, &e, None, &[]))
         }
 
         /// The course map matrix as JSON.
@@ -236,12 +243,9 @@ mod _core {
             curriculum: &str,
             framework: Option<&str>,
         ) -> PyResult<String> {
-            let c = &self.inner;
-            py.detach(|| {
+            analyse(py, &self.inner, |c| {
                 framework_core::matrix::matrix(c, curriculum, framework)
-                    .map(|r| json(&r, c.diagnostics()))
             })
-            .map_err(|e| error(py, &e, None, &[]))
         }
 
         /// Learner records (CSV text) against a role, as JSON (SPEC §3).
