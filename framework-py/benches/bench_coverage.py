@@ -4,9 +4,10 @@
 
 Writes the generated catalog of framework-core/benches/generate.rs (a 100,000-item framework,
 three chained mappings of 50,000 links, a curriculum of 5,000 sessions and 200,000 covers) to a
-temporary folder, loads it, and times `Catalog.coverage` (the Rust analysis, its JSON, and the
-Python report) and the bare native call (Rust analysis and JSON). Compare with
-`cargo bench -p framework-core --bench analyses` (the analysis alone, in Rust). Build the
+temporary folder, loads it, and times `Catalog.coverage` (the Rust analysis and the Python
+report around it) and the bare native call; then, apart, what reading the report costs (its
+`items` as Python objects, and its JSON). Compare the call with `cargo bench -p framework-core
+--bench analyses -- coverage` (the same analysis in Rust; the target is within 10%). Build the
 extension in release mode first: `maturin develop --release -m framework-py/Cargo.toml`.
 """
 
@@ -83,9 +84,14 @@ def main():
             return statistics.median(times)
 
         through_python = timed(lambda: catalog.coverage("bench-course", "bench-a"))
-        native = timed(lambda: catalog._native.coverage_json("bench-course", "bench-a"))
-        print(f"Catalog.coverage (Rust analysis + JSON + Python report): {through_python * 1000:.0f} ms (median of 5)")
-        print(f"native call (Rust analysis + JSON):                      {native * 1000:.0f} ms (median of 5)")
+        native = timed(lambda: catalog._native.coverage("bench-course", "bench-a"))
+        report = catalog.coverage("bench-course", "bench-a")
+        items = timed(lambda: catalog.coverage("bench-course", "bench-a").items, runs=3)
+        to_json = timed(lambda: report.to_json(None), runs=3)
+        print(f"Catalog.coverage (the call):            {through_python * 1000:.0f} ms (median of 5)")
+        print(f"_core.Catalog.coverage (native call):   {native * 1000:.0f} ms (median of 5)")
+        print(f"the call, then reading .items:          {items * 1000:.0f} ms (median of 3; {len(report.items)} items)")
+        print(f"report.to_json():                       {to_json * 1000:.0f} ms (median of 3)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 //! Python bindings for the Competence Framework Engine: the native module
-//! `competence_engine._core`. A thin conversion layer over `framework-core`: every call hands
-//! the core's typed report to Python as JSON, which `competence_engine` wraps in read-only report
-//! objects. No analysis logic lives here.
+//! `competence_engine._core`. A thin conversion layer over `framework-core`: every analysis hands
+//! back the core's typed report inside a native `Report`, which converts a field to Python objects
+//! only when it is read (so a call costs what the analysis costs in Rust), and which
+//! `competence_engine` wraps in typed, read-only report classes. No analysis logic lives here.
 
 use pyo3::prelude::*;
 
@@ -12,9 +13,14 @@ mod _core {
     use std::sync::Arc;
 
     use framework_core::Catalog as CoreCatalog;
+    use std::sync::OnceLock;
+
     use framework_core::learners::CsvInput;
+    use pyo3::exceptions::{PyKeyError, PyValueError};
     use pyo3::prelude::*;
+    use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString};
     use serde::Serialize;
+    use serde_json::{Map, Value};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -55,34 +61,148 @@ mod _core {
 
     /// A report and the catalog's diagnostics, as the CLI's JSON has them.
     #[derive(Serialize)]
-    struct WithDiagnostics<'a, T: Serialize> {
+    struct WithDiagnostics<T: Serialize> {
         #[serde(flatten)]
-        report: &'a T,
-        diagnostics: &'a [framework_core::Diagnostic],
+        report: T,
+        diagnostics: Vec<framework_core::Diagnostic>,
     }
 
-    fn json<T: Serialize>(report: &T, diagnostics: &[framework_core::Diagnostic]) -> String {
-        serde_json::to_string(&WithDiagnostics {
-            report,
-            diagnostics,
-        })
-        .unwrap_or_else(|e| {
-            serde_json::json!({ "error": e.to_string(), "diagnostics": [] }).to_string()
+    /// A report of any kind, as the native `Report` holds it.
+    trait Native: Send + Sync {
+        fn value(&self) -> serde_json::Result<Value>;
+        fn json(&self, indent: Option<usize>) -> serde_json::Result<String>;
+    }
+
+    impl<T: Serialize + Send + Sync> Native for WithDiagnostics<T> {
+        fn value(&self) -> serde_json::Result<Value> {
+            serde_json::to_value(self)
+        }
+
+        fn json(&self, indent: Option<usize>) -> serde_json::Result<String> {
+            match indent {
+                None => serde_json::to_string(self),
+                Some(n) => {
+                    let indent = vec![b' '; n];
+                    let mut out = Vec::new();
+                    let formatter = serde_json::ser::PrettyFormatter::with_indent(&indent);
+                    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+                    self.serialize(&mut ser)?;
+                    Ok(String::from_utf8_lossy(&out).into_owned())
+                }
+            }
+        }
+    }
+
+    /// A report from the engine: the core's typed report, converted to Python objects a field at
+    /// a time, when the field is first read (see `competence_engine.Report`, which wraps it).
+    #[pyclass(frozen, module = "competence_engine._core", name = "Report")]
+    struct PyReport {
+        native: Box<dyn Native>,
+        value: OnceLock<Result<Value, String>>,
+    }
+
+    impl PyReport {
+        fn new<T: Serialize + Send + Sync + 'static>(
+            report: T,
+            diagnostics: Vec<framework_core::Diagnostic>,
+        ) -> Self {
+            Self {
+                native: Box::new(WithDiagnostics {
+                    report,
+                    diagnostics,
+                }),
+                value: OnceLock::new(),
+            }
+        }
+
+        /// The report as a JSON value, made once (without the GIL) and kept.
+        fn value(&self, py: Python<'_>) -> PyResult<&Map<String, Value>> {
+            let made = self
+                .value
+                .get_or_init(|| py.detach(|| self.native.value().map_err(|e| e.to_string())));
+            match made {
+                Ok(Value::Object(map)) => Ok(map),
+                Ok(_) => Err(PyValueError::new_err("the report is not a JSON object")),
+                Err(e) => Err(PyValueError::new_err(e.clone())),
+            }
+        }
+    }
+
+    /// A JSON value as Python objects: dicts (in the JSON's key order), lists, str, int, float,
+    /// bool and None.
+    fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match value {
+            Value::Null => py.None().into_bound(py),
+            Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => i.into_pyobject(py)?.into_any(),
+                (None, Some(u)) => u.into_pyobject(py)?.into_any(),
+                _ => PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN)).into_any(),
+            },
+            Value::String(s) => PyString::new(py, s).into_any(),
+            Value::Array(items) => {
+                let list = PyList::empty(py);
+                for item in items {
+                    list.append(to_py(py, item)?)?;
+                }
+                list.into_any()
+            }
+            Value::Object(map) => {
+                let dict = PyDict::new(py);
+                for (k, v) in map {
+                    dict.set_item(k, to_py(py, v)?)?;
+                }
+                dict.into_any()
+            }
         })
     }
 
-    /// Runs an analysis without holding the GIL; its report as JSON, or its error as
-    /// `CompetenceError`.
+    #[pymethods]
+    impl PyReport {
+        /// One top-level field of the report's JSON (SPEC §3) as Python objects; `KeyError` if
+        /// the report has no such field.
+        fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+            match self.value(py)?.get(name) {
+                Some(v) => to_py(py, v),
+                None => Err(PyKeyError::new_err(name.to_owned())),
+            }
+        }
+
+        /// The top-level field names, in the JSON's order.
+        fn keys(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+            Ok(self.value(py)?.keys().cloned().collect())
+        }
+
+        /// The whole report as plain dicts and lists.
+        fn to_dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            let map = self.value(py)?;
+            let dict = PyDict::new(py);
+            for (k, v) in map {
+                dict.set_item(k, to_py(py, v)?)?;
+            }
+            Ok(dict.into_any())
+        }
+
+        /// The report as the CLI's `--format json` writes it (`indent` spaces, or one line when
+        /// `None`), made without the GIL.
+        #[pyo3(signature = (indent = None))]
+        fn to_json(&self, py: Python<'_>, indent: Option<usize>) -> PyResult<String> {
+            py.detach(|| self.native.json(indent))
+                .map_err(|e| PyValueError::new_err(e.to_string()))
+        }
+    }
+
+    /// Runs an analysis without holding the GIL; its report, or its error as `CompetenceError`.
     fn analyse<R, E>(
         py: Python<'_>,
         catalog: &CoreCatalog,
         analysis: impl FnOnce(&CoreCatalog) -> Result<R, E> + Send,
-    ) -> PyResult<String>
+    ) -> PyResult<PyReport>
     where
-        R: Serialize,
+        R: Serialize + Send + Sync + 'static,
         E: miette::Diagnostic + Send + Sync,
     {
-        py.detach(|| analysis(catalog).map(|r| json(&r, catalog.diagnostics())))
+        py.detach(|| analysis(catalog).map(|r| PyReport::new(r, catalog.diagnostics().to_vec())))
             .map_err(|e| error(py, &e, None, &[]))
     }
 
@@ -190,34 +310,34 @@ mod _core {
             }
         }
 
-        /// Coverage (SPEC §3) as JSON.
+        /// Coverage (SPEC §3).
         #[pyo3(signature = (curriculum, framework = None))]
-        fn coverage_json(
+        fn coverage(
             &self,
             py: Python<'_>,
             curriculum: &str,
             framework: Option<&str>,
-        ) -> PyResult<String> {
+        ) -> PyResult<PyReport> {
             analyse(py, &self.inner, |c| {
                 framework_core::coverage::coverage(c, curriculum, framework)
             })
         }
 
-        /// Gaps (SPEC §3) as JSON.
+        /// Gaps (SPEC §3).
         #[pyo3(signature = (target, source, require_depth = None))]
-        fn gaps_json(
+        fn gaps(
             &self,
             py: Python<'_>,
             target: &str,
             source: &str,
             require_depth: Option<&str>,
-        ) -> PyResult<String> {
+        ) -> PyResult<PyReport> {
             let depth = match require_depth {
                 None => None,
                 Some(d) => match framework_core::model::Depth::parse(d) {
                     Some(d) => Some(d),
                     None => {
-                        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                        return Err(PyValueError::new_err(format!(
                             "`{d}` is not a depth: use introduced, practised or assessed"
                         )));
                     }
@@ -228,30 +348,30 @@ mod _core {
             })
         }
 
-        /// A crosswalk as JSON.
-        fn crosswalk_json(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<String> {
+        /// A crosswalk.
+        fn crosswalk(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<PyReport> {
             analyse(py, &self.inner, |c| {
                 framework_core::crosswalk::crosswalk(c, a, b)
             })
         }
 
-        /// The course map matrix as JSON.
+        /// The course map matrix.
         #[pyo3(signature = (curriculum, framework = None))]
-        fn matrix_json(
+        fn matrix(
             &self,
             py: Python<'_>,
             curriculum: &str,
             framework: Option<&str>,
-        ) -> PyResult<String> {
+        ) -> PyResult<PyReport> {
             analyse(py, &self.inner, |c| {
                 framework_core::matrix::matrix(c, curriculum, framework)
             })
         }
 
-        /// Learner records (CSV text) against a role, as JSON (SPEC §3).
+        /// Learner records (CSV text) against a role (SPEC §3).
         #[pyo3(signature = (role, learners, evidence, learners_name, evidence_name, as_of = None, learner = None))]
         #[allow(clippy::too_many_arguments)]
-        fn learners_json(
+        fn learners(
             &self,
             py: Python<'_>,
             role: &str,
@@ -261,13 +381,11 @@ mod _core {
             evidence_name: String,
             as_of: Option<&str>,
             learner: Option<&str>,
-        ) -> PyResult<String> {
+        ) -> PyResult<PyReport> {
             let as_of = match as_of {
                 None => framework_core::learners::today(),
                 Some(s) => framework_core::learners::date(s).ok_or_else(|| {
-                    pyo3::exceptions::PyValueError::new_err(format!(
-                        "`{s}` is not a date: write YYYY-MM-DD"
-                    ))
+                    PyValueError::new_err(format!("`{s}` is not a date: write YYYY-MM-DD"))
                 })?,
             };
             let c = &self.inner;
@@ -280,10 +398,10 @@ mod _core {
                     as_of,
                     learner,
                 )
-                .map(|r| {
+                .map(|mut r| {
                     let mut all = c.diagnostics().to_vec();
-                    all.extend(r.diagnostics.iter().cloned());
-                    json(&r, &all)
+                    all.append(&mut r.diagnostics);
+                    PyReport::new(r, all)
                 })
             });
             result.map_err(|e| error(py, &e, None, &[]))

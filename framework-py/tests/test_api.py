@@ -179,11 +179,6 @@ def test_to_pandas(catalog):
     assert len(cohort.to_pandas()) == 18
 
 
-def test_the_module_doctests():
-    out = subprocess.run([sys.executable, "-m", "doctest", "-v", ce.__file__], capture_output=True, text=True)
-    assert out.returncode == 0, out.stdout + out.stderr
-
-
 def test_the_example_script_runs(tmp_path):
     out = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "coverage_report.py"), str(tmp_path / "chart.png")],
@@ -193,3 +188,38 @@ def test_the_example_script_runs(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "cnwl-developing-expertise-peer-working:" in out.stdout
     assert "L003 overdue" in out.stdout
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    failures, tried = doctest.testmod(ce, optionflags=doctest.ELLIPSIS)
+    assert tried >= 25
+    assert failures == 0
+
+
+def test_reports_are_typed_classes_and_convert_fields_once(catalog):
+    report = catalog.coverage("cnwl-developing-expertise-peer-working")
+    assert isinstance(report, ce.CoverageReport)
+    assert isinstance(report, ce.Report)
+    assert isinstance(report.items[0], ce.Record)
+    assert report.items is not report.items  # fresh tuples, from one converted list
+    assert report._plain("items") is report._plain("items")
+    assert list(report.keys())[:3] == ["curriculum", "framework", "leaves"]
+    assert "ratio" in report
+    assert report["ratio"] == report.ratio
+    with pytest.raises(KeyError):
+        report["nothing"]
+    assert isinstance(catalog.gaps("cpft-peer-support-worker", "cnwl-developing-expertise-peer-working"), ce.GapsReport)
+    walk = catalog.crosswalk("care-certificate-2015", "care-certificate-2025")
+    assert isinstance(walk, ce.CrosswalkReport)
+    assert walk.from_ == getattr(walk, "from") == "care-certificate-2015"
+    assert isinstance(catalog.matrix("cnwl-developing-expertise-peer-working"), ce.MatrixReport)
+    assert isinstance(catalog.validate(), ce.ValidationReport)
+
+
+def test_to_json_indent_matches_the_cli(catalog):
+    report = catalog.coverage("cnwl-developing-expertise-peer-working")
+    assert "\n" not in report.to_json(None)
+    assert report.to_json(4).startswith('{\n    "curriculum"')
+    assert json.loads(report.to_json(None)) == json.loads(report.to_json())

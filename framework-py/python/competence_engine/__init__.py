@@ -31,9 +31,16 @@ __version__: str = _core.__version__
 __all__ = [
     "Catalog",
     "CompetenceError",
+    "CoverageReport",
+    "CrosswalkReport",
     "Framework",
+    "GapsReport",
     "Item",
+    "LearnersReport",
+    "MatrixReport",
+    "Record",
     "Report",
+    "ValidationReport",
     "__version__",
 ]
 
@@ -44,6 +51,12 @@ class CompetenceError(ValueError):
     Attributes: ``code`` (a stable code such as ``unknown-curriculum``), ``file``, ``line`` and
     ``column`` (when the error points into a file), ``help`` (advice, or ``None``) and
     ``diagnostics`` (every diagnostic involved, as dicts).
+
+    >>> try:
+    ...     Catalog.builtin().coverage("no-such-course")
+    ... except CompetenceError as e:
+    ...     print(e.code)
+    unknown-curriculum
     """
 
     def __init__(
@@ -73,18 +86,25 @@ class CompetenceError(ValueError):
 
 def _wrap(value: Any) -> Any:
     if isinstance(value, dict):
-        return Report(value)
+        return Record(value)
     if isinstance(value, list):
         return tuple(_wrap(v) for v in value)
     return value
 
 
-class Report:
-    """A read-only report: attribute access to the fields of the CLI's JSON.
+def _keys_for(name: str) -> Tuple[str, ...]:
+    """The JSON names an attribute may stand for: itself, with ``-`` for ``_`` (``in_progress``
+    for ``in-progress``), and without a trailing ``_`` (``from_`` for ``from``)."""
+    return (name, name.replace("_", "-"), name.rstrip("_"))
 
-    ``report.ratio``, ``report.items[0].ref``; names with ``-`` (``in-progress``) are read with
-    ``_`` (``in_progress``). ``to_dicts()`` gives plain dicts and lists, ``to_json()`` the JSON,
-    ``to_pandas()`` the report's main table as a DataFrame (when pandas is installed).
+
+class Record:
+    """A read-only row of a report (an item, gap, link, learner, diagnostic...): attribute access
+    to its JSON fields, ``record["field"]`` too, and ``to_dicts()`` for a plain dict.
+
+    >>> r = Record({"ref": "hee-psw-2020:1", "in-progress": 2})
+    >>> r.ref, r.in_progress
+    ('hee-psw-2020:1', 2)
     """
 
     __slots__ = ("_data",)
@@ -95,13 +115,13 @@ class Report:
 
     def __getattr__(self, name: str) -> Any:
         data = object.__getattribute__(self, "_data")
-        for key in (name, name.replace("_", "-")):
+        for key in _keys_for(name):
             if key in data:
                 return _wrap(data[key])
-        raise AttributeError(f"this report has no field `{name}`; it has: {', '.join(data)}")
+        raise AttributeError(f"this record has no field `{name}`; it has: {', '.join(data)}")
 
     def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("reports are read-only")
+        raise AttributeError("records are read-only")
 
     def __getitem__(self, key: str) -> Any:
         return _wrap(self._data[key])
@@ -110,7 +130,7 @@ class Report:
         return key in self._data
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Report) and other._data == self._data
+        return isinstance(other, Record) and other._data == self._data
 
     def __hash__(self) -> int:
         return hash(json.dumps(self._data, sort_keys=True))
@@ -120,41 +140,109 @@ class Report:
         return self._data.keys()
 
     def to_dicts(self) -> dict:
-        """The report as plain dicts and lists (a copy)."""
+        """The record as a plain dict (a copy)."""
         return json.loads(json.dumps(self._data))
 
+    def __repr__(self) -> str:
+        return f"<Record {self._data!r}>"
+
+    def __reduce__(self) -> Any:
+        return (Record, (self._data,))
+
+
+def _flat(row: Mapping[str, Any]) -> dict:
+    return {k: (";".join(map(str, v)) if isinstance(v, list) else v) for k, v in row.items()}
+
+
+class Report:
+    """A read-only report, with attributes matching the CLI's JSON (SPEC §3).
+
+    Analyses return a subclass (:class:`CoverageReport`, :class:`GapsReport`,
+    :class:`CrosswalkReport`, :class:`MatrixReport`, :class:`LearnersReport`,
+    :class:`ValidationReport`) whose attributes are typed. The report stays a Rust object until
+    a field is read, and each field is converted once: a call costs what the analysis costs.
+    Nested rows are :class:`Record` objects. Names with ``-`` (``in-progress``) are read with ``_``.
+
+    ``to_dicts()`` gives plain dicts and lists, ``to_json()`` the CLI's JSON, ``table()`` the
+    main table as flat dicts, ``to_pandas()`` that table as a DataFrame (when pandas is
+    installed); in a notebook a report shows as that table.
+
+    >>> report = Catalog.builtin().coverage("cnwl-developing-expertise-peer-working")
+    >>> report.covered <= report.leaves
+    True
+    >>> report.items[0].ref
+    'hee-psw-2020:1'
+    >>> sorted(report.table()[0])[:3]
+    ['covered', 'covered_leaves', 'depth']
+    """
+
+    __slots__ = ("_source", "_cache")
+    _source: Any
+    _cache: dict
+
+    def __init__(self, source: Any) -> None:
+        """``source``: the native report, or the report's JSON as a dict (unpickling)."""
+        object.__setattr__(self, "_source", dict(source) if isinstance(source, Mapping) else source)
+        object.__setattr__(self, "_cache", {})
+
+    def _plain(self, key: str) -> Any:
+        """A field as plain Python objects (converted from Rust once, then kept)."""
+        cache = object.__getattribute__(self, "_cache")
+        if key not in cache:
+            source = object.__getattribute__(self, "_source")
+            cache[key] = source[key] if isinstance(source, dict) else source.field(key)
+        return cache[key]
+
+    def _get(self, key: str) -> Any:
+        return _wrap(self._plain(key))
+
+    def __getattr__(self, name: str) -> Any:
+        keys = self.keys()
+        for key in _keys_for(name):
+            if key in keys:
+                return self._get(key)
+        raise AttributeError(f"this report has no field `{name}`; it has: {', '.join(keys)}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("reports are read-only")
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._get(key)
+        except KeyError:
+            raise KeyError(key) from None
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.keys()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Report) and type(other) is type(self) and other.to_dicts() == self.to_dicts()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def keys(self) -> Sequence[str]:
+        """The field names, as in the JSON."""
+        source = object.__getattribute__(self, "_source")
+        return list(source) if isinstance(source, dict) else source.keys()
+
+    def to_dicts(self) -> dict:
+        """The report as plain dicts and lists (a copy)."""
+        source = object.__getattribute__(self, "_source")
+        if isinstance(source, dict):
+            return dict(json.loads(json.dumps(source)))
+        return dict(source.to_dicts())
+
     def to_json(self, indent: Optional[int] = 2) -> str:
-        """The report as JSON, as the CLI's ``--format json`` writes it."""
-        return json.dumps(self._data, indent=indent, ensure_ascii=False)
+        """The report as JSON, as the CLI's ``--format json`` writes it (one line when
+        ``indent`` is ``None``)."""
+        source = object.__getattribute__(self, "_source")
+        if isinstance(source, dict):
+            return json.dumps(source, indent=indent, ensure_ascii=False)
+        return str(source.to_json(indent))
 
     def table(self) -> list:
-        """The report's main table as a list of flat dicts (one per item, gap, link, leaf,
-        learner and requirement, diagnostic or document, depending on the report)."""
-        d = self._data
-        if "learners" in d and "role" in d:
-            return [
-                {
-                    "learner": learner["learner"],
-                    "requirement": r["id"],
-                    "status": r["status"],
-                    "due": r["due"],
-                    "done": r["done"],
-                    "missing": len(r["missing"]),
-                }
-                for learner in d["learners"]
-                for r in learner["requirements"]
-            ]
-        if "rows" in d and "columns" in d:
-            ids = [c["id"] for c in d["columns"]]
-            letters = {"introduced": "I", "practised": "P", "assessed": "A", None: ""}
-            return [
-                {"ref": r["ref"], "title": r["title"], **{i: letters[c] for i, c in zip(ids, r["cells"])}, "total": r["total"]}
-                for r in d["rows"]
-            ]
-        for key in ("items", "gaps", "links", "documents", "diagnostics"):
-            if key in d and isinstance(d[key], list):
-                return [{k: (";".join(map(str, v)) if isinstance(v, list) else v) for k, v in row.items()} for row in d[key]]
-        return [d]
+        """The report's main table as a list of flat dicts (lists joined with ``;``)."""
+        return [self.to_dicts()]
 
     def to_pandas(self) -> Any:
         """The report's main table (see :meth:`table`) as a pandas DataFrame."""
@@ -179,28 +267,375 @@ class Report:
         return f"{head}<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>{more}"
 
     def _title(self) -> str:
-        d = self._data
-        if "ratio" in d:
-            return f"Coverage of {d['framework']} by {d['curriculum']}: {d['covered']} of {d['leaves']} leaves ({d['ratio']:.1%})"
-        if "gaps" in d:
-            return f"Gaps of {d['target']} against {d['source']}: {len(d['gaps'])}"
-        if "links" in d and "from" in d:
-            return f"Crosswalk from {d['from']} to {d['to']}: {len(d['links'])} links"
-        if "role" in d:
-            return f"Learners against {d['role']} as of {d['as_of']}"
-        return "Report"
+        return type(self).__name__
 
     def __repr__(self) -> str:
-        return f"<Report {self._title()}: {', '.join(self._data)}>"
+        return f"<{type(self).__name__} {self._title()}: {', '.join(self.keys())}>"
 
     def __reduce__(self) -> Any:
-        return (Report, (self._data,))
+        return (type(self), (self.to_dicts(),))
+
+
+class ValidationReport(Report):
+    """What ``Catalog.validate()`` found (``competence validate --format json``).
+
+    >>> Catalog.builtin().validate().errors
+    0
+    """
+
+    __slots__ = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether there are no errors."""
+        return bool(self._get("ok"))
+
+    @property
+    def files(self) -> int:
+        """The user's files read."""
+        return int(self._get("files"))
+
+    @property
+    def documents(self) -> int:
+        """The documents loaded (shipped and the user's)."""
+        return int(self._get("documents"))
+
+    @property
+    def errors(self) -> int:
+        """The number of errors."""
+        return int(self._get("errors"))
+
+    @property
+    def warnings(self) -> int:
+        """The number of warnings."""
+        return int(self._get("warnings"))
+
+    @property
+    def diagnostics(self) -> Tuple[Record, ...]:
+        """Every problem: ``severity``, ``code``, ``file``, ``line``, ``column``, ``message``, ``help``."""
+        return tuple(self._get("diagnostics"))
+
+    def table(self) -> list:
+        """One row per diagnostic."""
+        return [_flat(d) for d in self._plain("diagnostics")]
+
+    def _title(self) -> str:
+        return f"{self.errors} errors, {self.warnings} warnings in {self.documents} documents"
+
+
+class CoverageReport(Report):
+    """How a curriculum covers a framework (``competence coverage --format json``).
+
+    >>> r = Catalog.builtin().coverage("cnwl-developing-expertise-peer-working")
+    >>> r.framework, r.leaves >= r.covered
+    ('hee-psw-2020', True)
+    """
+
+    __slots__ = ()
+
+    @property
+    def curriculum(self) -> str:
+        """The curriculum's id."""
+        return str(self._get("curriculum"))
+
+    @property
+    def framework(self) -> str:
+        """The framework's id."""
+        return str(self._get("framework"))
+
+    @property
+    def leaves(self) -> int:
+        """The leaves that count (optional ones left out)."""
+        return int(self._get("leaves"))
+
+    @property
+    def covered(self) -> int:
+        """Leaves covered."""
+        return int(self._get("covered"))
+
+    @property
+    def partial(self) -> int:
+        """Leaves reached only through a partial mapping."""
+        return int(self._get("partial"))
+
+    @property
+    def ratio(self) -> float:
+        """``covered / leaves`` (1.0 for a framework without leaves)."""
+        return float(self._get("ratio"))
+
+    @property
+    def uncovered(self) -> Tuple[str, ...]:
+        """The refs of the leaves not covered."""
+        return tuple(self._get("uncovered"))
+
+    @property
+    def items(self) -> Tuple[Record, ...]:
+        """Every item: ``ref``, ``title``, ``leaf``, ``optional``, ``covered``, ``partial``,
+        ``depth``, ``via``, ``sessions``, ``leaves``, ``covered_leaves``, ``level``."""
+        return tuple(self._get("items"))
+
+    @property
+    def hours(self) -> Tuple[Record, ...]:
+        """Teaching hours per top-level item: ``ref``, ``title``, ``hours``."""
+        return tuple(self._get("hours"))
+
+    @property
+    def unassigned_hours(self) -> float:
+        """Hours of sessions that cover nothing in this framework."""
+        return float(self._get("unassigned_hours"))
+
+    @property
+    def sequencing(self) -> Tuple[Record, ...]:
+        """Leaves assessed before they are introduced, or needed before they are taught."""
+        return tuple(self._get("sequencing"))
+
+    @property
+    def diagnostics(self) -> Tuple[Record, ...]:
+        """The catalog's diagnostics."""
+        return tuple(self._get("diagnostics"))
+
+    def table(self) -> list:
+        """One row per item."""
+        return [_flat(row) for row in self._plain("items")]
+
+    def _title(self) -> str:
+        return f"Coverage of {self.framework} by {self.curriculum}: {self.covered} of {self.leaves} leaves ({self.ratio:.1%})"
+
+
+class GapsReport(Report):
+    """What a target lacks from a source (``competence gaps --format json``).
+
+    >>> r = Catalog.builtin().gaps("cpft-peer-support-worker", "cnwl-developing-expertise-peer-working")
+    >>> r.target_kind, r.source_kind
+    ('role', 'curriculum')
+    """
+
+    __slots__ = ()
+
+    @property
+    def target(self) -> str:
+        """The target's id (a framework or a role)."""
+        return str(self._get("target"))
+
+    @property
+    def target_kind(self) -> str:
+        """``framework`` or ``role``."""
+        return str(self._get("target_kind"))
+
+    @property
+    def source(self) -> str:
+        """The source's id (a curriculum or a framework)."""
+        return str(self._get("source"))
+
+    @property
+    def source_kind(self) -> str:
+        """``curriculum`` or ``framework``."""
+        return str(self._get("source_kind"))
+
+    @property
+    def require_depth(self) -> Optional[str]:
+        """The depth asked for, if any."""
+        return self._get("require_depth")  # type: ignore[no-any-return]
+
+    @property
+    def leaves(self) -> int:
+        """The target's leaves that count."""
+        return int(self._get("leaves"))
+
+    @property
+    def gaps(self) -> Tuple[Record, ...]:
+        """Each gap: ``ref``, ``title``, ``reason``, ``reason_code``, ``depth``, ``filled_by``."""
+        return tuple(self._get("gaps"))
+
+    @property
+    def diagnostics(self) -> Tuple[Record, ...]:
+        """The catalog's diagnostics."""
+        return tuple(self._get("diagnostics"))
+
+    def table(self) -> list:
+        """One row per gap."""
+        return [_flat(row) for row in self._plain("gaps")]
+
+    def _title(self) -> str:
+        return f"Gaps of {self.target} against {self.source}: {len(self._plain('gaps'))}"
+
+
+class CrosswalkReport(Report):
+    """How each item of one framework reaches another (``competence crosswalk --format json``).
+    The JSON's ``from`` is read as ``from_``.
+
+    >>> r = Catalog.builtin().crosswalk("care-certificate-2015", "care-certificate-2025")
+    >>> r.from_, r.to
+    ('care-certificate-2015', 'care-certificate-2025')
+    """
+
+    __slots__ = ()
+
+    @property
+    def from_(self) -> str:
+        """The framework read from."""
+        return str(self._get("from"))
+
+    @property
+    def to(self) -> str:
+        """The framework reached."""
+        return str(self._get("to"))
+
+    @property
+    def links(self) -> Tuple[Record, ...]:
+        """Each link: ``from``, ``to``, ``relation``, ``direct``, ``path``, ``mappings``."""
+        return tuple(self._get("links"))
+
+    @property
+    def unmatched_from(self) -> Tuple[str, ...]:
+        """Items of ``from`` that reach nothing."""
+        return tuple(self._get("unmatched_from"))
+
+    @property
+    def unmatched_to(self) -> Tuple[str, ...]:
+        """Items of ``to`` that nothing reaches."""
+        return tuple(self._get("unmatched_to"))
+
+    @property
+    def one_to_many(self) -> Tuple[Any, ...]:
+        """Items of ``from`` that reach several items."""
+        return tuple(self._get("one_to_many"))
+
+    @property
+    def many_to_one(self) -> Tuple[Any, ...]:
+        """Items of ``to`` reached from several items."""
+        return tuple(self._get("many_to_one"))
+
+    @property
+    def diagnostics(self) -> Tuple[Record, ...]:
+        """The catalog's diagnostics."""
+        return tuple(self._get("diagnostics"))
+
+    def table(self) -> list:
+        """One row per link."""
+        return [_flat(row) for row in self._plain("links")]
+
+    def _title(self) -> str:
+        return f"Crosswalk from {self.from_} to {self.to}: {len(self._plain('links'))} links"
+
+
+class MatrixReport(Report):
+    """The course map: leaves by sessions and assessments (``competence matrix --format json``).
+
+    >>> r = Catalog.builtin().matrix("cnwl-developing-expertise-peer-working")
+    >>> len(r.rows[0].cells) == len(r.columns)
+    True
+    """
+
+    __slots__ = ()
+
+    @property
+    def curriculum(self) -> str:
+        """The curriculum's id."""
+        return str(self._get("curriculum"))
+
+    @property
+    def framework(self) -> str:
+        """The framework's id."""
+        return str(self._get("framework"))
+
+    @property
+    def columns(self) -> Tuple[Record, ...]:
+        """Sessions and assessments in teaching order: ``id``, ``title``, ``kind``, ``day``,
+        ``week``, ``total``."""
+        return tuple(self._get("columns"))
+
+    @property
+    def rows(self) -> Tuple[Record, ...]:
+        """One per leaf: ``ref``, ``title``, ``optional``, ``cells`` (a depth or ``None`` per
+        column), ``total``."""
+        return tuple(self._get("rows"))
+
+    @property
+    def diagnostics(self) -> Tuple[Record, ...]:
+        """The catalog's diagnostics."""
+        return tuple(self._get("diagnostics"))
+
+    def table(self) -> list:
+        """One row per leaf, a column per session (I, P or A), and the total."""
+        ids = [c["id"] for c in self._plain("columns")]
+        letters = {"introduced": "I", "practised": "P", "assessed": "A", None: ""}
+        return [
+            {"ref": r["ref"], "title": r["title"], **{i: letters[c] for i, c in zip(ids, r["cells"])}, "total": r["total"]}
+            for r in self._plain("rows")
+        ]
+
+    def _title(self) -> str:
+        return f"Course map of {self.curriculum} against {self.framework}"
+
+
+class LearnersReport(Report):
+    """Learners against a role's requirements (``competence learners --format json``).
+
+    >>> r = Catalog.builtin().learners("cpft-peer-support-worker",
+    ...     [{"learner": "L1", "role": "cpft-peer-support-worker", "start_date": "2025-01-06"}],
+    ...     [], as_of="2025-03-01")
+    >>> r.learners[0].learner, r.summary.learners
+    ('L1', 1)
+    """
+
+    __slots__ = ()
+
+    @property
+    def role(self) -> str:
+        """The role's id."""
+        return str(self._get("role"))
+
+    @property
+    def as_of(self) -> Optional[str]:
+        """The date the statuses are computed for (``YYYY-MM-DD``)."""
+        return self._get("as_of")  # type: ignore[no-any-return]
+
+    @property
+    def learners(self) -> Tuple[Record, ...]:
+        """Each learner: ``learner`` and ``requirements`` (``id``, ``status``, ``due``,
+        ``missing``, ``done``)."""
+        return tuple(self._get("learners"))
+
+    @property
+    def summary(self) -> Record:
+        """The cohort: counts per status, per requirement, the most missing leaves, and the
+        rows skipped."""
+        return Record(self._plain("summary"))
+
+    @property
+    def diagnostics(self) -> Tuple[Record, ...]:
+        """The catalog's diagnostics and the records' problems."""
+        return tuple(self._get("diagnostics"))
+
+    def table(self) -> list:
+        """One row per learner and requirement."""
+        return [
+            {
+                "learner": learner["learner"],
+                "requirement": r["id"],
+                "status": r["status"],
+                "due": r["due"],
+                "done": r["done"],
+                "missing": len(r["missing"]),
+            }
+            for learner in self._plain("learners")
+            for r in learner["requirements"]
+        ]
+
+    def _title(self) -> str:
+        return f"Learners against {self.role} as of {self.as_of}"
 
 
 class Item:
     """An item of a framework: ``id``, ``ref`` (``FRAMEWORK:ITEM``), ``title``, ``kind``,
     ``statement``, ``type``, ``optional``, ``children`` and ``parents`` (its own parent and those
-    named with ``also_under``)."""
+    named with ``also_under``).
+
+    >>> item = Catalog.builtin().framework("care-certificate-2015").item("1.1")
+    >>> item.ref, item.kind, [c.id for c in item.children][:2], [p.id for p in item.parents]
+    ('care-certificate-2015:1.1', 'outcome', ['1.1a', '1.1b'], ['1'])
+    """
 
     __slots__ = ("_framework", "_data")
     _framework: "Framework"
@@ -255,7 +690,12 @@ class Item:
 
 class Framework:
     """A framework of a catalog: ``id``, ``title``, ``items`` (every item, in file order),
-    ``roots``, ``item(id)`` and ``leaves(ref=None)``."""
+    ``roots``, ``item(id)`` and ``leaves(ref=None)``.
+
+    >>> fw = Catalog.builtin().framework("care-certificate-2015")
+    >>> fw.roots[0].id, len(fw.leaves("1.1")) > 0
+    ('1', True)
+    """
 
     __slots__ = ("_data", "_items", "_by_id", "_children", "_parents")
     _data: Mapping[str, Any]
@@ -396,6 +836,10 @@ class Catalog:
 
     ``Catalog.builtin()``; ``Catalog.load("my-docs/", "course.yaml", builtin=True)``. Catalogs are
     read-only, safe to share between threads, and pickle (with the text of the user's files).
+
+    >>> catalog = Catalog.builtin()
+    >>> "hee-psw-2020" in [f.id for f in catalog.frameworks]
+    True
     """
 
     __slots__ = ("_native",)
@@ -419,15 +863,15 @@ class Catalog:
         :meth:`validate`; a path that cannot be read raises :class:`CompetenceError`."""
         return Catalog(_core.Catalog.load([os.fspath(p) for p in paths], builtin))
 
-    def validate(self) -> Report:
+    def validate(self) -> ValidationReport:
         """Every problem found: ``ok`` and ``diagnostics`` (each with ``severity``, ``code``,
         ``file``, ``line``, ``column``, ``message``, ``help``)."""
-        return Report(json.loads(self._native.validate_json()))
+        return ValidationReport(json.loads(self._native.validate_json()))
 
     @property
-    def documents(self) -> Tuple[Report, ...]:
+    def documents(self) -> Tuple[Record, ...]:
         """Every document: ``kind``, ``id``, ``title``, ``completeness``, ``items``, ``leaves``."""
-        return _wrap(json.loads(self._native.list_json())["documents"])
+        return tuple(_wrap(json.loads(self._native.list_json())["documents"]))
 
     @property
     def frameworks(self) -> Tuple[Framework, ...]:
@@ -435,24 +879,28 @@ class Catalog:
         return tuple(self.framework(d.id) for d in self.documents if d.kind == "framework")
 
     def framework(self, id: str) -> Framework:
-        """A framework by id."""
+        """A framework by id (``CompetenceError`` with code ``unknown-framework`` if none).
+
+        >>> Catalog.builtin().framework("hee-psw-2020").title
+        'The Competence Framework for Mental Health Peer Support Workers'
+        """
         return Framework(json.loads(self._native.framework_json(id)))
 
-    def coverage(self, curriculum: str, framework: Optional[str] = None) -> Report:
+    def coverage(self, curriculum: str, framework: Optional[str] = None) -> CoverageReport:
         """How a curriculum covers a framework (default: its first); see ``competence coverage``."""
-        return Report(json.loads(self._native.coverage_json(curriculum, framework)))
+        return CoverageReport(self._native.coverage(curriculum, framework))
 
-    def gaps(self, target: str, source: str, require_depth: Optional[str] = None) -> Report:
+    def gaps(self, target: str, source: str, require_depth: Optional[str] = None) -> GapsReport:
         """What a target (framework or role) lacks from a source (curriculum or framework)."""
-        return Report(json.loads(self._native.gaps_json(target, source, require_depth)))
+        return GapsReport(self._native.gaps(target, source, require_depth))
 
-    def crosswalk(self, a: str, b: str) -> Report:
+    def crosswalk(self, a: str, b: str) -> CrosswalkReport:
         """How each item of framework ``a`` reaches framework ``b``."""
-        return Report(json.loads(self._native.crosswalk_json(a, b)))
+        return CrosswalkReport(self._native.crosswalk(a, b))
 
-    def matrix(self, curriculum: str, framework: Optional[str] = None) -> Report:
+    def matrix(self, curriculum: str, framework: Optional[str] = None) -> MatrixReport:
         """The course map: leaves by sessions and assessments, each cell a depth."""
-        return Report(json.loads(self._native.matrix_json(curriculum, framework)))
+        return MatrixReport(self._native.matrix(curriculum, framework))
 
     def learners(
         self,
@@ -461,13 +909,13 @@ class Catalog:
         evidence: _Records,
         as_of: Optional[str] = None,
         learner: Optional[str] = None,
-    ) -> Report:
+    ) -> LearnersReport:
         """Learner records against a role. ``learners`` and ``evidence`` are paths to CSV files,
         pandas DataFrames, or lists of dicts with the columns of SPEC §1.6; ``as_of`` is
         ``YYYY-MM-DD`` (default: today)."""
         l_bytes, l_name = _csv_bytes(learners, ("learner", "role", "start_date", "qualifications"))
         e_bytes, e_name = _csv_bytes(evidence, ("learner", "ref", "status", "date"))
-        return Report(json.loads(self._native.learners_json(role, l_bytes, e_bytes, l_name, e_name, as_of, learner)))
+        return LearnersReport(self._native.learners(role, l_bytes, e_bytes, l_name, e_name, as_of, learner))
 
     def __reduce__(self) -> Any:
         return (_from_sources, (self._native.sources(), self._native.has_builtin))
