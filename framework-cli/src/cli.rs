@@ -5,8 +5,15 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::command::{
-    coverage::CoverageArgs, crosswalk::CrosswalkArgs, gaps::GapsArgs, learners::LearnersArgs,
-    list::ListArgs, matrix::MatrixArgs, show::ShowArgs, validate::ValidateArgs,
+    coverage::CoverageArgs,
+    crosswalk::CrosswalkArgs,
+    gaps::GapsArgs,
+    interop::{ExportArgs, ImportArgs},
+    learners::LearnersArgs,
+    list::ListArgs,
+    matrix::MatrixArgs,
+    show::ShowArgs,
+    validate::ValidateArgs,
 };
 
 /// Check curricula and learners against competence frameworks.
@@ -149,4 +156,34 @@ pub enum Command {
         after_long_help = "Examples:\n  competence learners --role cpft-peer-support-worker --learners examples/cohort/learners.csv --evidence examples/cohort/evidence.csv --as-of 2025-09-01\n  competence learners --role cpft-peer-support-worker --learners l.csv --evidence e.csv --learner L004 --format json\n  competence learners --role cpft-peer-support-worker --learners l.csv --evidence e.csv --fail-on-overdue --format csv"
     )]
     Learners(LearnersArgs),
+
+    /// Import a framework from another system: a CASE package (1.0 or 1.1) or a Moodle
+    /// competency CSV, as a framework document (YAML).
+    ///
+    /// Lenient: what real files get wrong (nulls, numbers as text, timestamps without a zone,
+    /// upper-case identifiers, fields the format does not define) is read anyway, each with a
+    /// warning at its line and column; what has no place in a framework document is kept in
+    /// `extensions`, so an export gives it back. CASE items are nested by `isChildOf` and ordered
+    /// by `sequenceNumber`, then by human coding scheme (L1.2 before L1.10), then package order.
+    /// Several CASE packages imported together: their cross-associations (exactMatchOf,
+    /// isRelatedTo, isPartOf) become mappings. The documents made are checked as `validate`
+    /// would. Exits 1 when part of the input could not be imported.
+    #[command(
+        after_long_help = "Examples:\n  competence import case package.json -o frameworks/my-framework.yaml\n  competence import case a.json b.json -o imported/\n  competence import moodle competencies.csv --id my-framework\n  competence import case package.json --format json | jq '.diagnostics'"
+    )]
+    Import(ImportArgs),
+
+    /// Export a framework as a CASE 1.1 package or a Moodle competency CSV, or a curriculum as an
+    /// Open Badges 3.0 achievement aligned to the items it covers.
+    ///
+    /// CASE: valid against the official 1.1 schema; identifiers kept from an import or derived
+    /// (UUIDv5) from the framework and item ids, so they are the same on every export; the tree
+    /// as isChildOf with sequenceNumber; item kinds as CFItemTypes; the catalog's mappings that
+    /// touch the framework as associations. Moodle: the 14-column tool_lpimportcsv layout; what
+    /// Moodle cannot hold is listed as `export-loss` warnings. Timestamps are now, or
+    /// SOURCE_DATE_EPOCH when set (for reproducible files).
+    #[command(
+        after_long_help = "Examples:\n  competence export case care-certificate-2015 -o care-certificate.json\n  competence export case hee-psw-2020 --base-uri https://example.org/case/uri/\n  competence export moodle hee-psw-2020 -o hee-psw-2020.csv\n  competence export ob3 cnwl-developing-expertise-peer-working"
+    )]
+    Export(ExportArgs),
 }

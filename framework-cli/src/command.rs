@@ -3,6 +3,7 @@
 pub mod coverage;
 pub mod crosswalk;
 pub mod gaps;
+pub mod interop;
 pub mod learners;
 pub mod list;
 pub mod matrix;
@@ -49,6 +50,8 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Crosswalk(args) => crosswalk::run(g, args),
         Command::Matrix(args) => matrix::run(g, args),
         Command::Learners(args) => learners::run(g, args),
+        Command::Import(args) => interop::run_import(g, args),
+        Command::Export(args) => interop::run_export(g, args),
     }
 }
 

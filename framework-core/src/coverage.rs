@@ -699,7 +699,8 @@ pub fn coverage(
         .zip(&spread)
         .filter(|(_, k)| **k == 0)
         .filter_map(|(a, _)| a.hours.filter(|h| *h > 0.0))
-        .sum();
+        // Not `sum()`: a float sum of nothing is -0.0, which JSON would show as `-0.0`.
+        .fold(0.0, |a, b| a + b);
     let hours = roots
         .iter()
         .zip(hours)

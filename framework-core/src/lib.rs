@@ -22,6 +22,7 @@ pub mod diagnostic;
 pub mod gaps;
 pub mod graph;
 pub mod ids;
+pub mod interop;
 pub mod learners;
 mod load;
 pub mod matrix;

@@ -193,7 +193,7 @@ impl<K: std::hash::Hash + Eq + Clone + std::fmt::Display> Seen<K> {
 // ---------------------------------------------------------------------------------------------
 // Frameworks
 
-const FRAMEWORK_FIELDS: &[&str] = &["publisher", "levels", "items", "license_note"];
+const FRAMEWORK_FIELDS: &[&str] = &["publisher", "levels", "items", "license_note", "extensions"];
 const ITEM_FIELDS: &[&str] = &[
     "id",
     "kind",
@@ -209,6 +209,7 @@ const ITEM_FIELDS: &[&str] = &[
     "requires",
     "also_under",
     "items",
+    "extensions",
 ];
 
 fn framework(ctx: &mut Ctx<'_>, node: &Node) -> Option<Framework> {
@@ -216,6 +217,7 @@ fn framework(ctx: &mut Ctx<'_>, node: &Node) -> Option<Framework> {
     let info = info(ctx, &f, DocumentKind::Framework, true);
     let publisher = opt_text(ctx, &f, "publisher");
     let license_note = opt_text(ctx, &f, "license_note");
+    let extensions = f.get("extensions").and_then(|n| extensions(ctx, n));
     let levels = text_list(ctx, f.get("levels"), "item kinds");
     let items_node = f.get("items");
     // Read items even when the id is bad, so that their problems are reported too.
@@ -240,6 +242,7 @@ fn framework(ctx: &mut Ctx<'_>, node: &Node) -> Option<Framework> {
         publisher,
         levels,
         license_note,
+        extensions,
         index: b
             .items
             .iter()
@@ -252,6 +255,22 @@ fn framework(ctx: &mut Ctx<'_>, node: &Node) -> Option<Framework> {
     link_also_under(ctx, &mut fw);
     fw.finish();
     Some(fw)
+}
+
+/// An `extensions` mapping: what an import found no place for in the model, kept as it was (as
+/// JSON) so that an export can give it back.
+fn extensions(
+    ctx: &mut Ctx<'_>,
+    node: &Node,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match node.to_json(ctx.source) {
+        serde_json::Value::Object(map) => Some(map),
+        serde_json::Value::Null => None,
+        _ => {
+            ctx.wrong_type(node, "a mapping");
+            None
+        }
+    }
 }
 
 struct ItemsBuilder {
@@ -293,6 +312,7 @@ impl ItemsBuilder {
             .and_then(|n| non_negative(ctx, n, "guided learning hours"));
         let tags = text_list(ctx, f.get("tags"), "tags");
         let source = opt_text(ctx, &f, "source");
+        let extensions = f.get("extensions").and_then(|n| extensions(ctx, n));
         let bare = BareRefs::In(self.framework.clone());
         let requires: Vec<LocatedRef> = list(ctx, f.get("requires"), "item references")
             .iter()
@@ -320,6 +340,7 @@ impl ItemsBuilder {
                     glh,
                     tags,
                     source,
+                    extensions,
                     requires,
                     also_under,
                     parent,

@@ -42,6 +42,42 @@ pub(crate) enum Number {
     Float(f64),
 }
 
+impl Node {
+    /// The node as a JSON value; keys that are not text are written as in the source.
+    pub fn to_json(&self, source: &Source) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(Number::Int(i)) => match i64::try_from(*i) {
+                Ok(i) => J::from(i),
+                Err(_) => u64::try_from(*i).map_or(J::from(*i as f64), J::from),
+            },
+            Value::Number(Number::Float(f)) => {
+                serde_json::Number::from_f64(*f).map_or(J::Null, J::Number)
+            }
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(|n| n.to_json(source)).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let key = match &k.value {
+                            Value::Str(s) => s.clone(),
+                            _ => source
+                                .text()
+                                .get(k.span.offset..k.span.offset + k.span.len)
+                                .unwrap_or_default()
+                                .to_owned(),
+                        };
+                        (key, v.to_json(source))
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
 impl Value {
     /// How the value is described to users ("a list", "a number", ...).
     pub fn describe(&self) -> &'static str {

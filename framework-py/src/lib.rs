@@ -206,11 +206,67 @@ mod _core {
             .map_err(|e| error(py, &e, None, &[]))
     }
 
+    /// The documents and diagnostics of an import, as JSON texts.
+    fn imported_json(imported: &framework_core::interop::Imported) -> (String, String) {
+        (
+            serde_json::to_string(&imported.documents).unwrap_or_else(|_| "[]".to_owned()),
+            serde_json::to_string(&imported.diagnostics).unwrap_or_else(|_| "[]".to_owned()),
+        )
+    }
+
+    /// CASE packages (name, bytes) as framework (and mapping) documents: (documents, diagnostics)
+    /// as JSON texts.
+    #[pyfunction]
+    #[pyo3(signature = (files, id = None))]
+    fn import_case(
+        py: Python<'_>,
+        files: Vec<(String, Vec<u8>)>,
+        id: Option<&str>,
+    ) -> (String, String) {
+        py.detach(|| {
+            let files: Vec<(&str, &[u8])> = files
+                .iter()
+                .map(|(n, b)| (n.as_str(), b.as_slice()))
+                .collect();
+            imported_json(&framework_core::interop::case::import(&files, id))
+        })
+    }
+
+    /// A Moodle competency CSV as a framework document: (documents, diagnostics) as JSON texts.
+    #[pyfunction]
+    #[pyo3(signature = (name, data, id = None))]
+    fn import_moodle(
+        py: Python<'_>,
+        name: &str,
+        data: Vec<u8>,
+        id: Option<&str>,
+    ) -> (String, String) {
+        py.detach(|| imported_json(&framework_core::interop::moodle::import(name, &data, id)))
+    }
+
     /// A loaded catalog (see `competence_engine.Catalog`, which wraps it).
     #[pyclass(frozen, module = "competence_engine._core", name = "Catalog")]
     struct PyCatalog {
         inner: Arc<CoreCatalog>,
         builtin: bool,
+    }
+
+    impl PyCatalog {
+        fn framework_or_error(
+            &self,
+            py: Python<'_>,
+            id: &str,
+        ) -> PyResult<&framework_core::model::Framework> {
+            self.inner.framework(id).ok_or_else(|| {
+                let e = framework_core::coverage::AnalysisError::UnknownFramework {
+                    id: id.to_owned(),
+                    help: self
+                        .inner
+                        .suggest_document(id, Some(framework_core::model::DocumentKind::Framework)),
+                };
+                error(py, &e, None, &[])
+            })
+        }
     }
 
     #[pymethods]
@@ -366,6 +422,50 @@ mod _core {
             analyse(py, &self.inner, |c| {
                 framework_core::matrix::matrix(c, curriculum, framework)
             })
+        }
+
+        /// A framework as a CASE 1.1 package (JSON text).
+        #[pyo3(signature = (framework, base_uri = None))]
+        fn export_case(
+            &self,
+            py: Python<'_>,
+            framework: &str,
+            base_uri: Option<String>,
+        ) -> PyResult<String> {
+            let fw = self.framework_or_error(py, framework)?;
+            let options = framework_core::interop::case::ExportOptions { base_uri };
+            let c = &self.inner;
+            Ok(py.detach(|| {
+                serde_json::to_string_pretty(&framework_core::interop::case::export(
+                    c, fw, &options,
+                ))
+                .unwrap_or_default()
+            }))
+        }
+
+        /// A framework as a Moodle competency CSV, and what it could not hold (diagnostics as
+        /// JSON text).
+        fn export_moodle(&self, py: Python<'_>, framework: &str) -> PyResult<(String, String)> {
+            let fw = self.framework_or_error(py, framework)?;
+            let (csv, lost) = framework_core::interop::moodle::export(fw);
+            Ok((
+                csv,
+                serde_json::to_string(&lost).unwrap_or_else(|_| "[]".to_owned()),
+            ))
+        }
+
+        /// A curriculum as an Open Badges 3.0 Achievement (JSON text).
+        #[pyo3(signature = (curriculum, base_uri = None))]
+        fn export_ob3(
+            &self,
+            py: Python<'_>,
+            curriculum: &str,
+            base_uri: Option<&str>,
+        ) -> PyResult<String> {
+            let c = &self.inner;
+            py.detach(|| framework_core::interop::ob3::export(c, curriculum, base_uri))
+                .map(|v| serde_json::to_string_pretty(&v).unwrap_or_default())
+                .map_err(|e| error(py, &e, None, &[]))
         }
 
         /// Learner records (CSV text) against a role (SPEC §3).

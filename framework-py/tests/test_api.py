@@ -223,3 +223,41 @@ def test_to_json_indent_matches_the_cli(catalog):
     assert "\n" not in report.to_json(None)
     assert report.to_json(4).startswith('{\n    "curriculum"')
     assert json.loads(report.to_json(None)) == json.loads(report.to_json())
+
+
+FIXTURES_INTEROP = ROOT / "tests" / "fixtures" / "interop"
+
+
+def test_case_import_and_export_round_trip(catalog):
+    package = catalog.export_case("care-certificate-2015", base_uri="https://example.org/case/")
+    assert package["CFDocument"]["uri"].startswith("https://example.org/case/")
+    fw = ce.Framework.from_case(package)
+    shipped = catalog.framework("care-certificate-2015")
+    assert [i.id for i in fw.items] == [i.id for i in shipped.items]
+    assert [i.title for i in fw.items] == [i.title for i in shipped.items]
+    walked = ce.Framework.from_case(FIXTURES_INTEROP / "case" / "SequenceNumberFramework.json")
+    assert [i.id for i in walked.roots] == ["SNT.2", "SNT.1"]
+    with pytest.warns(ce.CompetenceWarning, match="no time zone"):
+        ce.Framework.from_case(FIXTURES_INTEROP / "case" / "WhatStandardsCouldBe-20c5134f.json")
+    docs = ce.import_case(catalog.export_case("care-certificate-2015"), catalog.export_case("care-certificate-2025"))
+    assert [d["kind"] for d in docs].count("mapping") >= 1
+    with pytest.raises(ce.CompetenceError) as e:
+        ce.import_case(b'{"CFItems": []}')
+    assert e.value.code == "import-invalid"
+
+
+def test_moodle_import_and_export(catalog):
+    fw = ce.Framework.from_moodle(FIXTURES_INTEROP / "moodle" / "lpimportcsv-example-oecd.csv")
+    assert len(fw.items) == 64
+    with pytest.warns(ce.CompetenceWarning):
+        text = catalog.export_moodle("care-certificate-2015")
+    again = ce.Framework.from_moodle(text, id="care-certificate-2015")
+    assert [i.id for i in again.items] == [i.id for i in catalog.framework("care-certificate-2015").items]
+
+
+def test_open_badges_export(catalog):
+    a = catalog.export_ob3("cnwl-developing-expertise-peer-working")
+    assert a["type"] == ["Achievement"]
+    assert all(x["targetCode"] and x["targetUrl"] for x in a["alignment"])
+    with pytest.raises(ce.CompetenceError):
+        catalog.export_ob3("no-such-course")

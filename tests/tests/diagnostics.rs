@@ -28,8 +28,8 @@ fn fixture_for(code: Code) -> Option<PathBuf> {
 /// `.expect` file beside a JSON fixture).
 fn expectations(path: &Path) -> BTreeSet<String> {
     let abs = root().join(path);
-    // Learner-records fixtures list theirs in an `expect` file (CSV has no comments).
-    if is_records(path) {
+    // Learner-records and interop fixtures list theirs in an `expect` file (CSV has no comments).
+    if is_records(path) || interop(path).is_some() {
         let text = std::fs::read_to_string(abs.join("expect")).unwrap();
         return text
             .split(',')
@@ -93,8 +93,51 @@ fn is_records(path: &Path) -> bool {
     root().join(path).join("learners.csv").exists()
 }
 
+/// An interop fixture: a folder with a file to import (`*.case-json`, a CASE package; `*.csv`, a
+/// Moodle CSV) or a framework to export to Moodle (`export.yaml`), and its arguments.
+fn interop(path: &Path) -> Option<Vec<String>> {
+    let dir = root().join(path);
+    if !dir.is_dir() {
+        return None;
+    }
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let file = entry.unwrap().path();
+        let rel = path.join(file.file_name().unwrap()).display().to_string();
+        match file.extension().and_then(|e| e.to_str()) {
+            Some("case-json") => return Some(vec!["import".into(), "case".into(), rel]),
+            Some("csv") if !is_records(path) => {
+                return Some(vec!["import".into(), "moodle".into(), rel]);
+            }
+            Some("yaml") if file.file_name().is_some_and(|n| n == "export.yaml") => {
+                let text = std::fs::read_to_string(&file).unwrap();
+                let id = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("id: "))
+                    .unwrap()
+                    .to_owned();
+                return Some(vec![
+                    "--catalog".into(),
+                    rel,
+                    "export".into(),
+                    "moodle".into(),
+                    id,
+                ]);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn run(path: &Path, json: bool) -> std::process::Output {
     let mut cmd = competence();
+    if let Some(args) = interop(path) {
+        cmd.args(args);
+        if json {
+            cmd.args(["--format", "json"]);
+        }
+        return cmd.output().unwrap();
+    }
     if is_records(path) {
         cmd.args([
             "--catalog",
@@ -247,7 +290,7 @@ fn a_folder_of_broken_files_reports_every_problem() {
             continue;
         }
         let path = fixture_for(code).unwrap();
-        if !is_records(&path) {
+        if !is_records(&path) && interop(&path).is_none() {
             expected.extend(expectations(&path));
         }
     }

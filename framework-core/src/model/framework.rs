@@ -31,6 +31,8 @@ pub struct Framework {
     pub levels: Vec<String>,
     /// A note on the licence of the encoded text.
     pub license_note: Option<String>,
+    /// What an import found no place for (see `interop`), kept to be exported again.
+    pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
     pub(crate) items: Vec<Item>,
     pub(crate) roots: Vec<ItemIdx>,
     pub(crate) index: HashMap<ItemId, ItemIdx>,
@@ -61,6 +63,8 @@ pub struct Item {
     pub tags: Vec<String>,
     /// Section or page of the official document.
     pub source: Option<String>,
+    /// What an import found no place for (see `interop`), kept to be exported again.
+    pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
     pub(crate) requires: Vec<LocatedRef>,
     pub(crate) also_under: Vec<(ItemId, Loc)>,
     pub(crate) parent: Option<ItemIdx>,
@@ -207,6 +211,9 @@ impl Serialize for FrameworkView<'_> {
         if !f.levels.is_empty() {
             m.serialize_entry("levels", &f.levels)?;
         }
+        if let Some(v) = &f.extensions {
+            m.serialize_entry("extensions", v)?;
+        }
         let items: Vec<_> = f
             .roots
             .iter()
@@ -271,6 +278,9 @@ impl Serialize for ItemView<'_> {
         if !item.also_under.is_empty() {
             let ids: Vec<_> = item.also_under().collect();
             m.serialize_entry("also_under", &ids)?;
+        }
+        if let Some(v) = &item.extensions {
+            m.serialize_entry("extensions", v)?;
         }
         if !item.children.is_empty() && self.depth != Some(0) {
             let children: Vec<_> = item

@@ -22,6 +22,7 @@ import html
 import io
 import json
 import os
+import warnings
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Tuple, Union
 
 from competence_engine import _core
@@ -31,6 +32,7 @@ __version__: str = _core.__version__
 __all__ = [
     "Catalog",
     "CompetenceError",
+    "CompetenceWarning",
     "CoverageReport",
     "CrosswalkReport",
     "Framework",
@@ -42,6 +44,8 @@ __all__ = [
     "Report",
     "ValidationReport",
     "__version__",
+    "import_case",
+    "import_moodle",
 ]
 
 
@@ -802,8 +806,99 @@ class Framework:
                 yield p
                 stack.extend(p.parents)
 
+    @property
+    def document(self) -> dict:
+        """The framework as a document (a dict in the shape of its YAML file, as
+        ``competence show --format json`` writes it); save it with ``json`` or a YAML library."""
+        return dict(json.loads(json.dumps(self._data)))
+
+    @staticmethod
+    def from_case(source: "_Source", id: Optional[str] = None) -> "Framework":
+        """A framework imported from a CASE 1.0 or 1.1 package: a path, the package's bytes or
+        text, or the package as a dict. Liberties taken with the file are issued as one
+        ``CompetenceWarning``; a package that cannot be imported raises ``CompetenceError``.
+
+        >>> pkg = Catalog.builtin().export_case("imroc-peer-principles")
+        >>> fw = Framework.from_case(pkg)
+        >>> fw.id, [i.id for i in fw.roots] == [i.id for i in Catalog.builtin().framework("imroc-peer-principles").roots]
+        ('imroc-peer-principles', True)
+        """
+        documents = import_case(source, id=id)
+        return Framework(next(d for d in documents if d.get("kind") == "framework"))
+
+    @staticmethod
+    def from_moodle(source: "_Source", id: Optional[str] = None) -> "Framework":
+        """A framework imported from a Moodle competency framework CSV (a path, bytes or text).
+
+        >>> csv = Catalog.builtin().export_moodle("imroc-peer-principles")
+        >>> Framework.from_moodle(csv).title == Catalog.builtin().framework("imroc-peer-principles").title
+        True
+        """
+        return Framework(import_moodle(source, id=id)[0])
+
     def __repr__(self) -> str:
         return f"<Framework {self.id} {self.title!r}: {len(self._items)} items>"
+
+
+class CompetenceWarning(UserWarning):
+    """Liberties an import took with its file, or what an export could not hold."""
+
+
+_Source = Union[str, bytes, "os.PathLike[str]", Mapping[str, Any]]
+
+
+def _source_bytes(source: "_Source", default_name: str) -> Tuple[str, bytes]:
+    if isinstance(source, Mapping):
+        return default_name, json.dumps(source).encode("utf-8")
+    if isinstance(source, bytes):
+        return default_name, source
+    if isinstance(source, str) and ("\n" in source or source.lstrip().startswith(("{", "["))):
+        return default_name, source.encode("utf-8")
+    with open(source, "rb") as f:
+        return os.fspath(source), f.read()
+
+
+def _imported(documents: str, diagnostics: str) -> list:
+    diags = json.loads(diagnostics)
+    errors = [d for d in diags if d.get("severity") == "error"]
+    if errors:
+        first = errors[0]
+        raise CompetenceError(
+            first["message"],
+            code=first["code"],
+            file=first.get("file"),
+            line=first.get("line"),
+            column=first.get("column"),
+            help=first.get("help"),
+            diagnostics=diags,
+        )
+    _warn(diags)
+    return list(json.loads(documents))
+
+
+def _warn(diags: Sequence[Mapping[str, Any]]) -> None:
+    if diags:
+        shown = "; ".join(f"{d.get('file')}:{d.get('line')}:{d.get('column')} {d['message']}" for d in diags[:5])
+        more = f" (and {len(diags) - 5} more)" if len(diags) > 5 else ""
+        warnings.warn(f"{len(diags)} warnings: {shown}{more}", CompetenceWarning, stacklevel=3)
+
+
+def import_case(*sources: "_Source", id: Optional[str] = None) -> list:
+    """CASE packages (paths, bytes, text or dicts) as documents (dicts): one framework per
+    package, then a mapping for the associations between packages imported together.
+
+    >>> docs = import_case(Catalog.builtin().export_case("srn-peer-values"))
+    >>> [(d["kind"], d["id"]) for d in docs]
+    [('framework', 'srn-peer-values')]
+    """
+    files = [_source_bytes(s, f"package-{n + 1}.json") for n, s in enumerate(sources)]
+    return _imported(*_core.import_case(files, id))
+
+
+def import_moodle(source: "_Source", id: Optional[str] = None) -> list:
+    """A Moodle competency framework CSV (a path, bytes or text) as a framework document."""
+    name, data = _source_bytes(source, "competencies.csv")
+    return _imported(*_core.import_moodle(name, data, id))
 
 
 _Records = Union[str, "os.PathLike[str]", Sequence[Mapping[str, Any]], Any]
@@ -916,6 +1011,36 @@ class Catalog:
         l_bytes, l_name = _csv_bytes(learners, ("learner", "role", "start_date", "qualifications"))
         e_bytes, e_name = _csv_bytes(evidence, ("learner", "ref", "status", "date"))
         return LearnersReport(self._native.learners(role, l_bytes, e_bytes, l_name, e_name, as_of, learner))
+
+    def export_case(self, framework: str, base_uri: Optional[str] = None) -> dict:
+        """A framework as a CASE 1.1 package (a dict; ``json.dump`` it to a file). Object uris
+        are ``base_uri`` + identifier when given, ``urn:uuid:IDENTIFIER`` otherwise.
+
+        >>> pkg = Catalog.builtin().export_case("hee-psw-2020")
+        >>> pkg["CFDocument"]["caseVersion"], len(pkg["CFItems"]) > 0
+        ('1.1', True)
+        """
+        return dict(json.loads(self._native.export_case(framework, base_uri)))
+
+    def export_moodle(self, framework: str) -> str:
+        """A framework as a Moodle competency framework CSV (text). What Moodle cannot hold is
+        issued as a ``CompetenceWarning``.
+
+        >>> Catalog.builtin().export_moodle("imroc-peer-principles").splitlines()[0][:30]
+        'Parent ID number,ID number,Sho'
+        """
+        text, lost = self._native.export_moodle(framework)
+        _warn(json.loads(lost))
+        return str(text)
+
+    def export_ob3(self, curriculum: str, base_uri: Optional[str] = None) -> dict:
+        """A curriculum as an Open Badges 3.0 Achievement with an alignment per covered item.
+
+        >>> a = Catalog.builtin().export_ob3("cnwl-developing-expertise-peer-working")
+        >>> a["type"], a["alignment"][0]["type"]
+        (['Achievement'], ['Alignment'])
+        """
+        return dict(json.loads(self._native.export_ob3(curriculum, base_uri)))
 
     def __reduce__(self) -> Any:
         return (_from_sources, (self._native.sources(), self._native.has_builtin))

@@ -1,0 +1,413 @@
+//! `competence import` and `competence export`: frameworks in CASE, Moodle and Open Badges form.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use framework_core::interop::{self, Imported, case, moodle, ob3};
+use framework_core::{Catalog, Diagnostic};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::cli::{Format, GlobalArgs};
+use crate::command::{ExitStatus, catalog_or_exit};
+use crate::output::{self, Fatal};
+
+/// What `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// A CASE 1.0 or 1.1 package (CFPackage JSON).
+    Case,
+    /// A Moodle competency framework CSV (tool_lpimportcsv).
+    Moodle,
+}
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A framework as a CASE 1.1 package (JSON).
+    Case,
+    /// A framework as a Moodle competency framework CSV.
+    Moodle,
+    /// A curriculum as an Open Badges 3.0 Achievement (JSON).
+    Ob3,
+}
+
+/// Arguments of `competence import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The format of the files.
+    #[arg(value_enum, value_name = "FORMAT")]
+    pub from: ImportFormat,
+
+    /// The files to import (several CASE packages are imported together: associations between
+    /// them become mappings).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Where to write: a file (one document), or a folder (each document as ID.yaml; needed when
+    /// several documents result). Without it, the document goes to stdout.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+
+    /// The id of the framework made (default: from the package's title, or the Moodle
+    /// framework's ID number). Only with one file.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+}
+
+/// Arguments of `competence export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The format to write.
+    #[arg(value_enum, value_name = "FORMAT")]
+    pub to: ExportFormat,
+
+    /// The framework (case, moodle) or curriculum (ob3) to export (see `competence list`).
+    #[arg(value_name = "ID")]
+    pub document: String,
+
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+
+    /// Where the CASE objects are published: each object's `uri` is this followed by its
+    /// identifier (default: `urn:uuid:IDENTIFIER`). For ob3, alignments then point at these uris.
+    #[arg(long, value_name = "URI")]
+    pub base_uri: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ImportedDocument<'a> {
+    kind: &'a str,
+    id: &'a str,
+    file: Option<String>,
+    document: &'a Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct ImportReport<'a> {
+    documents: Vec<ImportedDocument<'a>>,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// Runs `competence import`.
+pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
+    if args.id.is_some() && args.files.len() > 1 {
+        return output::fatal(
+            g.format,
+            &Fatal {
+                code: "bad-arguments",
+                message: "`--id` names one framework, but several files are given".into(),
+                help: Some("import the files one at a time to name each".into()),
+            },
+        );
+    }
+    let mut read = Vec::new();
+    for path in &args.files {
+        match std::fs::read(path) {
+            Ok(bytes) => read.push((path.display().to_string(), bytes)),
+            Err(e) => {
+                return output::fatal(
+                    g.format,
+                    &Fatal {
+                        code: "unreadable-file",
+                        message: format!("cannot read `{}`: {e}", path.display()),
+                        help: None,
+                    },
+                );
+            }
+        }
+    }
+    let mut imported = output::with_progress("importing", || match args.from {
+        ImportFormat::Case => {
+            let files: Vec<(&str, &[u8])> = read
+                .iter()
+                .map(|(n, b)| (n.as_str(), b.as_slice()))
+                .collect();
+            case::import(&files, args.id.as_deref())
+        }
+        ImportFormat::Moodle => {
+            let mut all = Imported::default();
+            for (name, bytes) in &read {
+                let one = moodle::import(name, bytes, args.id.as_deref());
+                all.documents.extend(one.documents);
+                all.diagnostics.extend(one.diagnostics);
+            }
+            all
+        }
+    });
+
+    // Where each document goes.
+    let several = imported.documents.len() > 1;
+    let folder = match &args.output {
+        Some(out) if several || out.is_dir() || out.to_string_lossy().ends_with('/') => {
+            Some(out.clone())
+        }
+        _ => None,
+    };
+    if several && args.output.is_none() && g.format != Format::Json {
+        return output::fatal(
+            g.format,
+            &Fatal {
+                code: "several-documents",
+                message: format!(
+                    "the import made {} documents; give a folder to write them to",
+                    imported.documents.len()
+                ),
+                help: Some("add `-o FOLDER` (each document is written as FOLDER/ID.yaml)".into()),
+            },
+        );
+    }
+    let names: Vec<String> = imported
+        .documents
+        .iter()
+        .map(|d| {
+            let id = d.get("id").and_then(Value::as_str).unwrap_or("document");
+            match (&folder, &args.output) {
+                (Some(dir), _) => dir.join(format!("{id}.yaml")).display().to_string(),
+                (None, Some(file)) => file.display().to_string(),
+                (None, None) => format!("{id}.yaml"),
+            }
+        })
+        .collect();
+    let origin = format!(
+        "Imported by `competence import {}` from {}.",
+        match args.from {
+            ImportFormat::Case => "case",
+            ImportFormat::Moodle => "moodle",
+        },
+        read.iter()
+            .map(|(n, _)| Path::new(n)
+                .file_name()
+                .map_or_else(|| n.clone(), |f| f.to_string_lossy().into_owned()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let texts: Vec<String> = imported
+        .documents
+        .iter()
+        .map(|d| interop::to_yaml(d, &origin))
+        .collect();
+
+    // The documents made must load cleanly: check them with the catalog they will join.
+    let checked = check(g, &names, &texts);
+    match checked {
+        Ok(diags) => imported.diagnostics.extend(diags),
+        Err(status) => return status,
+    }
+
+    let status = if imported.has_errors() {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    };
+    if g.format == Format::Json {
+        let report = ImportReport {
+            documents: imported
+                .documents
+                .iter()
+                .zip(&names)
+                .map(|(d, name)| ImportedDocument {
+                    kind: d.get("kind").and_then(Value::as_str).unwrap_or_default(),
+                    id: d.get("id").and_then(Value::as_str).unwrap_or_default(),
+                    file: args.output.as_ref().map(|_| name.clone()),
+                    document: d,
+                })
+                .collect(),
+            diagnostics: &imported.diagnostics,
+        };
+        if args.output.is_some()
+            && let Err(s) = write_all(g, folder.as_deref(), &names, &texts)
+        {
+            return s;
+        }
+        let written = output::print_json(&report);
+        return if written == ExitStatus::Error {
+            written
+        } else {
+            status
+        };
+    }
+    output::print_diagnostics(&imported.diagnostics);
+    if args.output.is_some() {
+        if let Err(s) = write_all(g, folder.as_deref(), &names, &texts) {
+            return s;
+        }
+        for n in &names {
+            eprintln!("wrote {n}");
+        }
+    } else if let Some(text) = texts.first() {
+        let written = output::print_text(text);
+        if written == ExitStatus::Error {
+            return written;
+        }
+    }
+    status
+}
+
+/// Loads the imported documents into the catalog they will join; the problems found in them.
+fn check(
+    g: &GlobalArgs,
+    names: &[String],
+    texts: &[String],
+) -> Result<Vec<Diagnostic>, ExitStatus> {
+    let mut builder = Catalog::builder().builtin(!g.no_builtin);
+    for path in &g.catalog {
+        if let Err(e) = builder.add_path(path) {
+            return Err(output::fatal(g.format, &e));
+        }
+    }
+    for (name, text) in names.iter().zip(texts) {
+        builder.add_bytes(name, text.as_bytes());
+    }
+    let catalog = builder.build();
+    Ok(catalog
+        .diagnostics()
+        .iter()
+        .filter(|d| names.iter().any(|n| n == d.file()))
+        .cloned()
+        .collect())
+}
+
+fn write_all(
+    g: &GlobalArgs,
+    folder: Option<&Path>,
+    names: &[String],
+    texts: &[String],
+) -> Result<(), ExitStatus> {
+    if let Some(dir) = folder
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        return Err(output::fatal(
+            g.format,
+            &Fatal {
+                code: "unwritable-file",
+                message: format!("cannot create `{}`: {e}", dir.display()),
+                help: None,
+            },
+        ));
+    }
+    for (name, text) in names.iter().zip(texts) {
+        write_file(g, Path::new(name), text)?;
+    }
+    Ok(())
+}
+
+fn write_file(g: &GlobalArgs, path: &Path, text: &str) -> Result<(), ExitStatus> {
+    std::fs::write(path, text).map_err(|e| {
+        output::fatal(
+            g.format,
+            &Fatal {
+                code: "unwritable-file",
+                message: format!("cannot write `{}`: {e}", path.display()),
+                help: None,
+            },
+        )
+    })
+}
+
+#[derive(Serialize)]
+struct ExportReport<'a> {
+    format: &'a str,
+    document: &'a str,
+    file: Option<String>,
+    output: Value,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// Runs `competence export`.
+pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
+    let catalog = match catalog_or_exit(g, &[]) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
+    let mut diagnostics: Vec<Diagnostic> = catalog.diagnostics().to_vec();
+    let (name, output_value, text) = match args.to {
+        ExportFormat::Case | ExportFormat::Moodle => {
+            let Some(fw) = catalog.framework(&args.document) else {
+                return output::fatal(g.format, &not_a(&catalog, &args.document, "framework"));
+            };
+            if args.to == ExportFormat::Case {
+                let options = case::ExportOptions {
+                    base_uri: args.base_uri.clone(),
+                };
+                let package = case::export(&catalog, fw, &options);
+                let text = pretty(&package);
+                ("case", package, text)
+            } else {
+                let (csv, lost) = moodle::export(fw);
+                diagnostics.extend(lost);
+                ("moodle", Value::String(csv.clone()), csv)
+            }
+        }
+        ExportFormat::Ob3 => {
+            match ob3::export(&catalog, &args.document, args.base_uri.as_deref()) {
+                Ok(v) => {
+                    let text = pretty(&v);
+                    ("ob3", v, text)
+                }
+                Err(e) => return output::fatal(g.format, &e),
+            }
+        }
+    };
+    if let Some(out) = &args.output
+        && let Err(s) = write_file(g, out, &text)
+    {
+        return s;
+    }
+    let status = if catalog.has_errors() {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    };
+    let written = if g.format == Format::Json {
+        output::print_json(&ExportReport {
+            format: name,
+            document: &args.document,
+            file: args.output.as_ref().map(|p| p.display().to_string()),
+            output: output_value,
+            diagnostics: &diagnostics,
+        })
+    } else {
+        output::print_diagnostics(&diagnostics);
+        match &args.output {
+            Some(out) => {
+                eprintln!("wrote {}", out.display());
+                ExitStatus::Success
+            }
+            None => output::print_text(&text),
+        }
+    };
+    if written == ExitStatus::Error {
+        written
+    } else {
+        status
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn not_a(catalog: &Catalog, id: &str, kind: &str) -> Fatal {
+    if let Some(doc) = catalog.document(id) {
+        return Fatal {
+            code: "wrong-kind",
+            message: format!("`{id}` is a {}, not a {kind}", doc.info().kind),
+            help: Some(
+                "case and moodle export frameworks, ob3 exports curricula; run `competence list` to see them".to_owned(),
+            ),
+        };
+    }
+    Fatal {
+        code: "unknown-framework",
+        message: format!("unknown {kind} `{id}`"),
+        help: Some(
+            catalog
+                .suggest_document(id, Some(framework_core::model::DocumentKind::Framework))
+                .unwrap_or_else(|| "run `competence list` to see the frameworks".to_owned()),
+        ),
+    }
+}

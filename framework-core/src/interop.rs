@@ -1,0 +1,211 @@
+//! Frameworks in other systems' formats: CASE 1.1 packages ([`case`]), Moodle competency CSV
+//! ([`moodle`]) and Open Badges 3.0 achievements ([`ob3`]).
+//!
+//! Imports are lenient: they read what real files contain, report each liberty taken as a
+//! warning pointing at its line and column, and keep whatever has no place in the model in the
+//! document's `extensions` (and an item's), from which exports give it back. Exports are strict:
+//! they write what the format's schema allows and nothing else.
+//!
+//! An import gives framework (and mapping) documents in their own shape as JSON values, the shape
+//! `competence show --format json` writes; they read back through the loader like any document.
+
+use std::cmp::Ordering;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::Diagnostic;
+use crate::ids::{DocId, ItemId};
+
+pub mod case;
+pub mod moodle;
+pub mod ob3;
+
+/// What an import made: documents in their own shape, and what was found on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Imported {
+    /// Framework documents first (one per package or file), then mappings between them.
+    pub documents: Vec<Map<String, Value>>,
+    /// Liberties taken (warnings) and what could not be imported (errors).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Imported {
+    /// Whether any diagnostic is an error (then some of the input could not be imported).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The key under which a format's own fields are kept in `extensions`, and under which the
+/// engine's fields travel inside a format's own extension object.
+pub const ENGINE_KEY: &str = "competence-engine";
+
+/// The namespace of the engine's UUIDv5 identifiers (a fixed, random UUID).
+const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6f1c_2a4e_93d5_4b8e_a0f7_5c3e_21d9_8b64);
+
+/// A stable identifier derived from names: the same names always give the same UUID (v5).
+pub fn derived_uuid(parts: &[&str]) -> String {
+    uuid::Uuid::new_v5(&NAMESPACE, parts.join("\u{1f}").as_bytes()).to_string()
+}
+
+/// Compares text the way people number things: runs of digits by their value, so `L1.2` comes
+/// before `L1.10`; ties are broken by the plain text.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let n = x.iter().take_while(|c| c.is_ascii_digit()).count();
+                let m = y.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (dx, rx) = x.split_at(n);
+                let (dy, ry) = y.split_at(m);
+                let tx = trim_zeros(dx);
+                let ty = trim_zeros(dy);
+                let by_value = tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty));
+                if by_value != Ordering::Equal {
+                    return by_value;
+                }
+                x = rx;
+                y = ry;
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(d);
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
+}
+
+fn trim_zeros(digits: &[u8]) -> &[u8] {
+    let n = digits.iter().take_while(|&&c| c == b'0').count();
+    &digits[n.min(digits.len().saturating_sub(1))..]
+}
+
+/// A document id made from a title or code: lower case, runs of anything else than letters and
+/// digits as one `-` (`OECD-CORE` gives `oecd-core`); `fallback` when nothing is left.
+pub fn slug(text: &str, fallback: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out.truncate(80);
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if DocId::new(&out).is_ok() {
+        out
+    } else {
+        fallback.to_owned()
+    }
+}
+
+/// Whether text can be an item id as it stands.
+pub(crate) fn valid_item_id(s: &str) -> bool {
+    ItemId::new(s).is_ok()
+}
+
+/// The time an export is stamped with, as RFC 3339 in UTC: `SOURCE_DATE_EPOCH` (seconds since
+/// 1970, the reproducible-builds convention) when it is set, otherwise now.
+pub fn export_time() -> String {
+    let fixed = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| jiff::Timestamp::from_second(s).ok());
+    let t = fixed.unwrap_or_else(jiff::Timestamp::now);
+    // Whole seconds, `Z` for UTC: `2026-11-22T10:00:00Z`.
+    jiff::Timestamp::from_second(t.as_second())
+        .unwrap_or(t)
+        .to_string()
+}
+
+/// `extensions.<key>` of a document or item in its JSON shape.
+pub(crate) fn extension<'a>(
+    extensions: Option<&'a Map<String, Value>>,
+    key: &str,
+) -> Option<&'a Map<String, Value>> {
+    extensions
+        .and_then(|e| e.get(key))
+        .and_then(Value::as_object)
+}
+
+/// Puts `value` at `key` unless it is empty (null, an empty text, list or mapping).
+pub(crate) fn put(map: &mut Map<String, Value>, key: &str, value: Value) {
+    let empty = match &value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    };
+    if !empty {
+        map.insert(key.to_owned(), value);
+    }
+}
+
+/// A document as YAML text, headed by a comment saying where it came from.
+pub fn to_yaml(document: &Map<String, Value>, origin: &str) -> String {
+    let body = serde_saphyr::to_string(document).unwrap_or_else(|e| {
+        // Serializing a JSON value cannot fail; should it, JSON is YAML too.
+        let _ = e;
+        serde_json::to_string_pretty(document).unwrap_or_default()
+    });
+    let mut out = String::new();
+    for line in origin.lines() {
+        out.push_str("# ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(&body);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_reads_numbers_by_value() {
+        let mut v = vec!["L1.10", "L1.2", "L1.1", "L2", "L1.02", "A"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, ["A", "L1.1", "L1.02", "L1.2", "L1.10", "L2"]);
+        assert_eq!(natural_cmp("1.10", "1.9"), Ordering::Greater);
+        assert_eq!(natural_cmp("x0", "x00"), Ordering::Less);
+    }
+
+    #[test]
+    fn slugs_are_document_ids() {
+        assert_eq!(slug("OECD-CORE", "x"), "oecd-core");
+        assert_eq!(slug("  Sequence Number Test ", "x"), "sequence-number-test");
+        assert_eq!(slug("—", "case-1234"), "case-1234");
+    }
+
+    #[test]
+    fn derived_uuids_are_stable_v5() {
+        let a = derived_uuid(&["item", "fw", "1.1"]);
+        assert_eq!(a, derived_uuid(&["item", "fw", "1.1"]));
+        assert_ne!(a, derived_uuid(&["item", "fw", "1.10"]));
+        assert_eq!(a.as_bytes()[14], b'5');
+    }
+
+    #[test]
+    fn export_time_is_utc_whole_seconds() {
+        let t = export_time();
+        assert!(t.ends_with('Z') && !t.contains('.'), "{t}");
+    }
+}
