@@ -155,6 +155,37 @@ pub(crate) fn put(map: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
+/// Items nested as a framework document has them: `node(i, depth)` makes item `i` without its
+/// children; each item's children (`children[i]`, in that order) go under its `items`. Returns
+/// the top-level items, in the order of `roots`. Items no root reaches are left out.
+pub(crate) fn nest(
+    roots: &[usize],
+    children: &[Vec<usize>],
+    mut node: impl FnMut(usize, usize) -> Map<String, Value>,
+) -> Vec<Value> {
+    let mut built: Vec<Option<Map<String, Value>>> = vec![None; children.len()];
+    // Children before their parents (post-order), without recursion.
+    let mut stack: Vec<(usize, usize, bool)> = roots.iter().rev().map(|&r| (r, 0, false)).collect();
+    while let Some((i, depth, done)) = stack.pop() {
+        if !done {
+            stack.push((i, depth, true));
+            stack.extend(children[i].iter().rev().map(|&c| (c, depth + 1, false)));
+            continue;
+        }
+        let mut m = node(i, depth);
+        let kids: Vec<Value> = children[i]
+            .iter()
+            .filter_map(|&c| built[c].take().map(Value::Object))
+            .collect();
+        put(&mut m, "items", Value::Array(kids));
+        built[i] = Some(m);
+    }
+    roots
+        .iter()
+        .filter_map(|&r| built[r].take().map(Value::Object))
+        .collect()
+}
+
 /// A document as YAML text, headed by a comment saying where it came from.
 pub fn to_yaml(document: &Map<String, Value>, origin: &str) -> String {
     let body = serde_saphyr::to_string(document).unwrap_or_else(|e| {

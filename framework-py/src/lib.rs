@@ -351,19 +351,8 @@ mod _core {
             id: &str,
             depth: Option<usize>,
         ) -> PyResult<String> {
-            match self.inner.framework(id) {
-                Some(f) => Ok(serde_json::to_string(&f.document_view(depth)).unwrap_or_default()),
-                None => {
-                    let e = framework_core::coverage::AnalysisError::UnknownFramework {
-                        id: id.to_owned(),
-                        help: self.inner.suggest_document(
-                            id,
-                            Some(framework_core::model::DocumentKind::Framework),
-                        ),
-                    };
-                    Err(error(py, &e, None, &[]))
-                }
-            }
+            let f = self.framework_or_error(py, id)?;
+            Ok(serde_json::to_string(&f.document_view(depth)).unwrap_or_default())
         }
 
         /// Coverage (SPEC §3).

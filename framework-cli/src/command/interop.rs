@@ -325,7 +325,9 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
     let (name, output_value, text) = match args.to {
         ExportFormat::Case | ExportFormat::Moodle => {
             let Some(fw) = catalog.framework(&args.document) else {
-                return output::fatal(g.format, &not_a(&catalog, &args.document, "framework"));
+                let what = "case and moodle export frameworks, ob3 exports curricula";
+                let why = crate::command::show::not_a_framework(&catalog, &args.document, what);
+                return output::fatal(g.format, &why);
             };
             if args.to == ExportFormat::Case {
                 let options = case::ExportOptions {
@@ -389,25 +391,4 @@ fn pretty(v: &Value) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s
-}
-
-fn not_a(catalog: &Catalog, id: &str, kind: &str) -> Fatal {
-    if let Some(doc) = catalog.document(id) {
-        return Fatal {
-            code: "wrong-kind",
-            message: format!("`{id}` is a {}, not a {kind}", doc.info().kind),
-            help: Some(
-                "case and moodle export frameworks, ob3 exports curricula; run `competence list` to see them".to_owned(),
-            ),
-        };
-    }
-    Fatal {
-        code: "unknown-framework",
-        message: format!("unknown {kind} `{id}`"),
-        help: Some(
-            catalog
-                .suggest_document(id, Some(framework_core::model::DocumentKind::Framework))
-                .unwrap_or_else(|| "run `competence list` to see the frameworks".to_owned()),
-        ),
-    }
 }

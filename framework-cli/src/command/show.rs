@@ -28,7 +28,14 @@ pub fn run(g: &GlobalArgs, args: &ShowArgs) -> ExitStatus {
         Err(status) => return status,
     };
     let Some(fw) = catalog.framework(&args.framework) else {
-        return output::fatal(g.format, &not_a_framework(&catalog, &args.framework));
+        return output::fatal(
+            g.format,
+            &not_a_framework(
+                &catalog,
+                &args.framework,
+                "`competence show` displays frameworks",
+            ),
+        );
     };
     let written = match g.format {
         Format::Human => {
@@ -54,15 +61,14 @@ pub fn run(g: &GlobalArgs, args: &ShowArgs) -> ExitStatus {
     }
 }
 
-fn not_a_framework(catalog: &Catalog, id: &str) -> Fatal {
+/// Why `id` names no framework: another kind of document (`what` says what the command takes),
+/// or nothing (with the closest framework id).
+pub fn not_a_framework(catalog: &Catalog, id: &str, what: &str) -> Fatal {
     if let Some(doc) = catalog.document(id) {
         return Fatal {
             code: "not-a-framework",
             message: format!("`{id}` is a {}, not a framework", doc.info().kind),
-            help: Some(
-                "`competence show` displays frameworks; run `competence list` to see them"
-                    .to_owned(),
-            ),
+            help: Some(format!("{what}; run `competence list` to see them")),
         };
     }
     Fatal {

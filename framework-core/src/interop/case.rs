@@ -193,7 +193,6 @@ impl Reader {
             match self.field(key, kind, v) {
                 Some(value) => {
                     out.known.insert(key.clone(), value);
-                    out.nodes.insert(key.clone(), v.clone());
                 }
                 None => {
                     out.unknown.insert(key.clone(), self.json(v));
@@ -383,7 +382,6 @@ fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
 #[derive(Default)]
 struct Fields {
     known: Map<String, Value>,
-    nodes: HashMap<String, Node>,
     unknown: Map<String, Value>,
 }
 
@@ -575,9 +573,10 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
     if doc.text("identifier") == Some(derived_uuid(&["framework", &framework]).as_str()) {
         doc.take("identifier");
     }
-    if let Some(identifier) = document_id_or_derived(&doc, &framework)
-        && doc.text("uri") == Some(default_uri(&identifier).as_str())
-    {
+    let identifier = doc
+        .text("identifier")
+        .map_or_else(|| derived_uuid(&["framework", &framework]), str::to_owned);
+    if doc.text("uri") == Some(default_uri(&identifier).as_str()) {
         doc.take("uri");
     }
     if doc.text("caseVersion") == Some("1.1") {
@@ -769,7 +768,7 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
         };
         if !kind.is_empty() && !ASSOCIATION_TYPES.contains(&kind.as_str()) && !valid_ext_type(&kind)
         {
-            if let Some(n) = f.nodes.get("associationType") {
+            if let Some(n) = get(node, "associationType") {
                 r.warn(
                     n,
                     format!("`{kind}` is not a CASE association type (nor `ext:` followed by a name): kept, and exported inside `extensions`"),
@@ -823,13 +822,6 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
         by_identifier,
         loose,
     })
-}
-
-fn document_id_or_derived(doc: &Fields, framework: &str) -> Option<String> {
-    Some(
-        doc.text("identifier")
-            .map_or_else(|| derived_uuid(&["framework", framework]), str::to_owned),
-    )
 }
 
 /// What an `isChildOf` association holds beyond what the tree says and export derives.
@@ -1093,19 +1085,8 @@ fn finish(mut p: Package) -> Map<String, Value> {
         order(&p.items, list, Some(parent));
     }
 
-    // The item documents, bottom-up.
-    let mut built: Vec<Option<Map<String, Value>>> = vec![None; n];
-    let mut post = Vec::new();
-    let mut stack: Vec<(usize, bool)> = roots.iter().rev().map(|&r| (r, false)).collect();
-    while let Some((i, done)) = stack.pop() {
-        if done {
-            post.push(i);
-        } else {
-            stack.push((i, true));
-            stack.extend(children[i].iter().rev().map(|&c| (c, false)));
-        }
-    }
-    for &i in &post {
+    // The item documents.
+    let items = super::nest(&roots, &children, |i, _| {
         let item = &p.items[i];
         let mut m = Map::new();
         m.insert("id".into(), json!(item.id));
@@ -1146,17 +1127,8 @@ fn finish(mut p: Package) -> Map<String, Value> {
         if !ext.is_empty() {
             m.insert("extensions".into(), json!({ KEY: ext }));
         }
-        let kids: Vec<Value> = children[i]
-            .iter()
-            .filter_map(|&c| built[c].take().map(Value::Object))
-            .collect();
-        put(&mut m, "items", Value::Array(kids));
-        built[i] = Some(m);
-    }
-    let items: Vec<Value> = roots
-        .iter()
-        .filter_map(|&r| built[r].take().map(Value::Object))
-        .collect();
+        m
+    });
     // Loose associations, kept at the document.
     let id_of: HashMap<&str, &str> = p
         .items

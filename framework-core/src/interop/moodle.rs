@@ -336,24 +336,11 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
             None => roots.push(i),
         }
     }
-    let mut built: Vec<Option<Map<String, Value>>> = vec![None; n];
-    let mut order = Vec::new();
-    let mut stack: Vec<(usize, usize, bool)> = roots.iter().rev().map(|&r| (r, 0, false)).collect();
-    let mut depth = vec![0; n];
-    while let Some((i, d, done)) = stack.pop() {
-        if done {
-            order.push(i);
-        } else {
-            depth[i] = d;
-            stack.push((i, d, true));
-            stack.extend(children[i].iter().rev().map(|&c| (c, d + 1, false)));
-        }
-    }
-    for &i in &order {
+    let items = super::nest(&roots, &children, |i, depth| {
         let c = &competencies[i];
         let mut m = Map::new();
         m.insert("id".into(), json!(c.id));
-        if let Some(k) = levels.get(depth[i]) {
+        if let Some(k) = levels.get(depth) {
             m.insert("kind".into(), json!(k));
         }
         for (k, v) in &c.json {
@@ -364,17 +351,8 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
         if let Some(e) = c.json.get("extensions") {
             m.insert("extensions".into(), e.clone());
         }
-        let kids: Vec<Value> = children[i]
-            .iter()
-            .filter_map(|&k| built[k].take().map(Value::Object))
-            .collect();
-        put(&mut m, "items", Value::Array(kids));
-        built[i] = Some(m);
-    }
-    let items: Vec<Value> = roots
-        .iter()
-        .filter_map(|&r| built[r].take().map(Value::Object))
-        .collect();
+        m
+    });
 
     let mut doc = Map::new();
     doc.insert("kind".into(), json!("framework"));

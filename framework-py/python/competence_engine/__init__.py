@@ -244,6 +244,13 @@ class Report:
             return json.dumps(source, indent=indent, ensure_ascii=False)
         return str(source.to_json(indent))
 
+    @property
+    def diagnostics(self) -> Tuple[Record, ...]:
+        """Every problem, as in ``competence validate``: ``severity``, ``code``, ``file``,
+        ``line``, ``column``, ``message``, ``help`` (the catalog's; for learners, the records'
+        too)."""
+        return tuple(self._get("diagnostics"))
+
     def table(self) -> list:
         """The report's main table as a list of flat dicts (lists joined with ``;``)."""
         return [self.to_dicts()]
@@ -313,11 +320,6 @@ class ValidationReport(Report):
     def warnings(self) -> int:
         """The number of warnings."""
         return int(self._get("warnings"))
-
-    @property
-    def diagnostics(self) -> Tuple[Record, ...]:
-        """Every problem: ``severity``, ``code``, ``file``, ``line``, ``column``, ``message``, ``help``."""
-        return tuple(self._get("diagnostics"))
 
     def table(self) -> list:
         """One row per diagnostic."""
@@ -393,11 +395,6 @@ class CoverageReport(Report):
         """Leaves assessed before they are introduced, or needed before they are taught."""
         return tuple(self._get("sequencing"))
 
-    @property
-    def diagnostics(self) -> Tuple[Record, ...]:
-        """The catalog's diagnostics."""
-        return tuple(self._get("diagnostics"))
-
     def table(self) -> list:
         """One row per item."""
         return [_flat(row) for row in self._plain("items")]
@@ -450,11 +447,6 @@ class GapsReport(Report):
     def gaps(self) -> Tuple[Record, ...]:
         """Each gap: ``ref``, ``title``, ``reason``, ``reason_code``, ``depth``, ``filled_by``."""
         return tuple(self._get("gaps"))
-
-    @property
-    def diagnostics(self) -> Tuple[Record, ...]:
-        """The catalog's diagnostics."""
-        return tuple(self._get("diagnostics"))
 
     def table(self) -> list:
         """One row per gap."""
@@ -510,11 +502,6 @@ class CrosswalkReport(Report):
         """Items of ``to`` reached from several items."""
         return tuple(self._get("many_to_one"))
 
-    @property
-    def diagnostics(self) -> Tuple[Record, ...]:
-        """The catalog's diagnostics."""
-        return tuple(self._get("diagnostics"))
-
     def table(self) -> list:
         """One row per link."""
         return [_flat(row) for row in self._plain("links")]
@@ -554,11 +541,6 @@ class MatrixReport(Report):
         """One per leaf: ``ref``, ``title``, ``optional``, ``cells`` (a depth or ``None`` per
         column), ``total``."""
         return tuple(self._get("rows"))
-
-    @property
-    def diagnostics(self) -> Tuple[Record, ...]:
-        """The catalog's diagnostics."""
-        return tuple(self._get("diagnostics"))
 
     def table(self) -> list:
         """One row per leaf, a column per session (I, P or A), and the total."""
@@ -606,11 +588,6 @@ class LearnersReport(Report):
         """The cohort: counts per status, per requirement, the most missing leaves, and the
         rows skipped."""
         return Record(self._plain("summary"))
-
-    @property
-    def diagnostics(self) -> Tuple[Record, ...]:
-        """The catalog's diagnostics and the records' problems."""
-        return tuple(self._get("diagnostics"))
 
     def table(self) -> list:
         """One row per learner and requirement."""
