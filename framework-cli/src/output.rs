@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use framework_core::Diagnostic;
+use framework_core::{Code, Diagnostic};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use serde::Serialize;
 
@@ -185,7 +185,10 @@ pub fn fatal(format: Format, e: &(dyn miette::Diagnostic + Send + Sync + 'static
             });
         }
         Format::Human | Format::Csv | Format::Md => {
-            let mut out = String::from("error: ");
+            let mut out = match e.code() {
+                Some(code) => format!("error[{code}]: "),
+                None => String::from("error: "),
+            };
             out.push_str(&e.to_string());
             out.push('\n');
             if let Some(h) = e.help() {
@@ -197,18 +200,30 @@ pub fn fatal(format: Format, e: &(dyn miette::Diagnostic + Send + Sync + 'static
     ExitStatus::Error
 }
 
-/// An error that stops a command: a message and optional help.
+/// An error that stops a command: its code (a fatal one of the one code table), a message and
+/// optional help.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct Fatal {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub help: Option<String>,
 }
 
+impl Fatal {
+    /// An error with this code, message and help.
+    pub fn new(code: Code, message: String, help: Option<String>) -> Self {
+        Self {
+            code,
+            message,
+            help,
+        }
+    }
+}
+
 impl miette::Diagnostic for Fatal {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new(self.code))
+        Some(Box::new(self.code.as_str()))
     }
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         self.help

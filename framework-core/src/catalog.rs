@@ -5,14 +5,17 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::{self, Code, Diagnostic, Loc, Source};
-use crate::graph::{CompetenceGraph, ItemHandle, Target};
+use crate::diagnostic::{self, Code, Diagnostic, Source};
+use crate::error::AnalysisError;
+use crate::graph::{ActivityHandle, ActivityKind, CompetenceGraph, Edges, ItemHandle, Target};
+use crate::hierarchy::Hierarchy;
 use crate::ids::{DocId, ItemRef};
 use crate::load;
 use crate::model::{
-    Curriculum, Document, DocumentInfo, DocumentKind, Framework, Item, Mapping, Role,
+    Curriculum, Document, DocumentInfo, DocumentKind, Framework, Item, ItemIdx, Mapping, Role,
 };
 use crate::suggest::did_you_mean;
+use crate::validate;
 use crate::yaml::MAX_FILE_BYTES;
 
 mod builtin {
@@ -43,6 +46,16 @@ pub enum CatalogError {
         /// The cause.
         source: std::io::Error,
     },
+}
+
+impl CatalogError {
+    /// The error's code.
+    pub fn error_code(&self) -> Code {
+        match self {
+            CatalogError::NotFound { .. } => Code::NotFound,
+            CatalogError::Io { .. } => Code::Unreadable,
+        }
+    }
 }
 
 /// Builds a [`Catalog`] from the shipped documents and the user's files.
@@ -198,9 +211,9 @@ impl CatalogBuilder {
             user_sources,
         };
         catalog.index();
-        catalog.check_refs(&mut diags);
-        let graph = CompetenceGraph::build(&catalog, &mut diags);
-        catalog.graph = graph;
+        validate::references(&catalog, &mut diags);
+        catalog.graph = CompetenceGraph::build(catalog.edges());
+        validate::cycles(&catalog, &mut diags);
         diagnostic::sort(&mut diags);
         catalog.diagnostics = diags;
         catalog
@@ -443,14 +456,73 @@ impl Catalog {
         self.documents().find(|d| d.info().id.as_str() == id)
     }
 
-    /// "did you mean" for a document id of the given kind (any kind when `None`).
-    pub fn suggest_document(&self, id: &str, kind: Option<DocumentKind>) -> Option<String> {
+    /// Finds the document with this id among the kinds asked for (the first kind that has it),
+    /// or says why there is none: a document of another kind has the id (`wrong-kind`), or none
+    /// has it (`unknown-curriculum`, `unknown-framework`, `unknown-role`, or `unknown-document`
+    /// when several kinds would do), with a "did you mean" among the kinds asked for. Every
+    /// command and the bindings look documents up through here.
+    pub fn lookup(
+        &self,
+        id: &str,
+        kinds: &[DocumentKind],
+    ) -> Result<DocumentRef<'_>, AnalysisError> {
+        kinds
+            .iter()
+            .find_map(|&kind| match kind {
+                DocumentKind::Framework => self.framework(id).map(DocumentRef::Framework),
+                DocumentKind::Curriculum => self.curriculum(id).map(DocumentRef::Curriculum),
+                DocumentKind::Mapping => self.mapping(id).map(DocumentRef::Mapping),
+                DocumentKind::Role => self.role(id).map(DocumentRef::Role),
+            })
+            .ok_or_else(|| self.unknown(id, kinds))
+    }
+
+    /// [`Catalog::lookup`], giving the document's position in the list of its kind.
+    pub(crate) fn position(
+        &self,
+        id: &str,
+        kinds: &[DocumentKind],
+    ) -> Result<usize, AnalysisError> {
+        for kind in kinds {
+            let index = match kind {
+                DocumentKind::Framework => &self.framework_index,
+                DocumentKind::Curriculum => &self.curriculum_index,
+                DocumentKind::Mapping => &self.mapping_index,
+                DocumentKind::Role => &self.role_index,
+            };
+            if let Some(&n) = index.get(id) {
+                return Ok(n);
+            }
+        }
+        Err(self.unknown(id, kinds))
+    }
+
+    fn unknown(&self, id: &str, kinds: &[DocumentKind]) -> AnalysisError {
+        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        if let Some(doc) = self.document(id) {
+            return AnalysisError::WrongKind {
+                id: id.to_owned(),
+                kind: doc.info().kind.to_string(),
+                expected: names.join(" or "),
+            };
+        }
         let ids: Vec<&str> = self
             .documents()
-            .filter(|d| kind.is_none_or(|k| d.info().kind == k))
+            .filter(|d| kinds.contains(&d.info().kind))
             .map(|d| d.info().id.as_str())
             .collect();
-        did_you_mean(id, ids)
+        let help = did_you_mean(id, ids);
+        let id = id.to_owned();
+        match kinds {
+            [DocumentKind::Curriculum] => AnalysisError::UnknownCurriculum { id, help },
+            [DocumentKind::Framework] => AnalysisError::UnknownFramework { id, help },
+            [DocumentKind::Role] => AnalysisError::UnknownRole { id, help },
+            _ => AnalysisError::UnknownDocument {
+                id,
+                what: names.join(" or "),
+                help,
+            },
+        }
     }
 
     /// The graph of items, sessions and assessments.
@@ -488,13 +560,82 @@ impl Catalog {
         Some(ItemRef::item(fw.info.id.clone(), item.id.clone()))
     }
 
+    /// The hierarchy of the framework at a position in [`Catalog::frameworks`].
+    pub fn hierarchy(&self, framework: usize) -> Option<&Hierarchy> {
+        self.frameworks.get(framework).map(Framework::hierarchy)
+    }
+
     /// The leaves a reference stands for: the item itself if it is a leaf, every leaf under it
     /// otherwise, every leaf of the framework for `FRAMEWORK:*`. Optional leaves are left out.
     pub fn leaves_of(&self, r: &ItemRef) -> Vec<ItemHandle> {
         match self.resolve(r) {
-            Some(t) => self.graph.leaves_under_target(self, t),
+            Some(t) => self.leaves_under(t),
             None => Vec::new(),
         }
+    }
+
+    /// The leaves under a target that count (optional ones left out), in framework order; a
+    /// leaf gives itself.
+    pub fn leaves_under(&self, t: Target) -> Vec<ItemHandle> {
+        self.leaves_with(t, Hierarchy::leaves_under, |h| h.leaves().collect())
+    }
+
+    /// The leaves under a target, optional ones included, in framework order.
+    pub fn all_leaves_under(&self, t: Target) -> Vec<ItemHandle> {
+        self.leaves_with(t, Hierarchy::all_leaves_under, |h| h.all_leaves().collect())
+    }
+
+    fn leaves_with(
+        &self,
+        t: Target,
+        under: fn(&Hierarchy, ItemIdx) -> Vec<ItemIdx>,
+        all: fn(&Hierarchy) -> Vec<ItemIdx>,
+    ) -> Vec<ItemHandle> {
+        let (f, leaves) = match t {
+            Target::Framework(f) => (f, self.hierarchy(f).map(all)),
+            Target::Item(h) => (
+                h.framework_position(),
+                self.hierarchy(h.framework_position())
+                    .map(|x| under(x, h.item())),
+            ),
+        };
+        leaves
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| ItemHandle::new(f, i))
+            .collect()
+    }
+
+    /// The top-level items of a framework (its position in [`Catalog::frameworks`]).
+    pub fn roots(&self, framework: usize) -> Vec<ItemHandle> {
+        self.hierarchy(framework).map_or_else(Vec::new, |h| {
+            h.roots()
+                .iter()
+                .map(|&i| ItemHandle::new(framework, i))
+                .collect()
+        })
+    }
+
+    /// An item's children (nested and through `also_under`), in file order.
+    pub fn children(&self, h: ItemHandle) -> Vec<ItemHandle> {
+        let f = h.framework_position();
+        self.hierarchy(f).map_or_else(Vec::new, |x| {
+            x.children(h.item())
+                .iter()
+                .map(|&i| ItemHandle::new(f, i))
+                .collect()
+        })
+    }
+
+    /// Whether the item behind a handle is a leaf.
+    pub fn is_leaf(&self, h: ItemHandle) -> bool {
+        self.hierarchy(h.framework_position())
+            .is_some_and(|x| x.is_leaf(h.item()))
+    }
+
+    /// Every item's handle, framework by framework.
+    pub(crate) fn sizes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.frameworks.iter().map(|f| f.items().len())
     }
 
     fn index(&mut self) {
@@ -510,103 +651,53 @@ impl Catalog {
         self.role_index = ids(&self.roles, |d| &d.info);
     }
 
-    /// Checks that a reference resolves; reports `unknown-document` or `unknown-ref` if not.
-    pub(crate) fn check_ref(
-        &self,
-        r: &ItemRef,
-        loc: &Loc,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<Target> {
-        let Some(f) = self.framework_position(r.framework().as_str()) else {
-            diags.push(self.unknown_framework(r.framework().as_str(), loc));
-            return None;
+    /// Every link between documents, with references resolved (those that do not resolve were
+    /// reported by validation and are left out).
+    fn edges(&self) -> Edges {
+        let mut edges = Edges {
+            framework_sizes: self.sizes().collect(),
+            ..Edges::default()
         };
-        let t = self.resolve(r);
-        if t.is_none() {
-            let fw = self.frameworks.get(f)?;
-            let id = r.item_id().map_or("*", |i| i.as_str());
-            let mut d = Diagnostic::at(
-                Code::UnknownRef,
-                loc,
-                format!("unknown item `{id}` in framework `{}`", fw.info.id),
-            )
-            .with_label(format!("not defined in `{}`", fw.info.id));
-            if let Some(h) = did_you_mean(id, fw.items().iter().map(|i| i.id.as_str())) {
-                d = d.with_help(h);
-            }
-            diags.push(d);
-        }
-        t
-    }
-
-    fn unknown_framework(&self, id: &str, loc: &Loc) -> Diagnostic {
-        let d = Diagnostic::at(
-            Code::UnknownDocument,
-            loc,
-            format!("unknown framework `{id}`"),
-        )
-        .with_label("not in the catalog");
-        match self.suggest_document(id, Some(DocumentKind::Framework)) {
-            Some(h) => d.with_help(h),
-            None => d.with_help(
-                "add the framework's file with `--catalog PATH`, or run `competence list` to see the frameworks",
-            ),
-        }
-    }
-
-    fn check_refs(&self, diags: &mut Vec<Diagnostic>) {
-        for doc in self.documents() {
-            for r in &doc.info().dropped_refs {
-                self.check_ref(&r.r, &r.loc, diags);
+        for (f, fw) in self.frameworks.iter().enumerate() {
+            for (idx, item) in fw.indexed() {
+                let h = ItemHandle::new(f, idx);
+                edges
+                    .requires
+                    .extend(item.requires().filter_map(|r| Some((h, self.resolve(r)?))));
             }
         }
-        for fw in &self.frameworks {
-            for item in fw.items() {
-                for r in &item.requires {
-                    self.check_ref(&r.r, &r.loc, diags);
+        for (c, cur) in self.curricula.iter().enumerate() {
+            let activities = cur
+                .sessions
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (ActivityKind::Session, i, &s.covers))
+                .chain(
+                    cur.assessments
+                        .iter()
+                        .enumerate()
+                        .map(|(i, a)| (ActivityKind::Assessment, i, &a.assesses)),
+                );
+            for (kind, index, covers) in activities {
+                let h = ActivityHandle {
+                    curriculum: c,
+                    kind,
+                    index,
+                };
+                let resolved = covers
+                    .iter()
+                    .filter_map(|cover| Some((self.resolve(&cover.target)?, cover.depth)))
+                    .collect();
+                edges.activities.push((h, resolved));
+            }
+        }
+        for (m, mapping) in self.mappings.iter().enumerate() {
+            for link in &mapping.links {
+                if let (Some(a), Some(b)) = (self.resolve(&link.from), self.resolve(&link.to)) {
+                    edges.maps.push((a, b, link.relation, m));
                 }
             }
         }
-        for c in &self.curricula {
-            let mut known = Vec::new();
-            for (id, loc) in c.frameworks.iter().zip(&c.framework_locs) {
-                if self.framework_position(id.as_str()).is_none() {
-                    diags.push(self.unknown_framework(id.as_str(), loc));
-                } else {
-                    known.push(id);
-                }
-            }
-            for cover in c.all_covers() {
-                // An unknown framework in `frameworks` is reported once, not at every bare ref.
-                let listed_unknown = c.frameworks.contains(cover.target.framework())
-                    && !known.contains(&cover.target.framework());
-                if !listed_unknown {
-                    self.check_ref(&cover.target, &cover.loc, diags);
-                }
-            }
-        }
-        for m in &self.mappings {
-            let from_ok = self.framework_position(m.from.as_str()).is_some();
-            let to_ok = self.framework_position(m.to.as_str()).is_some();
-            if !from_ok {
-                diags.push(self.unknown_framework(m.from.as_str(), &m.from_loc));
-            }
-            if !to_ok {
-                diags.push(self.unknown_framework(m.to.as_str(), &m.to_loc));
-            }
-            for l in &m.links {
-                if from_ok {
-                    self.check_ref(&l.from, &l.from_loc, diags);
-                }
-                if to_ok {
-                    self.check_ref(&l.to, &l.to_loc, diags);
-                }
-            }
-        }
-        for role in &self.roles {
-            for (r, loc) in role.all_refs() {
-                self.check_ref(r, loc, diags);
-            }
-        }
+        edges
     }
 }

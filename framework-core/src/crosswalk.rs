@@ -1,21 +1,22 @@
 //! Crosswalks: how each item of one framework reaches the other, directly or composed through
 //! intermediate frameworks (SPEC §1.4, §2). Mappings are read in both directions (backwards,
-//! `narrow` and `broad` swap). Along a path the weakest relation decides, in the order
-//! exact > close > narrow = broad > related; a path that goes narrower one step and broader
-//! another only shows the two items overlap, so it composes to `related` (see [`compose`]).
-//! Where several paths lead to an item, the strongest counts; where the strongest say `narrow`
-//! by one path and `broad` by another, the crosswalk cannot tell and says `related`. These rules
-//! make a crosswalk read backwards the exact inverse of the crosswalk read forwards.
+//! `narrow` and `broad` swap), and a path composes by SPEC §1.4's table
+//! ([`crate::composition`], the one coverage and gaps use too); `overlap` is shown as `related`.
+//! Where several paths lead to an item, the strongest class counts (exact > close > narrow =
+//! broad > related); where the strongest say `narrow` by one path and `broad` by another, the
+//! crosswalk cannot tell and says `related`. These rules make a crosswalk read backwards the
+//! exact inverse of the crosswalk read forwards.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::analysis::{AnalysisError, lookup_framework};
 use crate::catalog::Catalog;
-use crate::coverage::{AnalysisError, wrong_kind};
-use crate::graph::{ItemHandle, Target};
+use crate::composition::{Composed, Label, Reached, State, Walk};
+use crate::graph::ItemHandle;
 use crate::ids::{DocId, FrameworkId, ItemRef};
-use crate::model::{DocumentKind, Relation};
+use crate::model::Relation;
 
 /// How an item of the `from` framework reaches an item of the `to` framework.
 #[derive(Debug, Clone, Serialize)]
@@ -53,7 +54,7 @@ pub struct CrosswalkReport {
     pub many_to_one: Vec<ItemRef>,
 }
 
-/// How strong a relation is: exact 4, close 3, narrow and broad 2, related 1.
+/// How strong a relation is, for a crosswalk: exact 4, close 3, narrow and broad 2, related 1.
 fn class(r: Relation) -> u8 {
     match r {
         Relation::Exact => 4,
@@ -63,53 +64,20 @@ fn class(r: Relation) -> u8 {
     }
 }
 
-/// The relation of a path `a` then `b` (each read "the next item is ... of the previous").
-pub fn compose(a: Relation, b: Relation) -> Relation {
-    use Relation::{Broad, Close, Exact, Narrow, Related};
-    match (a, b) {
-        (Related, _) | (_, Related) => Related,
-        (Exact, x) | (x, Exact) => x,
-        (Close, x) | (x, Close) => x,
-        (Narrow, Narrow) => Narrow,
-        (Broad, Broad) => Broad,
-        // Narrower then broader (or the reverse): the two items only overlap.
-        (Narrow, Broad) | (Broad, Narrow) => Related,
+/// The search's label: one step back along the first path found (the state and the mapping).
+#[derive(Debug, Clone, Copy)]
+struct Step(Option<(State, usize)>);
+
+impl Label for Step {
+    fn better_than(&self, _other: &Self) -> bool {
+        false // the first path found to a state is kept
     }
-}
-
-/// The relations reaching an item at its best class, as bits.
-fn bit(r: Relation) -> u8 {
-    match r {
-        Relation::Exact => 1,
-        Relation::Close => 2,
-        Relation::Narrow => 4,
-        Relation::Broad => 8,
-        Relation::Related => 16,
+    fn through_link(&self, from: State, mapping: usize) -> Self {
+        Step(Some((from, mapping)))
     }
-}
-
-/// What the search knows of an item: the best class of path reaching it, the relations reaching
-/// it at that class (bits), and one step back along such a path (item, mapping).
-type Reach = (u8, u8, Option<(ItemHandle, usize)>);
-
-/// The relation a set of equally strong relations stands for.
-fn resolve(mask: u8) -> Relation {
-    match mask {
-        1 => Relation::Exact,
-        2 => Relation::Close,
-        4 => Relation::Narrow,
-        8 => Relation::Broad,
-        _ => Relation::Related,
+    fn down_to_child(&self, _from: State) -> Self {
+        *self
     }
-}
-
-fn framework(catalog: &Catalog, id: &str) -> Result<usize, AnalysisError> {
-    catalog.framework_position(id).ok_or_else(|| {
-        wrong_kind(catalog, id, "framework").unwrap_or_else(|| AnalysisError::UnknownFramework {
-            id: id.to_owned(),
-            help: catalog.suggest_document(id, Some(DocumentKind::Framework)),
-        })
-    })
 }
 
 /// Builds the crosswalk from framework `from` to framework `to`.
@@ -118,8 +86,8 @@ pub fn crosswalk(
     from: &str,
     to: &str,
 ) -> Result<CrosswalkReport, AnalysisError> {
-    let f = framework(catalog, from)?;
-    let t = framework(catalog, to)?;
+    let f = lookup_framework(catalog, from)?;
+    let t = lookup_framework(catalog, to)?;
     let graph = catalog.graph();
     let mapping_ids: Vec<DocId> = catalog
         .mappings()
@@ -129,70 +97,57 @@ pub fn crosswalk(
 
     let mut links = Vec::new();
     let fw = &catalog.frameworks()[f];
-    for n in 0..fw.items().len() {
-        let start = ItemHandle::new(f, crate::model::ItemIdx(n as u32));
-        // Strongest paths from `start`: per item, the best class, the relations reaching it at
-        // that class (bits), and one way it was reached.
-        let mut best: HashMap<ItemHandle, Reach> = HashMap::new();
-        best.insert(start, (4, bit(Relation::Exact), None));
-        let mut buckets: [Vec<ItemHandle>; 5] = Default::default();
-        buckets[4].push(start);
-        for k in (1..=4).rev() {
-            while let Some(x) = buckets[k].pop() {
-                let Some(&(class_x, mask_x, _)) = best.get(&x) else {
-                    continue;
-                };
-                if usize::from(class_x) != k {
-                    continue;
-                }
-                // Paths end at the target framework and never come back through the start's.
-                if x.framework_position() == t || (x != start && x.framework_position() == f) {
-                    continue;
-                }
-                for (target, relation, mapping) in graph.mapped(x) {
-                    let Target::Item(y) = target else { continue };
-                    if y == start {
-                        continue;
-                    }
-                    for m in Relation::ALL
-                        .iter()
-                        .copied()
-                        .filter(|&m| mask_x & bit(m) != 0)
-                    {
-                        let r = compose(m, relation);
-                        let entry = best.entry(y).or_insert((0, 0, None));
-                        let changed = if class(r) > entry.0 {
-                            *entry = (class(r), bit(r), Some((x, mapping)));
-                            true
-                        } else if class(r) == entry.0 && entry.1 & bit(r) == 0 {
-                            entry.1 |= bit(r);
-                            true
-                        } else {
-                            false
-                        };
-                        if changed && let Some(bucket) = buckets.get_mut(usize::from(entry.0)) {
-                            bucket.push(y);
-                        }
-                    }
-                }
-            }
-        }
-        let mut reached: Vec<(ItemHandle, u8)> = best
+    let mut reached: Reached<Step> = Reached::new(catalog.sizes());
+    let roots = |g: usize| catalog.roots(g);
+    // Paths end at the target framework and never come back through the start's.
+    let stop = |x: ItemHandle| x.framework_position() == t || x.framework_position() == f;
+    let walk = Walk {
+        graph,
+        children: None,
+        roots: &roots,
+        stop: &stop,
+    };
+    for (idx, _) in fw.indexed() {
+        let start = ItemHandle::new(f, idx);
+        reached.clear();
+        walk.run(&mut reached, [((start, Composed::Exact), Step(None))]);
+        let mut ends: Vec<ItemHandle> = reached
+            .items()
             .iter()
-            .filter(|(h, b)| h.framework_position() == t && **h != start && b.0 > 0)
-            .map(|(h, b)| (*h, b.1))
+            .copied()
+            .filter(|h| h.framework_position() == t && *h != start)
             .collect();
-        reached.sort_unstable();
-        for (y, mask) in reached {
+        ends.sort_unstable();
+        for y in ends {
+            // The strongest class of path reaching it; where the relations of that class
+            // disagree (narrow by one path, broad by another), the crosswalk says `related`.
+            let states: Vec<Composed> = reached.at(y).map(|(c, _)| c).collect();
+            let Some(best) = states.iter().map(|c| class(c.relation())).max() else {
+                continue;
+            };
+            let at_best: Vec<Composed> = states
+                .into_iter()
+                .filter(|c| class(c.relation()) == best)
+                .collect();
+            let mut relations: Vec<Relation> = at_best.iter().map(|c| c.relation()).collect();
+            relations.sort_unstable();
+            relations.dedup();
+            let relation = match relations.as_slice() {
+                [one] => *one,
+                _ => Relation::Related,
+            };
+            let Some(&first) = at_best.first() else {
+                continue;
+            };
             let mut path = vec![y];
             let mut used = Vec::new();
-            let mut at = y;
-            while let Some(&(_, _, Some((prev, mapping)))) = best.get(&at) {
+            let mut at = (y, first);
+            while let Some(Step(Some((prev, mapping)))) = reached.get(at).copied() {
                 used.push(mapping);
-                path.push(prev);
+                path.push(prev.0);
                 at = prev;
-                if path.len() > best.len() {
-                    break; // cannot happen: strengths only grow along recorded steps
+                if path.len() > reached.items().len() * Composed::ALL.len() + 1 {
+                    break; // cannot happen: each step was recorded once, from an earlier state
                 }
             }
             path.reverse();
@@ -204,7 +159,7 @@ pub fn crosswalk(
             links.push(CrosswalkLink {
                 from: from_ref,
                 to: to_ref,
-                relation: resolve(mask),
+                relation,
                 direct: used.len() == 1,
                 path: path.iter().filter_map(|&h| catalog.item_ref(h)).collect(),
                 mappings: used
@@ -240,16 +195,18 @@ pub fn crosswalk(
     let one_to_many = ordered(f, &from_targets);
     let many_to_one = ordered(t, &to_sources);
     let unmatched = |fw: usize, matched: &BTreeMap<ItemRef, BTreeSet<ItemRef>>| -> Vec<ItemRef> {
-        graph
-            .leaves_under_target(catalog, Target::Framework(fw))
-            .into_iter()
+        let Some(tree) = catalog.hierarchy(fw) else {
+            return Vec::new();
+        };
+        tree.leaves()
             .filter(|&leaf| {
-                !std::iter::once(leaf).chain(graph.ancestors(leaf)).any(|h| {
+                !std::iter::once(leaf).chain(tree.ancestors(leaf)).any(|i| {
                     catalog
-                        .item_ref(h)
+                        .item_ref(ItemHandle::new(fw, i))
                         .is_some_and(|r| matched.contains_key(&r))
                 })
             })
+            .map(|i| ItemHandle::new(fw, i))
             .filter_map(|h| catalog.item_ref(h))
             .collect()
     };
@@ -262,34 +219,4 @@ pub fn crosswalk(
         many_to_one,
         links,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use Relation::{Broad, Close, Exact, Narrow, Related};
-
-    #[test]
-    fn composition_follows_skos() {
-        assert_eq!(compose(Exact, Narrow), Narrow);
-        assert_eq!(compose(Close, Close), Close);
-        assert_eq!(compose(Broad, Close), Broad);
-        assert_eq!(compose(Narrow, Narrow), Narrow);
-        assert_eq!(compose(Broad, Broad), Broad);
-        assert_eq!(compose(Narrow, Broad), Related);
-        assert_eq!(compose(Related, Exact), Related);
-    }
-
-    #[test]
-    fn composition_read_backwards_is_the_inverse() {
-        for &a in Relation::ALL {
-            for &b in Relation::ALL {
-                assert_eq!(
-                    compose(a, b).inverse(),
-                    compose(b.inverse(), a.inverse()),
-                    "{a} then {b}"
-                );
-            }
-        }
-    }
 }

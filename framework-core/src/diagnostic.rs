@@ -29,9 +29,15 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! codes {
+    (@severity Fatal) => { Severity::Error };
+    (@severity $s:ident) => { Severity::$s };
+    (@fatal Fatal) => { true };
+    (@fatal $s:ident) => { false };
     ($($(#[doc = $doc:literal])* $variant:ident = $name:literal, $severity:ident;)*) => {
-        /// The stable code of a diagnostic. The text form (`unknown-ref`) never changes; scripts
-        /// may match on it. Every code is described, with an example, in `docs/diagnostics.md`.
+        /// The stable code of a diagnostic, or of an error that stopped a command or call from
+        /// running at all (a *fatal* code: exit status 2, a `CompetenceError` in Python). The
+        /// text form (`unknown-ref`) never changes; scripts may match on it. Every code is
+        /// described, with an example, in `docs/diagnostics.md`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
         pub enum Code {
@@ -49,10 +55,18 @@ macro_rules! codes {
                 }
             }
 
-            /// The severity diagnostics with this code have.
+            /// The severity diagnostics with this code have (fatal codes: `error`).
             pub fn severity(self) -> Severity {
                 match self {
-                    $(Code::$variant => Severity::$severity,)*
+                    $(Code::$variant => codes!(@severity $severity),)*
+                }
+            }
+
+            /// Whether the code is for an error that stops a command from running (exit status
+            /// 2), rather than for a problem found in a document or a record.
+            pub fn is_fatal(self) -> bool {
+                match self {
+                    $(Code::$variant => codes!(@fatal $severity),)*
                 }
             }
 
@@ -60,6 +74,14 @@ macro_rules! codes {
             pub fn summary(self) -> &'static str {
                 match self {
                     $(Code::$variant => concat!($($doc),*).trim_ascii(),)*
+                }
+            }
+
+            /// The code with this text form.
+            pub fn parse(text: &str) -> Option<Code> {
+                match text {
+                    $($name => Some(Code::$variant),)*
+                    _ => None,
                 }
             }
         }
@@ -139,6 +161,37 @@ codes! {
     /// An export cannot hold everything in the framework (Moodle's CSV has no place for item
     /// types, tags or a second parent, for instance); the message says what is left out.
     ExportLoss = "export-loss", Warning;
+
+    /// A path given on the command line (or to `Catalog.load`) does not exist.
+    NotFound = "not-found", Fatal;
+    /// A file or folder exists but cannot be read (permissions, a broken disk).
+    Unreadable = "unreadable", Fatal;
+    /// An output file or folder cannot be written.
+    Unwritable = "unwritable", Fatal;
+    /// The command line is not valid: an unknown option or subcommand, a bad value, options that
+    /// cannot go together.
+    BadArguments = "bad-arguments", Fatal;
+    /// No curriculum has the id asked for.
+    UnknownCurriculum = "unknown-curriculum", Fatal;
+    /// No framework has the id asked for.
+    UnknownFramework = "unknown-framework", Fatal;
+    /// No role has the id asked for.
+    UnknownRole = "unknown-role", Fatal;
+    /// No document of the kinds a command takes (a framework or a role, for instance) has the id
+    /// asked for.
+    UnknownId = "unknown-id", Fatal;
+    /// The id asked for names a document of another kind than the command needs.
+    WrongKind = "wrong-kind", Fatal;
+    /// A curriculum lists no framework, and none was given with `--framework`.
+    NoFramework = "no-framework", Fatal;
+    /// The learner asked for with `--learner` is not in the learners file.
+    LearnerNotFound = "learner-not-found", Fatal;
+    /// A learner records file has no header row.
+    EmptyRecords = "empty-records", Fatal;
+    /// A learner records file lacks a required column.
+    MissingColumn = "missing-column", Fatal;
+    /// An import made several documents, but the output is one file: name a folder with `-o`.
+    SeveralDocuments = "several-documents", Fatal;
 }
 
 impl fmt::Display for Code {

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::catalog::Catalog;
-use crate::coverage::{
-    AnalysisError, LeafState, Via, direct_states, propagate_mappings, teaching_order, wrong_kind,
+use crate::analysis::{
+    AnalysisError, LeafState, LeafStates, Via, direct_states, propagate_mappings, teaching_order,
 };
+use crate::catalog::{Catalog, DocumentRef};
 use crate::graph::{ActivityHandle, ActivityKind, ItemHandle, Target};
 use crate::ids::ItemRef;
 use crate::model::{Depth, DocumentKind};
@@ -20,9 +20,9 @@ use crate::model::{Depth, DocumentKind};
 pub enum GapReason {
     /// Nothing in the source reaches it.
     NeverMentioned,
-    /// Only a `related` mapping link leads to it, which never counts as coverage.
+    /// Only mapping links that compose to `related` lead to it, which never counts as coverage.
     OnlyRelated,
-    /// Only partly covered: a `broad` link on every way to it.
+    /// Only partly covered: the links that lead to it compose to `broad` or `overlap`.
     OnlyPartial,
     /// Covered, but not to the depth required (`--require-depth`).
     BelowDepth,
@@ -66,48 +66,29 @@ pub struct GapsReport {
     pub gaps: Vec<Gap>,
 }
 
-fn not_found(catalog: &Catalog, id: &str, what: &str, kinds: &[DocumentKind]) -> AnalysisError {
-    if let Some(e) = wrong_kind(catalog, id, what) {
-        return e;
-    }
-    let help = kinds
-        .iter()
-        .find_map(|&k| catalog.suggest_document(id, Some(k)));
-    AnalysisError::UnknownDocument {
-        id: id.to_owned(),
-        what: what.to_owned(),
-        help,
-    }
-}
-
 /// The target's leaves: a framework's (optional ones left out) or every leaf a role requires.
 fn target_leaves(
     catalog: &Catalog,
     target: &str,
 ) -> Result<(DocumentKind, Vec<ItemHandle>), AnalysisError> {
-    if let Some(f) = catalog.framework_position(target) {
-        return Ok((
-            DocumentKind::Framework,
-            catalog
-                .graph()
-                .leaves_under_target(catalog, Target::Framework(f)),
-        ));
-    }
-    if let Some(role) = catalog.role(target) {
-        let mut set = BTreeSet::new();
-        for req in &role.requirements {
-            for r in &req.items {
-                set.extend(catalog.leaves_of(r));
+    match catalog.lookup(target, &[DocumentKind::Framework, DocumentKind::Role])? {
+        DocumentRef::Role(role) => {
+            let mut set = BTreeSet::new();
+            for req in &role.requirements {
+                for r in &req.items {
+                    set.extend(catalog.leaves_of(r));
+                }
             }
+            Ok((DocumentKind::Role, set.into_iter().collect()))
         }
-        return Ok((DocumentKind::Role, set.into_iter().collect()));
+        _ => {
+            let f = catalog.position(target, &[DocumentKind::Framework])?;
+            Ok((
+                DocumentKind::Framework,
+                catalog.leaves_under(Target::Framework(f)),
+            ))
+        }
     }
-    Err(not_found(
-        catalog,
-        target,
-        "framework or role",
-        &[DocumentKind::Framework, DocumentKind::Role],
-    ))
 }
 
 /// Finds the gaps of `target` (a framework or role) against `source` (a curriculum, or a
@@ -120,44 +101,33 @@ pub fn gaps(
     require_depth: Option<Depth>,
 ) -> Result<GapsReport, AnalysisError> {
     let (target_kind, leaves) = target_leaves(catalog, target)?;
-    let graph = catalog.graph();
 
     // What the source covers, before mappings.
-    let (source_kind, seeds, source_curriculum) = if let Some(c) = catalog
-        .curricula()
-        .iter()
-        .position(|c| c.info.id.as_str() == source)
-    {
-        let activities = teaching_order(&catalog.curricula()[c]);
+    let kinds = [DocumentKind::Curriculum, DocumentKind::Framework];
+    let source_kind = catalog.lookup(source, &kinds)?.info().kind;
+    let position = catalog.position(source, &[source_kind])?;
+    let (seeds, source_curriculum) = if source_kind == DocumentKind::Curriculum {
+        let activities = teaching_order(&catalog.curricula()[position]);
         (
-            DocumentKind::Curriculum,
-            direct_states(catalog, c, &activities),
-            Some(c),
+            direct_states(catalog, position, &activities),
+            Some(position),
         )
-    } else if let Some(f) = catalog.framework_position(source) {
-        let mut seeds = rustc_hash::FxHashMap::default();
-        for leaf in graph.all_leaves_under_target(Target::Framework(f)) {
-            seeds.insert(
-                leaf,
-                LeafState {
+    } else {
+        let mut seeds = LeafStates::new(catalog.sizes());
+        for leaf in catalog.all_leaves_under(Target::Framework(position)) {
+            if let Some(st) = seeds.get_mut(leaf) {
+                *st = LeafState {
                     via: Some(Via::Parent),
                     ..LeafState::default()
-                },
-            );
+                };
+            }
         }
-        (DocumentKind::Framework, seeds, None)
-    } else {
-        return Err(not_found(
-            catalog,
-            source,
-            "curriculum or framework",
-            &[DocumentKind::Curriculum, DocumentKind::Framework],
-        ));
+        (seeds, None)
     };
 
     // Mappings, once for each framework the target's leaves are in.
     let frameworks: BTreeSet<usize> = leaves.iter().map(|h| h.framework_position()).collect();
-    let mut states: HashMap<usize, rustc_hash::FxHashMap<ItemHandle, LeafState>> = HashMap::new();
+    let mut states: HashMap<usize, LeafStates> = HashMap::new();
     for f in frameworks {
         let mut s = seeds.clone();
         propagate_mappings(catalog, f, &mut s);
@@ -171,7 +141,7 @@ pub fn gaps(
     for &leaf in &leaves {
         let st = states
             .get(&leaf.framework_position())
-            .and_then(|s| s.get(&leaf));
+            .and_then(|s| s.get(leaf));
         let (reason_code, depth) = match st {
             Some(st) if st.covered() => match (require_depth, st.depth()) {
                 (Some(req), Some(d)) if d < req && source_kind == DocumentKind::Curriculum => {
@@ -186,11 +156,12 @@ pub fn gaps(
         let reason = match reason_code {
             GapReason::NeverMentioned => format!("never mentioned by `{source}`"),
             GapReason::OnlyRelated => {
-                "only related: a `related` mapping link leads to it, which is not coverage"
+                "only related: the mapping links that lead to it compose to `related`, which is not coverage"
                     .to_owned()
             }
             GapReason::OnlyPartial => {
-                "only partial: every way to it goes through a `broad` mapping link".to_owned()
+                "only partial: the mapping links that lead to it compose to `broad` or `overlap`"
+                    .to_owned()
             }
             GapReason::BelowDepth => format!(
                 "{} but never {}",
@@ -267,8 +238,17 @@ impl<'c> FilledBy<'c> {
     /// least to `depth`; in catalog order.
     fn of(&self, leaf: ItemHandle, depth: Option<Depth>) -> Vec<String> {
         let graph = self.catalog.graph();
+        let ancestors = self
+            .catalog
+            .hierarchy(leaf.framework_position())
+            .map(|h| h.ancestors(leaf.item()))
+            .unwrap_or_default();
         let targets = std::iter::once(leaf)
-            .chain(graph.ancestors(leaf))
+            .chain(
+                ancestors
+                    .into_iter()
+                    .map(|i| ItemHandle::new(leaf.framework_position(), i)),
+            )
             .map(Target::Item)
             .chain(std::iter::once(Target::Framework(
                 leaf.framework_position(),

@@ -1,18 +1,18 @@
-//! One graph over every framework item, curriculum session and assessment in a catalog.
+//! One graph over every framework item, curriculum session and assessment in a catalog: the
+//! links between documents.
 //!
-//! Edges are typed: an item is a child of its parent (and of the extra parents named with
-//! `also_under`), requires other items, is covered by sessions and assessments at a depth, and
-//! maps to items of other frameworks with a relation. petgraph is used inside; the public
-//! queries speak in [`ItemHandle`]s and [`ActivityHandle`]s.
+//! Edges are typed: an item requires other items, is covered by sessions and assessments at a
+//! depth, and maps to items of other frameworks with a relation. Which item lies under which is
+//! not here but in each framework's [`crate::hierarchy::Hierarchy`]. The catalog resolves every
+//! reference and hands the graph the edges; petgraph is used inside, and the public queries speak
+//! in [`ItemHandle`]s and [`ActivityHandle`]s.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use petgraph::Direction;
-use petgraph::graph::{DiGraph, EdgeReference, NodeIndex};
-use petgraph::visit::{EdgeFiltered, EdgeRef};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
 
-use crate::catalog::Catalog;
-use crate::diagnostic::{Code, Diagnostic, Loc};
 use crate::model::{Depth, ItemIdx, Relation};
 
 /// A handle on one item of one framework in a catalog.
@@ -23,7 +23,9 @@ pub struct ItemHandle {
 }
 
 impl ItemHandle {
-    pub(crate) fn new(framework: usize, item: ItemIdx) -> Self {
+    /// The handle of an item, by its framework's position in [`crate::Catalog::frameworks`] and its
+    /// position in the framework.
+    pub fn new(framework: usize, item: ItemIdx) -> Self {
         Self {
             framework: framework as u32,
             item: item.0,
@@ -80,10 +82,6 @@ enum NodeKind {
 /// The kind of an edge.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum EdgeKind {
-    /// From an item to its parent (the one it is nested under).
-    ChildOf,
-    /// From an item to an extra parent named with `also_under`.
-    AlsoUnder,
     /// From an item to an item (or framework) it requires.
     Requires,
     /// From a session or assessment to what it covers.
@@ -105,88 +103,52 @@ pub struct CompetenceGraph {
     activity_nodes: HashMap<ActivityHandle, NodeIndex>,
 }
 
+/// The edges of a catalog, with every reference resolved (see [`CompetenceGraph::build`]).
+#[derive(Debug, Default)]
+pub(crate) struct Edges {
+    /// How many items each framework has, in catalog order.
+    pub framework_sizes: Vec<usize>,
+    /// An item, and what it requires.
+    pub requires: Vec<(ItemHandle, Target)>,
+    /// Every session and assessment, each with what it covers and how deeply.
+    pub activities: Vec<(ActivityHandle, Vec<(Target, Depth)>)>,
+    /// A mapping link: from, to, relation, the mapping's position.
+    pub maps: Vec<(Target, Target, Relation, usize)>,
+}
+
 impl CompetenceGraph {
-    /// Builds the graph of a catalog whose references have been checked; reports cycles.
-    pub(crate) fn build(catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Self {
+    /// Builds the graph from resolved edges.
+    pub(crate) fn build(edges: Edges) -> Self {
         let mut g = Self::default();
-        let mut edges = 0;
-        for (f, fw) in catalog.frameworks().iter().enumerate() {
+        for (f, &n) in edges.framework_sizes.iter().enumerate() {
             g.framework_nodes
                 .push(g.graph.add_node(NodeKind::Framework(f)));
-            for n in 0..fw.items().len() {
+            for i in 0..n {
                 g.graph
-                    .add_node(NodeKind::Item(ItemHandle::new(f, ItemIdx(n as u32))));
-            }
-            edges += fw.items().len() * 2;
-        }
-        g.graph.reserve_edges(edges);
-        for (f, fw) in catalog.frameworks().iter().enumerate() {
-            let root = g.framework_node(f);
-            for (n, item) in fw.items().iter().enumerate() {
-                let node = g.item_node(ItemHandle::new(f, ItemIdx(n as u32)));
-                let parent = match item.parent {
-                    Some(p) => g.item_node(ItemHandle::new(f, p)),
-                    None => root,
-                };
-                g.graph.add_edge(node, parent, EdgeKind::ChildOf);
-                for &p in &item.extra_parents {
-                    g.graph.add_edge(
-                        node,
-                        g.item_node(ItemHandle::new(f, p)),
-                        EdgeKind::AlsoUnder,
-                    );
-                }
-                for r in &item.requires {
-                    if let Some(t) = catalog.resolve(&r.r) {
-                        g.graph.add_edge(node, g.target_node(t), EdgeKind::Requires);
-                    }
-                }
+                    .add_node(NodeKind::Item(ItemHandle::new(f, ItemIdx(i as u32))));
             }
         }
-        for (c, cur) in catalog.curricula().iter().enumerate() {
-            let activities = cur
-                .sessions
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (ActivityKind::Session, i, &s.covers))
-                .chain(
-                    cur.assessments
-                        .iter()
-                        .enumerate()
-                        .map(|(i, a)| (ActivityKind::Assessment, i, &a.assesses)),
-                );
-            for (kind, index, covers) in activities {
-                let h = ActivityHandle {
-                    curriculum: c,
-                    kind,
-                    index,
-                };
-                let node = g.graph.add_node(NodeKind::Activity(h));
-                g.activity_nodes.insert(h, node);
-                for cover in covers {
-                    if let Some(t) = catalog.resolve(&cover.target) {
-                        g.graph
-                            .add_edge(node, g.target_node(t), EdgeKind::Covers(cover.depth));
-                    }
-                }
+        g.graph
+            .reserve_edges(edges.requires.len() + edges.maps.len() + edges.activities.len());
+        for (h, t) in edges.requires {
+            g.graph
+                .add_edge(g.item_node(h), g.target_node(t), EdgeKind::Requires);
+        }
+        for (h, covers) in edges.activities {
+            let node = g.graph.add_node(NodeKind::Activity(h));
+            g.activity_nodes.insert(h, node);
+            for (t, depth) in covers {
+                g.graph
+                    .add_edge(node, g.target_node(t), EdgeKind::Covers(depth));
             }
         }
-        for (m, mapping) in catalog.mappings().iter().enumerate() {
-            for link in &mapping.links {
-                if let (Some(a), Some(b)) = (catalog.resolve(&link.from), catalog.resolve(&link.to))
-                {
-                    g.graph.add_edge(
-                        g.target_node(a),
-                        g.target_node(b),
-                        EdgeKind::MapsTo {
-                            relation: link.relation,
-                            mapping: m,
-                        },
-                    );
-                }
-            }
+        for (a, b, relation, mapping) in edges.maps {
+            g.graph.add_edge(
+                g.target_node(a),
+                g.target_node(b),
+                EdgeKind::MapsTo { relation, mapping },
+            );
         }
-        g.report_cycles(catalog, diags);
         g
     }
 
@@ -220,210 +182,14 @@ impl CompetenceGraph {
         }
     }
 
-    fn is_parent_edge(e: &EdgeKind) -> bool {
-        matches!(e, EdgeKind::ChildOf | EdgeKind::AlsoUnder)
-    }
-
-    /// The item's children: those nested under it and those naming it in `also_under`, in
-    /// file order.
-    pub fn children(&self, h: ItemHandle) -> Vec<ItemHandle> {
-        self.children_of_node(self.item_node(h))
-    }
-
-    /// The top-level items of a framework (its position in [`Catalog::frameworks`]).
-    pub fn roots(&self, framework: usize) -> Vec<ItemHandle> {
-        self.children_of_node(self.framework_node(framework))
-    }
-
-    /// The edges from an item's children (nesting and `also_under`), in no particular order.
-    fn child_edges(&self, n: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
-        self.graph
-            .edges_directed(n, Direction::Incoming)
-            .filter(|e| Self::is_parent_edge(e.weight()))
-            .map(|e| e.source())
-    }
-
-    /// The item's children in no particular order (cheaper than [`Self::children`]).
-    pub(crate) fn children_unordered(
-        &self,
-        h: ItemHandle,
-    ) -> impl Iterator<Item = ItemHandle> + '_ {
-        self.child_edges(self.item_node(h))
-            .filter_map(|n| self.item_of(n))
-    }
-
-    fn children_of_node(&self, n: NodeIndex) -> Vec<ItemHandle> {
-        let mut out: Vec<ItemHandle> = self
-            .graph
-            .edges_directed(n, Direction::Incoming)
-            .filter(|e| Self::is_parent_edge(e.weight()))
-            .filter_map(|e| self.item_of(e.source()))
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
-    /// The item's parents: the one it is nested under first, then those named in `also_under`.
-    /// Top-level items have none.
-    pub fn parents(&self, h: ItemHandle) -> Vec<ItemHandle> {
-        let mut out: Vec<(bool, ItemHandle)> = self
-            .graph
-            .edges_directed(self.item_node(h), Direction::Outgoing)
-            .filter(|e| Self::is_parent_edge(e.weight()))
-            .filter_map(|e| {
-                Some((
-                    *e.weight() == EdgeKind::AlsoUnder,
-                    self.item_of(e.target())?,
-                ))
-            })
-            .collect();
-        out.sort_unstable();
-        out.into_iter().map(|(_, h)| h).collect()
-    }
-
-    /// Every ancestor of the item (through all parents), nearest first, each once.
-    pub fn ancestors(&self, h: ItemHandle) -> Vec<ItemHandle> {
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        let mut queue: VecDeque<ItemHandle> = self.parents(h).into();
-        while let Some(p) = queue.pop_front() {
-            if seen.insert(p) {
-                out.push(p);
-                queue.extend(self.parents(p));
-            }
-        }
-        out
-    }
-
-    /// Every path from a top-level item down to the item (one per way of reaching it through
-    /// `also_under`), each listed from the top.
-    pub fn paths(&self, h: ItemHandle) -> Vec<Vec<ItemHandle>> {
-        let mut out = Vec::new();
-        let mut path = vec![h];
-        self.paths_up(h, &mut path, &mut out);
-        out
-    }
-
-    fn paths_up(&self, h: ItemHandle, path: &mut Vec<ItemHandle>, out: &mut Vec<Vec<ItemHandle>>) {
-        let parents = self.parents(h);
-        if parents.is_empty() {
-            out.push(path.iter().rev().copied().collect());
-            return;
-        }
-        for p in parents {
-            if path.contains(&p) {
-                continue; // a cycle, reported when the catalog was built
-            }
-            path.push(p);
-            self.paths_up(p, path, out);
-            path.pop();
-        }
-    }
-
-    /// The leaves under a target, in framework order. Optional leaves (an optional item or an
-    /// item under one) are left out. A leaf target gives itself.
-    pub(crate) fn leaves_under_target(&self, catalog: &Catalog, t: Target) -> Vec<ItemHandle> {
-        let mut leaves = self.all_leaves_under_target(t);
-        leaves.retain(|&h| catalog.item(h).is_some_and(|i| !i.is_optional()));
-        leaves
-    }
-
-    /// The leaves under a target, optional ones included, in framework order.
-    pub(crate) fn all_leaves_under_target(&self, t: Target) -> Vec<ItemHandle> {
-        let start = self.target_node(t);
-        // A leaf stands for itself (the common case: no walk, no set).
-        if let Target::Item(h) = t
-            && self.child_edges(start).next().is_none()
-        {
-            return vec![h];
-        }
-        let mut seen = HashSet::new();
-        let mut stack = vec![start];
-        let mut out = Vec::new();
-        while let Some(n) = stack.pop() {
-            if !seen.insert(n) {
-                continue;
-            }
-            let before = stack.len();
-            stack.extend(
-                self.graph
-                    .edges_directed(n, Direction::Incoming)
-                    .filter(|e| Self::is_parent_edge(e.weight()))
-                    .map(|e| e.source()),
-            );
-            if stack.len() == before
-                && let Some(h) = self.item_of(n)
-            {
-                out.push(h);
-            }
-        }
-        out.sort_unstable();
-        out
-    }
-
-    /// Every descendant of an item (through nesting and `also_under`), each once, in framework
-    /// order; the item itself is not included.
-    pub fn descendants(&self, h: ItemHandle) -> Vec<ItemHandle> {
-        let mut seen = HashSet::new();
-        let mut stack = self.children(h);
-        let mut out = Vec::new();
-        while let Some(c) = stack.pop() {
-            if seen.insert(c) {
-                out.push(c);
-                stack.extend(self.children(c));
-            }
-        }
-        out.sort_unstable();
-        out
-    }
-
-    /// The top-level items above an item (itself if it is one), through every parent.
-    pub fn tops(&self, h: ItemHandle) -> Vec<ItemHandle> {
-        let mut out: Vec<ItemHandle> = std::iter::once(h)
-            .chain(self.ancestors(h))
-            .filter(|&a| self.parents(a).is_empty())
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
-    /// The items joined by a `related` mapping link, as pairs (either way round).
-    pub(crate) fn related_links(&self) -> impl Iterator<Item = (ItemHandle, ItemHandle)> + '_ {
-        self.graph
-            .edge_references()
-            .filter_map(|e| match e.weight() {
-                EdgeKind::MapsTo {
-                    relation: Relation::Related,
-                    ..
-                } => Some((self.item_of(e.source())?, self.item_of(e.target())?)),
-                _ => None,
-            })
-    }
-
-    /// Every item that has at least one mapping link, with its links (see [`Self::mapped`]).
-    pub(crate) fn mapping_endpoints(&self) -> impl Iterator<Item = ItemHandle> + '_ {
-        self.graph
-            .edge_references()
-            .filter(|e| matches!(e.weight(), EdgeKind::MapsTo { .. }))
-            .flat_map(|e| [e.source(), e.target()])
-            .filter_map(|n| self.item_of(n))
-    }
-
-    /// The leaves under an item (see [`Catalog::leaves_of`] to start from a reference).
-    pub fn leaves_under(&self, catalog: &Catalog, h: ItemHandle) -> Vec<ItemHandle> {
-        self.leaves_under_target(catalog, Target::Item(h))
-    }
-
-    /// What the item requires.
+    /// What the item requires, in file order.
     pub fn requires(&self, h: ItemHandle) -> Vec<Target> {
         self.outgoing(self.item_node(h), |e| *e == EdgeKind::Requires)
             .filter_map(|(n, _)| self.target_of(n))
             .collect()
     }
 
-    /// What a session or assessment covers, and how deeply.
+    /// What a session or assessment covers, and how deeply, in file order.
     pub fn covers(&self, a: ActivityHandle) -> Vec<(Target, Depth)> {
         let Some(&n) = self.activity_nodes.get(&a) else {
             return Vec::new();
@@ -485,6 +251,15 @@ impl CompetenceGraph {
         forward.chain(backward)
     }
 
+    /// Every item with at least one mapping link (an item may come more than once).
+    pub(crate) fn mapping_endpoints(&self) -> impl Iterator<Item = ItemHandle> + '_ {
+        self.graph
+            .edge_references()
+            .filter(|e| matches!(e.weight(), EdgeKind::MapsTo { .. }))
+            .flat_map(|e| [e.source(), e.target()])
+            .filter_map(|n| self.item_of(n))
+    }
+
     fn outgoing(
         &self,
         n: NodeIndex,
@@ -510,132 +285,131 @@ impl CompetenceGraph {
         self.graph.edge_count()
     }
 
-    fn report_cycles(&self, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
-        self.cycles_in(catalog, |e| *e == EdgeKind::Requires, "requires", diags);
-        self.cycles_in(catalog, Self::is_parent_edge, "parenthood", diags);
+    /// The cycles in `requires` between items (an item that needs, even indirectly, itself),
+    /// each as the shortest way round from its first item back to it.
+    pub(crate) fn requires_cycles(&self) -> Vec<Vec<ItemHandle>> {
+        let count = self.graph.node_count();
+        cycles(count, |n| {
+            self.graph
+                .edges_directed(NodeIndex::new(n), Direction::Outgoing)
+                .filter(|e| *e.weight() == EdgeKind::Requires)
+                .map(|e| e.target().index())
+                .collect()
+        })
+        .into_iter()
+        .map(|c| {
+            c.into_iter()
+                .filter_map(|n| self.item_of(NodeIndex::new(n)))
+                .collect()
+        })
+        .collect()
     }
+}
 
-    fn cycles_in(
-        &self,
-        catalog: &Catalog,
-        keep: fn(&EdgeKind) -> bool,
-        what: &str,
-        diags: &mut Vec<Diagnostic>,
-    ) {
-        let view = &EdgeFiltered::from_fn(&self.graph, |e: EdgeReference<'_, EdgeKind>| {
-            keep(e.weight())
-        });
-        for scc in petgraph::algo::tarjan_scc(view) {
-            let Some(&start) = scc.iter().min() else {
-                continue;
-            };
-            let members: HashSet<NodeIndex> = scc.iter().copied().collect();
-            let next = |n: NodeIndex| -> Vec<NodeIndex> {
-                let mut v: Vec<NodeIndex> = petgraph::visit::IntoNeighbors::neighbors(view, n)
-                    .filter(|m| members.contains(m))
-                    .collect();
-                v.sort_unstable();
-                v
-            };
-            let self_loop = next(start).contains(&start);
-            if scc.len() < 2 && !self_loop {
-                continue;
+/// The cycles of a directed graph of `n` nodes whose edges `next` gives: for each strongly
+/// connected component that loops, the shortest way round from its smallest node back to it.
+pub(crate) fn cycles(n: usize, next: impl Fn(usize) -> Vec<usize>) -> Vec<Vec<usize>> {
+    let mut g: DiGraph<(), (), u32> = DiGraph::with_capacity(n, 0);
+    for _ in 0..n {
+        g.add_node(());
+    }
+    for a in 0..n {
+        for b in next(a) {
+            if b < n {
+                g.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
             }
-            // The shortest way round from `start` back to itself.
-            let cycle = if self_loop {
-                vec![start, start]
-            } else {
-                let mut prev: HashMap<NodeIndex, NodeIndex> = HashMap::new();
-                let mut queue = VecDeque::from([start]);
-                let mut end = None;
-                'bfs: while let Some(n) = queue.pop_front() {
-                    for m in next(n) {
-                        if m == start {
-                            end = Some(n);
-                            break 'bfs;
-                        }
-                        if let std::collections::hash_map::Entry::Vacant(e) = prev.entry(m) {
-                            e.insert(n);
-                            queue.push_back(m);
-                        }
+        }
+    }
+    let mut out = Vec::new();
+    for scc in petgraph::algo::tarjan_scc(&g) {
+        let Some(&start) = scc.iter().min() else {
+            continue;
+        };
+        let members: HashSet<NodeIndex> = scc.iter().copied().collect();
+        let succ = |m: NodeIndex| -> Vec<NodeIndex> {
+            let mut v: Vec<NodeIndex> = g.neighbors(m).filter(|x| members.contains(x)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let self_loop = succ(start).contains(&start);
+        if scc.len() < 2 && !self_loop {
+            continue;
+        }
+        let cycle = if self_loop {
+            vec![start, start]
+        } else {
+            // Breadth first from `start` back to it.
+            let mut prev: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+            let mut queue = VecDeque::from([start]);
+            let mut end = None;
+            'bfs: while let Some(m) = queue.pop_front() {
+                for x in succ(m) {
+                    if x == start {
+                        end = Some(m);
+                        break 'bfs;
+                    }
+                    if let std::collections::hash_map::Entry::Vacant(e) = prev.entry(x) {
+                        e.insert(m);
+                        queue.push_back(x);
                     }
                 }
-                let mut middle = Vec::new();
-                let mut n = end.unwrap_or(start);
-                while n != start {
-                    middle.push(n);
-                    n = prev.get(&n).copied().unwrap_or(start);
-                }
-                middle.reverse();
-                let mut path = vec![start];
-                path.extend(middle);
-                path.push(start);
-                path
-            };
-            if let Some(d) = self.cycle_diagnostic(catalog, &cycle, what) {
-                diags.push(d);
             }
-        }
-    }
-
-    fn cycle_diagnostic(
-        &self,
-        catalog: &Catalog,
-        cycle: &[NodeIndex],
-        what: &str,
-    ) -> Option<Diagnostic> {
-        let handles: Vec<ItemHandle> = cycle.iter().filter_map(|&n| self.item_of(n)).collect();
-        let first = *handles.first()?;
-        let same_framework = handles.iter().all(|h| h.framework == first.framework);
-        let names: Vec<String> = handles
-            .iter()
-            .filter_map(|&h| {
-                if same_framework {
-                    catalog.item(h).map(|i| format!("`{}`", i.id))
-                } else {
-                    catalog.item_ref(h).map(|r| format!("`{r}`"))
-                }
-            })
-            .collect();
-        // Point at the reference that closes the cycle's first step.
-        let loc = handles
-            .windows(2)
-            .find_map(|w| self.edge_loc(catalog, w[0], w[1], what))?;
-        let help = if what == "requires" {
-            "an item cannot need, even indirectly, something that needs it: remove one of these `requires`"
-        } else {
-            "an item cannot be, even indirectly, under itself: remove one of these `also_under`"
+            let mut middle = Vec::new();
+            let mut m = end.unwrap_or(start);
+            while m != start {
+                middle.push(m);
+                m = prev.get(&m).copied().unwrap_or(start);
+            }
+            middle.reverse();
+            let mut path = vec![start];
+            path.extend(middle);
+            path.push(start);
+            path
         };
-        Some(
-            Diagnostic::at(
-                Code::Cycle,
-                &loc,
-                format!("cycle in {what}: {}", names.join(" → ")),
-            )
-            .with_label("closes the cycle")
-            .with_help(help),
-        )
+        out.push(cycle.into_iter().map(NodeIndex::index).collect());
+    }
+    out
+}
+
+/// One value per item of every framework of a catalog, in a dense array indexed by
+/// [`ItemHandle`] (what analyses keep per item).
+#[derive(Debug, Clone)]
+pub(crate) struct ItemTable<T> {
+    offsets: Vec<usize>,
+    cells: Vec<T>,
+}
+
+impl<T: Clone + Default> ItemTable<T> {
+    /// A table for frameworks of these sizes (in catalog order), every cell the default.
+    pub fn new(sizes: impl IntoIterator<Item = usize>) -> Self {
+        let mut offsets = vec![0];
+        let mut total = 0;
+        for n in sizes {
+            total += n;
+            offsets.push(total);
+        }
+        Self {
+            offsets,
+            cells: vec![T::default(); total],
+        }
     }
 
-    fn edge_loc(
-        &self,
-        catalog: &Catalog,
-        from: ItemHandle,
-        to: ItemHandle,
-        what: &str,
-    ) -> Option<Loc> {
-        let item = catalog.item(from)?;
-        if what == "requires" {
-            item.requires
-                .iter()
-                .find(|r| catalog.resolve(&r.r) == Some(Target::Item(to)))
-                .map(|r| r.loc.clone())
-        } else {
-            let to_item = catalog.item(to)?;
-            item.also_under
-                .iter()
-                .find(|(id, _)| *id == to_item.id)
-                .map(|(_, loc)| loc.clone())
-        }
+    fn slot(&self, h: ItemHandle) -> Option<usize> {
+        let base = self.offsets.get(h.framework_position())?;
+        let end = self.offsets.get(h.framework_position() + 1)?;
+        let n = base + h.item().index();
+        (n < *end).then_some(n)
+    }
+
+    /// The item's cell.
+    pub fn get(&self, h: ItemHandle) -> Option<&T> {
+        self.cells.get(self.slot(h)?)
+    }
+
+    /// The item's cell, to change.
+    pub fn get_mut(&mut self, h: ItemHandle) -> Option<&mut T> {
+        let n = self.slot(h)?;
+        self.cells.get_mut(n)
     }
 }

@@ -25,16 +25,10 @@ use crate::model::{Condition, Duration, DurationUnit, Requirement, Rule};
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[non_exhaustive]
 pub enum RecordsError {
-    /// The role is not in the catalog.
-    #[error("unknown role `{id}`")]
-    #[diagnostic(code("unknown-role"))]
-    UnknownRole {
-        /// The id asked for.
-        id: String,
-        /// A close id, if any.
-        #[help]
-        help: Option<String>,
-    },
+    /// The role is not in the catalog, or the id names a document of another kind.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Lookup(#[from] crate::error::AnalysisError),
     /// A file that cannot be read.
     #[error("cannot read `{file}`: {message}")]
     #[diagnostic(code("unreadable"))]
@@ -46,7 +40,10 @@ pub enum RecordsError {
     },
     /// A file with no header row.
     #[error("`{file}` is empty")]
-    #[diagnostic(code("empty-file"), help("the first row names the columns: {columns}"))]
+    #[diagnostic(
+        code("empty-records"),
+        help("the first row names the columns: {columns}")
+    )]
     Empty {
         /// The file.
         file: String,
@@ -67,6 +64,18 @@ pub enum RecordsError {
         /// The columns expected.
         columns: &'static str,
     },
+}
+
+impl RecordsError {
+    /// The error's code.
+    pub fn error_code(&self) -> Code {
+        match self {
+            RecordsError::Lookup(e) => e.error_code(),
+            RecordsError::Unreadable { .. } => Code::Unreadable,
+            RecordsError::Empty { .. } => Code::EmptyRecords,
+            RecordsError::MissingColumn { .. } => Code::MissingColumn,
+        }
+    }
 }
 
 /// A requirement's status for one learner.
@@ -478,12 +487,7 @@ pub fn learners<L: Read, E: Read>(
     as_of: Date,
     only: Option<&str>,
 ) -> Result<LearnersReport, RecordsError> {
-    let role = catalog
-        .role(role_id)
-        .ok_or_else(|| RecordsError::UnknownRole {
-            id: role_id.to_owned(),
-            help: catalog.suggest_document(role_id, Some(crate::model::DocumentKind::Role)),
-        })?;
+    let role = &catalog.roles()[catalog.position(role_id, &[crate::model::DocumentKind::Role])?];
     let mut diags = Vec::new();
     let mut skipped = Skipped::default();
     let skip = |skipped: &mut Skipped, learners_file: bool, code: Code| {

@@ -15,12 +15,16 @@
 //! ```
 #![warn(missing_docs)]
 
+mod analysis;
 pub mod catalog;
+pub mod composition;
 pub mod coverage;
 pub mod crosswalk;
 pub mod diagnostic;
+pub mod error;
 pub mod gaps;
 pub mod graph;
+pub mod hierarchy;
 pub mod ids;
 pub mod interop;
 pub mod learners;
@@ -29,10 +33,12 @@ pub mod matrix;
 pub mod model;
 pub mod report;
 mod suggest;
+mod validate;
 mod yaml;
 
 pub use catalog::{Catalog, CatalogBuilder, CatalogError, DocumentRef};
 pub use diagnostic::{Code, Diagnostic, Severity};
+pub use error::AnalysisError;
 pub use graph::{ActivityHandle, CompetenceGraph, ItemHandle, Target};
 pub use ids::{DocId, FrameworkId, ItemId, ItemRef, LocalId};
 pub use yaml::MAX_FILE_BYTES;

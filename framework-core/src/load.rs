@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Loc, Source};
+use crate::hierarchy::Hierarchy;
 use crate::ids::{DocId, FrameworkId, ItemId, LocalId};
 use crate::model::{
     Assessment, Completeness, Condition, Cover, Curriculum, Depth, Document, DocumentInfo,
@@ -226,35 +227,33 @@ fn framework(ctx: &mut Ctx<'_>, node: &Node) -> Option<Framework> {
     let mut b = ItemsBuilder {
         framework: fw_id.clone(),
         items: Vec::new(),
+        parents: Vec::new(),
         seen: Seen::new("item", format!("framework `{fw_id}`")),
         dropped: Vec::new(),
     };
-    let mut roots = Vec::new();
     for n in list(ctx, items_node, "items") {
-        if let Some(idx) = b.item(ctx, n, None) {
-            roots.push(idx);
-        }
+        b.item(ctx, n, None);
     }
     let mut info = info?;
     info.dropped_refs = b.dropped;
-    let mut fw = Framework {
+    let index: HashMap<ItemId, ItemIdx> = b
+        .items
+        .iter()
+        .enumerate()
+        .map(|(n, i)| (i.id.clone(), ItemIdx(n as u32)))
+        .collect();
+    let also_under = also_under(ctx, &info.id, &b.items, &index);
+    let optional: Vec<bool> = b.items.iter().map(|i| i.optional).collect();
+    Some(Framework {
         info,
         publisher,
         levels,
         license_note,
         extensions,
-        index: b
-            .items
-            .iter()
-            .enumerate()
-            .map(|(n, i)| (i.id.clone(), ItemIdx(n as u32)))
-            .collect(),
+        hierarchy: Hierarchy::new(b.parents, &also_under, &optional),
+        index,
         items: b.items,
-        roots,
-    };
-    link_also_under(ctx, &mut fw);
-    fw.finish();
-    Some(fw)
+    })
 }
 
 /// An `extensions` mapping: what an import found no place for in the model, kept as it was (as
@@ -276,6 +275,8 @@ fn extensions(
 struct ItemsBuilder {
     framework: FrameworkId,
     items: Vec<Item>,
+    /// Each item's nesting parent.
+    parents: Vec<Option<ItemIdx>>,
     seen: Seen<ItemId>,
     dropped: Vec<LocatedRef>,
 }
@@ -343,13 +344,9 @@ impl ItemsBuilder {
                     extensions,
                     requires,
                     also_under,
-                    parent,
-                    children: Vec::new(),
-                    extra_parents: Vec::new(),
-                    extra_children: Vec::new(),
-                    effectively_optional: false,
                     loc,
                 });
+                self.parents.push(parent);
                 Some(idx)
             }
             _ => {
@@ -360,22 +357,24 @@ impl ItemsBuilder {
         // Children of an item that could not be read are still checked, and attached to its parent.
         let attach_to = own.or(parent);
         for child in children_nodes {
-            if let Some(c) = self.item(ctx, child, attach_to)
-                && let Some(p) = attach_to.and_then(|p| self.items.get_mut(p.index()))
-                && p.children.last() != Some(&c)
-            {
-                p.children.push(c);
-            }
+            self.item(ctx, child, attach_to);
         }
         own
     }
 }
 
-fn link_also_under(ctx: &mut Ctx<'_>, fw: &mut Framework) {
-    let mut links = Vec::new();
-    for (n, item) in fw.items.iter().enumerate() {
+/// Each item's extra parents (`also_under`), resolved; unknown ids and an item naming itself
+/// are reported.
+fn also_under(
+    ctx: &mut Ctx<'_>,
+    fw_id: &FrameworkId,
+    items: &[Item],
+    index: &HashMap<ItemId, ItemIdx>,
+) -> Vec<Vec<ItemIdx>> {
+    let mut out = vec![Vec::new(); items.len()];
+    for (n, item) in items.iter().enumerate() {
         for (parent_id, loc) in &item.also_under {
-            match fw.index.get(parent_id) {
+            match index.get(parent_id) {
                 Some(&p) if p.index() == n => ctx.push(
                     Diagnostic::at(
                         Code::Cycle,
@@ -385,16 +384,19 @@ fn link_also_under(ctx: &mut Ctx<'_>, fw: &mut Framework) {
                     .with_label("names the item itself")
                     .with_help("remove it from `also_under`"),
                 ),
-                Some(&p) => links.push((ItemIdx(n as u32), p)),
+                Some(&p) => {
+                    if let Some(v) = out.get_mut(n) {
+                        v.push(p);
+                    }
+                }
                 None => {
-                    let help =
-                        did_you_mean(parent_id.as_str(), fw.index.keys().map(ItemId::as_str));
+                    let help = did_you_mean(parent_id.as_str(), index.keys().map(ItemId::as_str));
                     let mut d = Diagnostic::at(
                         Code::UnknownRef,
                         loc,
-                        format!("unknown item `{parent_id}` in framework `{}`", fw.info.id),
+                        format!("unknown item `{parent_id}` in framework `{fw_id}`"),
                     )
-                    .with_label(format!("not defined in `{}`", fw.info.id));
+                    .with_label(format!("not defined in `{fw_id}`"));
                     if let Some(h) = help {
                         d = d.with_help(h);
                     }
@@ -403,14 +405,7 @@ fn link_also_under(ctx: &mut Ctx<'_>, fw: &mut Framework) {
             }
         }
     }
-    for (child, parent) in links {
-        if let Some(c) = fw.items.get_mut(child.index()) {
-            c.extra_parents.push(parent);
-        }
-        if let Some(p) = fw.items.get_mut(parent.index()) {
-            p.extra_children.push(child);
-        }
-    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
+use crate::analysis::{AnalysisError, curriculum_and_framework, teaching_order};
 use crate::catalog::Catalog;
-use crate::coverage::{AnalysisError, curriculum_and_framework, teaching_order};
 use crate::graph::{ActivityHandle, ActivityKind, ItemHandle};
 use crate::ids::{DocId, FrameworkId, ItemRef};
 use crate::model::{Depth, ItemIdx};
@@ -67,9 +67,8 @@ pub fn matrix(
     let fw = &catalog.frameworks()[f];
     let activities = teaching_order(cur);
 
-    let leaves: Vec<usize> = (0..fw.items().len())
-        .filter(|&n| fw.items()[n].is_leaf())
-        .collect();
+    let tree = fw.hierarchy();
+    let leaves: Vec<usize> = tree.all_leaves().map(ItemIdx::index).collect();
     let row_of: std::collections::HashMap<usize, usize> =
         leaves.iter().enumerate().map(|(r, &n)| (n, r)).collect();
     let mut cells: Vec<Vec<Option<Depth>>> = vec![vec![None; activities.len()]; leaves.len()];
@@ -81,7 +80,7 @@ pub fn matrix(
             index: a.index,
         };
         for (target, depth) in graph.covers(h) {
-            for leaf in graph.all_leaves_under_target(target) {
+            for leaf in catalog.all_leaves_under(target) {
                 if leaf.framework_position() != f {
                     continue;
                 }
@@ -130,7 +129,7 @@ pub fn matrix(
                     .item_ref(h)
                     .unwrap_or_else(|| ItemRef::item(fw.info.id.clone(), item.id.clone())),
                 title: item.title.clone(),
-                optional: item.is_optional(),
+                optional: tree.is_optional(ItemIdx(n as u32)),
                 total: cells.iter().filter(|c| c.is_some()).count(),
                 cells,
             }

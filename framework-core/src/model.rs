@@ -189,6 +189,10 @@ impl DocumentInfo {
 
 /// A document of any kind.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per file while loading; boxing would cost an allocation for nothing"
+)]
 pub enum Document {
     /// A framework.
     Framework(Framework),

@@ -79,7 +79,8 @@ pub struct DocumentSummary {
 pub struct ListReport<'a> {
     /// One summary per document: frameworks, then curricula, mappings and roles.
     pub documents: Vec<DocumentSummary>,
-    /// The catalog's problems.
+    /// The catalog's problems (the front ends show them as they show every report's).
+    #[serde(skip)]
     pub diagnostics: &'a [Diagnostic],
 }
 
@@ -103,7 +104,7 @@ fn distinct_leaves<'a>(catalog: &Catalog, refs: impl Iterator<Item = &'a ItemRef
 fn summary(catalog: &Catalog, doc: DocumentRef<'_>) -> DocumentSummary {
     let info = doc.info();
     let (items, leaves) = match doc {
-        DocumentRef::Framework(f) => (f.items().len(), f.leaves().count()),
+        DocumentRef::Framework(f) => (f.items().len(), f.hierarchy().leaves().count()),
         DocumentRef::Curriculum(c) => (
             c.sessions.len() + c.assessments.len(),
             distinct_leaves(catalog, c.all_covers().map(|c| &c.target)),

@@ -257,15 +257,14 @@ mod _core {
             py: Python<'_>,
             id: &str,
         ) -> PyResult<&framework_core::model::Framework> {
-            self.inner.framework(id).ok_or_else(|| {
-                let e = framework_core::coverage::AnalysisError::UnknownFramework {
-                    id: id.to_owned(),
-                    help: self
-                        .inner
-                        .suggest_document(id, Some(framework_core::model::DocumentKind::Framework)),
-                };
-                error(py, &e, None, &[])
-            })
+            match self
+                .inner
+                .lookup(id, &[framework_core::model::DocumentKind::Framework])
+            {
+                Ok(framework_core::DocumentRef::Framework(fw)) => Ok(fw),
+                Ok(_) => Err(PyValueError::new_err(format!("`{id}` is not a framework"))),
+                Err(e) => Err(error(py, &e, None, &[])),
+            }
         }
     }
 

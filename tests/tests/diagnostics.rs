@@ -10,6 +10,12 @@ use common::{competence, root};
 use framework_core::Code;
 
 /// The fixture for a code: `fixtures/invalid/<code>.yaml`, `.json`, or a folder.
+/// The codes of diagnostics (problems found in documents and records), as opposed to the fatal
+/// codes of errors that stop a command (tested in `fatal_codes.rs`).
+fn diagnostic_codes() -> impl Iterator<Item = &'static Code> {
+    Code::ALL.iter().filter(|c| !c.is_fatal())
+}
+
 fn fixture_for(code: Code) -> Option<PathBuf> {
     let base = Path::new("fixtures/invalid");
     ["yaml", "json", ""]
@@ -169,7 +175,7 @@ fn run(path: &Path, json: bool) -> std::process::Output {
 
 #[test]
 fn every_code_has_a_fixture_with_its_positions_and_snapshots() {
-    for &code in Code::ALL {
+    for &code in diagnostic_codes() {
         let path = fixture_for(code)
             .unwrap_or_else(|| panic!("no fixture for `{code}` in tests/fixtures/invalid"));
 
@@ -214,7 +220,7 @@ fn every_code_has_a_fixture_with_its_positions_and_snapshots() {
 
 #[test]
 fn every_fixture_is_for_a_known_code() {
-    let codes: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let codes: BTreeSet<&str> = diagnostic_codes().map(|c| c.as_str()).collect();
     for entry in std::fs::read_dir(root().join("fixtures/invalid")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "expect")
@@ -251,9 +257,20 @@ fn docs_list_every_code_with_an_example() {
 }
 
 #[test]
-fn docs_examples_match_snapshots() {
+fn docs_tables_list_every_code() {
     let docs = std::fs::read_to_string(root().join("../docs/diagnostics.md")).unwrap();
     for &code in Code::ALL {
+        assert!(
+            docs.contains(&format!("| [`{code}`](#{code}) |")),
+            "docs/diagnostics.md has no table row for `{code}`"
+        );
+    }
+}
+
+#[test]
+fn docs_examples_match_snapshots() {
+    let docs = std::fs::read_to_string(root().join("../docs/diagnostics.md")).unwrap();
+    for &code in diagnostic_codes() {
         let snap = std::fs::read_to_string(
             root().join(format!("tests/snapshots/diagnostics__{code}-human.snap")),
         )
@@ -285,7 +302,7 @@ fn a_folder_of_broken_files_reports_every_problem() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let found = positions(&json);
     let mut expected = BTreeSet::new();
-    for &code in Code::ALL {
+    for &code in diagnostic_codes() {
         if matches!(code, Code::TooLarge | Code::ReplacesBuiltin) {
             continue;
         }

@@ -320,7 +320,12 @@ fn missing_or_empty_files_and_columns_cannot_run() {
         "2025-01-01".parse().unwrap(),
         None,
     );
-    assert!(matches!(r, Err(RecordsError::UnknownRole { .. })));
+    assert!(matches!(
+        r,
+        Err(RecordsError::Lookup(
+            framework_core::AnalysisError::UnknownRole { .. }
+        ))
+    ));
 }
 
 #[test]

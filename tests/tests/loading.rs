@@ -96,7 +96,7 @@ sessions:
 }
 
 #[test]
-fn graph_queries_follow_parents_children_and_requires() {
+fn hierarchy_and_graph_queries_follow_parents_children_and_requires() {
     let c = catalog_of(&[("poly.yaml", FRAMEWORK)]);
     assert!(c.diagnostics().is_empty(), "{:#?}", c.diagnostics());
     let h = |id: &str| match c.resolve(&ItemRef::parse_qualified(&format!("poly:{id}")).unwrap()) {
@@ -109,14 +109,24 @@ fn graph_queries_follow_parents_children_and_requires() {
             .collect()
     };
     let g = c.graph();
-    assert_eq!(ids(g.children(h("a"))), ["a1", "a2", "b1"]);
-    assert_eq!(ids(g.parents(h("b1"))), ["b", "a"]);
-    assert_eq!(ids(g.ancestors(h("b2x"))), ["b2", "b"]);
-    let paths: Vec<Vec<String>> = g.paths(h("b1")).into_iter().map(ids).collect();
+    let tree = c.framework("poly").unwrap().hierarchy();
+    let handles = |is: &[framework_core::model::ItemIdx]| -> Vec<framework_core::ItemHandle> {
+        is.iter()
+            .map(|&i| framework_core::ItemHandle::new(0, i))
+            .collect()
+    };
+    assert_eq!(ids(c.children(h("a"))), ["a1", "a2", "b1"]);
+    assert_eq!(ids(handles(tree.parents(h("b1").item()))), ["b", "a"]);
+    assert_eq!(ids(handles(&tree.ancestors(h("b2x").item()))), ["b2", "b"]);
+    let paths: Vec<Vec<String>> = tree
+        .paths(h("b1").item())
+        .iter()
+        .map(|p| ids(handles(p)))
+        .collect();
     assert_eq!(paths, [vec!["b", "b1"], vec!["a", "b1"]]);
     assert_eq!(g.requires(h("a2")), [Target::Item(h("a1"))]);
-    assert_eq!(ids(g.roots(0)), ["a", "b"]);
-    assert!(c.item(h("b2x")).unwrap().is_optional());
+    assert_eq!(ids(c.roots(0)), ["a", "b"]);
+    assert!(tree.is_optional(h("b2x").item()));
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use framework_core::interop::{self, Imported, case, moodle, ob3};
-use framework_core::{Catalog, Diagnostic};
+use framework_core::{Catalog, Code, Diagnostic};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -96,7 +96,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
         return output::fatal(
             g.format,
             &Fatal {
-                code: "bad-arguments",
+                code: Code::BadArguments,
                 message: "`--id` names one framework, but several files are given".into(),
                 help: Some("import the files one at a time to name each".into()),
             },
@@ -110,7 +110,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
                 return output::fatal(
                     g.format,
                     &Fatal {
-                        code: "unreadable-file",
+                        code: Code::Unreadable,
                         message: format!("cannot read `{}`: {e}", path.display()),
                         help: None,
                     },
@@ -149,7 +149,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
         return output::fatal(
             g.format,
             &Fatal {
-                code: "several-documents",
+                code: Code::SeveralDocuments,
                 message: format!(
                     "the import made {} documents; give a folder to write them to",
                     imported.documents.len()
@@ -281,7 +281,7 @@ fn write_all(
         return Err(output::fatal(
             g.format,
             &Fatal {
-                code: "unwritable-file",
+                code: Code::Unwritable,
                 message: format!("cannot create `{}`: {e}", dir.display()),
                 help: None,
             },
@@ -298,7 +298,7 @@ fn write_file(g: &GlobalArgs, path: &Path, text: &str) -> Result<(), ExitStatus>
         output::fatal(
             g.format,
             &Fatal {
-                code: "unwritable-file",
+                code: Code::Unwritable,
                 message: format!("cannot write `{}`: {e}", path.display()),
                 help: None,
             },
@@ -324,10 +324,11 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
     let mut diagnostics: Vec<Diagnostic> = catalog.diagnostics().to_vec();
     let (name, output_value, text) = match args.to {
         ExportFormat::Case | ExportFormat::Moodle => {
-            let Some(fw) = catalog.framework(&args.document) else {
-                let what = "case and moodle export frameworks, ob3 exports curricula";
-                let why = crate::command::show::not_a_framework(&catalog, &args.document, what);
-                return output::fatal(g.format, &why);
+            let what = "case and moodle export frameworks, ob3 exports curricula";
+            let fw = match crate::command::show::framework_or_fatal(&catalog, &args.document, what)
+            {
+                Ok(fw) => fw,
+                Err(why) => return output::fatal(g.format, &why),
             };
             if args.to == ExportFormat::Case {
                 let options = case::ExportOptions {

@@ -9,6 +9,7 @@ use crate::cli::{Format, GlobalArgs};
 use crate::command::{ExitStatus, catalog_or_exit};
 use crate::output;
 use crate::report::{Cell, Doc, Table, Tone};
+use framework_core::Code;
 
 /// Arguments of `competence learners`.
 #[derive(Debug, Args)]
@@ -207,7 +208,7 @@ pub fn run(g: &GlobalArgs, args: &LearnersArgs) -> ExitStatus {
         && report.learners.is_empty()
     {
         let e = output::Fatal {
-            code: "unknown-learner",
+            code: Code::LearnerNotFound,
             message: format!(
                 "learner `{id}` is not in `{}` with role `{}`",
                 args.learners.display(),

@@ -42,7 +42,7 @@ pub fn run(g: &GlobalArgs, _args: &ListArgs) -> ExitStatus {
         doc.table(table());
         doc
     };
-    let written = output::emit(g.format, &report, &[], doc, table);
+    let written = output::emit(g.format, &report, catalog.diagnostics(), doc, table);
     if written == ExitStatus::Error {
         written
     } else {

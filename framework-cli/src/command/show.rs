@@ -1,8 +1,9 @@
 //! `competence show`.
 
 use clap::Args;
-use framework_core::Catalog;
+use framework_core::model::DocumentKind;
 use framework_core::model::{Framework, ItemIdx};
+use framework_core::{AnalysisError, Catalog, Code, DocumentRef};
 
 use crate::cli::{Format, GlobalArgs};
 use crate::command::{ExitStatus, catalog_or_exit, status_of};
@@ -27,15 +28,13 @@ pub fn run(g: &GlobalArgs, args: &ShowArgs) -> ExitStatus {
         Ok(c) => c,
         Err(status) => return status,
     };
-    let Some(fw) = catalog.framework(&args.framework) else {
-        return output::fatal(
-            g.format,
-            &not_a_framework(
-                &catalog,
-                &args.framework,
-                "`competence show` displays frameworks",
-            ),
-        );
+    let fw = match framework_or_fatal(
+        &catalog,
+        &args.framework,
+        "`competence show` displays frameworks",
+    ) {
+        Ok(fw) => fw,
+        Err(e) => return output::fatal(g.format, &e),
     };
     let written = match g.format {
         Format::Human => {
@@ -61,24 +60,33 @@ pub fn run(g: &GlobalArgs, args: &ShowArgs) -> ExitStatus {
     }
 }
 
-/// Why `id` names no framework: another kind of document (`what` says what the command takes),
-/// or nothing (with the closest framework id).
-pub fn not_a_framework(catalog: &Catalog, id: &str, what: &str) -> Fatal {
-    if let Some(doc) = catalog.document(id) {
-        return Fatal {
-            code: "not-a-framework",
-            message: format!("`{id}` is a {}, not a framework", doc.info().kind),
-            help: Some(format!("{what}; run `competence list` to see them")),
-        };
-    }
-    Fatal {
-        code: "unknown-framework",
-        message: format!("unknown framework `{id}`"),
-        help: Some(
-            catalog
-                .suggest_document(id, Some(framework_core::model::DocumentKind::Framework))
-                .unwrap_or_else(|| "run `competence list` to see the frameworks".to_owned()),
-        ),
+/// The framework with this id, or why there is none: another kind of document has the id
+/// (`wrong-kind`; `what` says what the command takes), or nothing has (`unknown-framework`, with
+/// the closest framework id).
+pub fn framework_or_fatal<'c>(
+    catalog: &'c Catalog,
+    id: &str,
+    what: &str,
+) -> Result<&'c Framework, Fatal> {
+    match catalog.lookup(id, &[DocumentKind::Framework]) {
+        Ok(DocumentRef::Framework(fw)) => Ok(fw),
+        Ok(_) => Err(Fatal::new(
+            Code::WrongKind,
+            format!("`{id}` is not a framework"),
+            None,
+        )),
+        Err(e) => {
+            let help =
+                match &e {
+                    AnalysisError::WrongKind { .. } => {
+                        Some(format!("{what}; run `competence list` to see them"))
+                    }
+                    _ => Some(e.suggestion().unwrap_or_else(|| {
+                        "run `competence list` to see the frameworks".to_owned()
+                    })),
+                };
+            Err(Fatal::new(e.error_code(), e.to_string(), help))
+        }
     }
 }
 
@@ -107,7 +115,7 @@ fn tree(fw: &Framework, depth: Option<usize>) -> String {
     out.push_str(&format!(
         "{}, {}\n",
         output::plural(fw.items().len(), "item"),
-        output::plural(fw.leaves().count(), "leaf")
+        output::plural(fw.hierarchy().leaves().count(), "leaf")
     ));
     let roots: Vec<ItemIdx> = fw.roots().collect();
     branch(fw, &roots, "", depth, &mut out);
@@ -146,7 +154,7 @@ fn branch(fw: &Framework, items: &[ItemIdx], prefix: &str, depth: Option<usize>,
         let child_prefix = format!("{prefix}{}", if last { "   " } else { "│  " });
         branch(
             fw,
-            fw.children(idx),
+            fw.hierarchy().nested_children(idx),
             &child_prefix,
             depth.map(|d| d - 1),
             out,
@@ -168,7 +176,13 @@ fn walk(fw: &Framework, depth: Option<usize>) -> Vec<(usize, ItemIdx)> {
         }
         for &idx in items {
             out.push((level, idx));
-            go(fw, fw.children(idx), level + 1, depth, out);
+            go(
+                fw,
+                fw.hierarchy().nested_children(idx),
+                level + 1,
+                depth,
+                out,
+            );
         }
     }
     let roots: Vec<ItemIdx> = fw.roots().collect();
@@ -220,6 +234,7 @@ fn table(fw: &Framework, depth: Option<usize>) -> Table {
     for (level, idx) in walk(fw, depth) {
         let Some(item) = fw.item(idx) else { continue };
         let parent = fw
+            .hierarchy()
             .parent(idx)
             .and_then(|p| fw.item(p))
             .map(|p| p.id.to_string())

@@ -1375,7 +1375,7 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
             })
             .unwrap_or_default();
         let idx = crate::model::ItemIdx(n as u32);
-        let (parent_link, parent_id, sequence) = match framework.parent(idx) {
+        let (parent_link, parent_id, sequence) = match framework.hierarchy().parent(idx) {
             None => {
                 sequence_of_root += 1;
                 (doc_link.clone(), String::new(), sequence_of_root)
@@ -1383,7 +1383,8 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
             Some(p) => {
                 let parent = framework.item(p);
                 let seq = framework
-                    .children(p)
+                    .hierarchy()
+                    .nested_children(p)
                     .iter()
                     .position(|&c| c == idx)
                     .map_or(1, |x| x + 1);
@@ -1401,7 +1402,7 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
             {
                 let count = extra_count.entry(pi.index()).or_default();
                 *count += 1;
-                let seq = framework.children(pi).len() + *count;
+                let seq = framework.hierarchy().nested_children(pi).len() + *count;
                 links.push((item_link(parent), parent.id.to_string(), seq));
             }
         }

@@ -490,6 +490,7 @@ pub fn export(framework: &Framework) -> (String, Vec<Diagnostic>) {
                 .unwrap_or_else(|| i.id.to_string())
         };
         let parent = framework
+            .hierarchy()
             .parent(crate::model::ItemIdx(n as u32))
             .and_then(|p| framework.item(p))
             .map(idnumber)
@@ -608,7 +609,7 @@ pub fn export(framework: &Framework) -> (String, Vec<Diagnostic>) {
 fn depth(framework: &Framework, n: usize) -> usize {
     let mut d = 0;
     let mut at = crate::model::ItemIdx(n as u32);
-    while let Some(p) = framework.parent(at) {
+    while let Some(p) = framework.hierarchy().parent(at) {
         d += 1;
         at = p;
     }

@@ -7,6 +7,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use super::{DocumentInfo, ItemType, LocatedRef};
 use crate::diagnostic::{Loc, Position};
+use crate::hierarchy::Hierarchy;
 use crate::ids::{FrameworkId, ItemId, ItemRef};
 
 /// The position of an item in its framework (file order, parents before children).
@@ -34,7 +35,7 @@ pub struct Framework {
     /// What an import found no place for (see `interop`), kept to be exported again.
     pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
     pub(crate) items: Vec<Item>,
-    pub(crate) roots: Vec<ItemIdx>,
+    pub(crate) hierarchy: Hierarchy,
     pub(crate) index: HashMap<ItemId, ItemIdx>,
 }
 
@@ -67,11 +68,6 @@ pub struct Item {
     pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
     pub(crate) requires: Vec<LocatedRef>,
     pub(crate) also_under: Vec<(ItemId, Loc)>,
-    pub(crate) parent: Option<ItemIdx>,
-    pub(crate) children: Vec<ItemIdx>,
-    pub(crate) extra_parents: Vec<ItemIdx>,
-    pub(crate) extra_children: Vec<ItemIdx>,
-    pub(crate) effectively_optional: bool,
     pub(crate) loc: Loc,
 }
 
@@ -86,19 +82,9 @@ impl Item {
         self.also_under.iter().map(|(id, _)| id)
     }
 
-    /// Whether the item has no children (its own or through `also_under`).
-    pub fn is_leaf(&self) -> bool {
-        self.children.is_empty() && self.extra_children.is_empty()
-    }
-
     /// Where the item's id is written.
     pub fn position(&self) -> Position {
         Position::from(&self.loc)
-    }
-
-    /// Whether the item or one of its ancestors is optional.
-    pub fn is_optional(&self) -> bool {
-        self.effectively_optional
     }
 }
 
@@ -113,9 +99,14 @@ impl Framework {
         &self.items
     }
 
+    /// Which item lies under which, the leaves under an item, and which are optional.
+    pub fn hierarchy(&self) -> &Hierarchy {
+        &self.hierarchy
+    }
+
     /// The top-level items, in file order.
     pub fn roots(&self) -> impl ExactSizeIterator<Item = ItemIdx> + '_ {
-        self.roots.iter().copied()
+        self.hierarchy.roots().iter().copied()
     }
 
     /// The item at a position.
@@ -128,25 +119,12 @@ impl Framework {
         self.index.get(id).copied()
     }
 
-    /// The item's own children (nesting order), without those added by `also_under`.
-    pub fn children(&self, idx: ItemIdx) -> &[ItemIdx] {
-        self.items
-            .get(idx.index())
-            .map_or(&[], |i| i.children.as_slice())
-    }
-
-    /// The item it is nested under (`None` for top-level items).
-    pub fn parent(&self, idx: ItemIdx) -> Option<ItemIdx> {
-        self.items.get(idx.index()).and_then(|i| i.parent)
-    }
-
-    /// The leaves that count (not optional), in file order.
-    pub fn leaves(&self) -> impl Iterator<Item = ItemIdx> + '_ {
+    /// Every item with its position, in file order.
+    pub fn indexed(&self) -> impl ExactSizeIterator<Item = (ItemIdx, &Item)> + '_ {
         self.items
             .iter()
             .enumerate()
-            .filter(|(_, i)| i.is_leaf() && !i.effectively_optional)
-            .map(|(n, _)| ItemIdx(n as u32))
+            .map(|(n, i)| (ItemIdx(n as u32), i))
     }
 
     /// A view that serializes the framework in its document shape, nested `depth` levels deep
@@ -155,19 +133,6 @@ impl Framework {
         FrameworkView {
             framework: self,
             depth,
-        }
-    }
-
-    /// Works out, after loading, which items are optional through an ancestor.
-    pub(crate) fn finish(&mut self) {
-        for n in 0..self.items.len() {
-            let inherited = self.items[n]
-                .parent
-                .and_then(|p| self.items.get(p.index()))
-                .is_some_and(|p| p.effectively_optional);
-            if let Some(item) = self.items.get_mut(n) {
-                item.effectively_optional = item.optional || inherited;
-            }
         }
     }
 }
@@ -215,9 +180,8 @@ impl Serialize for FrameworkView<'_> {
             m.serialize_entry("extensions", v)?;
         }
         let items: Vec<_> = f
-            .roots
-            .iter()
-            .map(|&idx| ItemView {
+            .roots()
+            .map(|idx| ItemView {
                 framework: f,
                 idx,
                 depth: self.depth.map(|d| d.saturating_sub(1)),
@@ -282,9 +246,9 @@ impl Serialize for ItemView<'_> {
         if let Some(v) = &item.extensions {
             m.serialize_entry("extensions", v)?;
         }
-        if !item.children.is_empty() && self.depth != Some(0) {
-            let children: Vec<_> = item
-                .children
+        let nested = self.framework.hierarchy.nested_children(self.idx);
+        if !nested.is_empty() && self.depth != Some(0) {
+            let children: Vec<_> = nested
                 .iter()
                 .map(|&idx| ItemView {
                     framework: self.framework,

@@ -1,0 +1,201 @@
+//! Validation across documents, once a catalog's documents are loaded: every reference
+//! resolves, and neither `requires` nor parenthood loops (SPEC §2, validate).
+//!
+//! Checks inside one document (fields, ids, values) are made while loading it (`load`); checks
+//! that need the whole catalog are here.
+
+use crate::catalog::Catalog;
+use crate::diagnostic::{Code, Diagnostic, Loc};
+use crate::graph::{ItemHandle, Target};
+use crate::ids::ItemRef;
+use crate::model::DocumentKind;
+use crate::suggest::did_you_mean;
+
+/// Reports every reference that does not resolve (`unknown-document`, `unknown-ref`).
+pub(crate) fn references(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    Refs { catalog }.check_refs(diags);
+}
+
+/// Reports every cycle in `requires` (across frameworks) and in parenthood (`also_under`).
+pub(crate) fn cycles(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    for cycle in catalog.graph().requires_cycles() {
+        diags.extend(cycle_diagnostic(catalog, &cycle, Loop::Requires));
+    }
+    for (f, fw) in catalog.frameworks().iter().enumerate() {
+        for cycle in fw.hierarchy().cycles() {
+            let handles: Vec<ItemHandle> =
+                cycle.into_iter().map(|i| ItemHandle::new(f, i)).collect();
+            diags.extend(cycle_diagnostic(catalog, &handles, Loop::Parenthood));
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Loop {
+    Requires,
+    Parenthood,
+}
+
+fn cycle_diagnostic(catalog: &Catalog, handles: &[ItemHandle], what: Loop) -> Option<Diagnostic> {
+    let first = *handles.first()?;
+    let same_framework = handles
+        .iter()
+        .all(|h| h.framework_position() == first.framework_position());
+    let names: Vec<String> = handles
+        .iter()
+        .filter_map(|&h| {
+            if same_framework {
+                catalog.item(h).map(|i| format!("`{}`", i.id))
+            } else {
+                catalog.item_ref(h).map(|r| format!("`{r}`"))
+            }
+        })
+        .collect();
+    // Point at the reference that closes the cycle's first step.
+    let loc = handles
+        .windows(2)
+        .find_map(|w| edge_loc(catalog, w[0], w[1], what))?;
+    let (word, help) = match what {
+        Loop::Requires => (
+            "requires",
+            "an item cannot need, even indirectly, something that needs it: remove one of these `requires`",
+        ),
+        Loop::Parenthood => (
+            "parenthood",
+            "an item cannot be, even indirectly, under itself: remove one of these `also_under`",
+        ),
+    };
+    Some(
+        Diagnostic::at(
+            Code::Cycle,
+            &loc,
+            format!("cycle in {word}: {}", names.join(" → ")),
+        )
+        .with_label("closes the cycle")
+        .with_help(help),
+    )
+}
+
+fn edge_loc(catalog: &Catalog, from: ItemHandle, to: ItemHandle, what: Loop) -> Option<Loc> {
+    let item = catalog.item(from)?;
+    match what {
+        Loop::Requires => item
+            .requires
+            .iter()
+            .find(|r| catalog.resolve(&r.r) == Some(Target::Item(to)))
+            .map(|r| r.loc.clone()),
+        Loop::Parenthood => {
+            let to_item = catalog.item(to)?;
+            item.also_under
+                .iter()
+                .find(|(id, _)| *id == to_item.id)
+                .map(|(_, loc)| loc.clone())
+        }
+    }
+}
+
+struct Refs<'c> {
+    catalog: &'c Catalog,
+}
+
+impl Refs<'_> {
+    /// Checks that a reference resolves; reports `unknown-document` or `unknown-ref` if not.
+    fn check_ref(&self, r: &ItemRef, loc: &Loc, diags: &mut Vec<Diagnostic>) -> Option<Target> {
+        let Some(f) = self.catalog.framework_position(r.framework().as_str()) else {
+            diags.push(self.unknown_framework(r.framework().as_str(), loc));
+            return None;
+        };
+        let t = self.catalog.resolve(r);
+        if t.is_none() {
+            let fw = self.catalog.frameworks().get(f)?;
+            let id = r.item_id().map_or("*", |i| i.as_str());
+            let mut d = Diagnostic::at(
+                Code::UnknownRef,
+                loc,
+                format!("unknown item `{id}` in framework `{}`", fw.info.id),
+            )
+            .with_label(format!("not defined in `{}`", fw.info.id));
+            if let Some(h) = did_you_mean(id, fw.items().iter().map(|i| i.id.as_str())) {
+                d = d.with_help(h);
+            }
+            diags.push(d);
+        }
+        t
+    }
+
+    fn unknown_framework(&self, id: &str, loc: &Loc) -> Diagnostic {
+        let d = Diagnostic::at(
+            Code::UnknownDocument,
+            loc,
+            format!("unknown framework `{id}`"),
+        )
+        .with_label("not in the catalog");
+        let suggestion = self
+            .catalog
+            .lookup(id, &[DocumentKind::Framework])
+            .err()
+            .and_then(|e| e.suggestion());
+        match suggestion {
+            Some(h) => d.with_help(h),
+            None => d.with_help(
+                "add the framework's file with `--catalog PATH`, or run `competence list` to see the frameworks",
+            ),
+        }
+    }
+
+    fn check_refs(&self, diags: &mut Vec<Diagnostic>) {
+        for doc in self.catalog.documents() {
+            for r in &doc.info().dropped_refs {
+                self.check_ref(&r.r, &r.loc, diags);
+            }
+        }
+        for fw in self.catalog.frameworks() {
+            for item in fw.items() {
+                for r in &item.requires {
+                    self.check_ref(&r.r, &r.loc, diags);
+                }
+            }
+        }
+        for c in self.catalog.curricula() {
+            let mut known = Vec::new();
+            for (id, loc) in c.frameworks.iter().zip(&c.framework_locs) {
+                if self.catalog.framework_position(id.as_str()).is_none() {
+                    diags.push(self.unknown_framework(id.as_str(), loc));
+                } else {
+                    known.push(id);
+                }
+            }
+            for cover in c.all_covers() {
+                // An unknown framework in `frameworks` is reported once, not at every bare ref.
+                let listed_unknown = c.frameworks.contains(cover.target.framework())
+                    && !known.contains(&cover.target.framework());
+                if !listed_unknown {
+                    self.check_ref(&cover.target, &cover.loc, diags);
+                }
+            }
+        }
+        for m in self.catalog.mappings() {
+            let from_ok = self.catalog.framework_position(m.from.as_str()).is_some();
+            let to_ok = self.catalog.framework_position(m.to.as_str()).is_some();
+            if !from_ok {
+                diags.push(self.unknown_framework(m.from.as_str(), &m.from_loc));
+            }
+            if !to_ok {
+                diags.push(self.unknown_framework(m.to.as_str(), &m.to_loc));
+            }
+            for l in &m.links {
+                if from_ok {
+                    self.check_ref(&l.from, &l.from_loc, diags);
+                }
+                if to_ok {
+                    self.check_ref(&l.to, &l.to_loc, diags);
+                }
+            }
+        }
+        for role in self.catalog.roles() {
+            for (r, loc) in role.all_refs() {
+                self.check_ref(r, loc, diags);
+            }
+        }
+    }
+}
