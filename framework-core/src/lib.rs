@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 mod analysis;
+mod builder;
 pub mod catalog;
 pub mod composition;
 pub mod coverage;
@@ -36,7 +37,8 @@ mod suggest;
 mod validate;
 mod yaml;
 
-pub use catalog::{Catalog, CatalogBuilder, CatalogError, DocumentRef};
+pub use builder::CatalogBuilder;
+pub use catalog::{Catalog, CatalogError, DocumentRef};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::AnalysisError;
 pub use graph::{ActivityHandle, CompetenceGraph, ItemHandle, Target};

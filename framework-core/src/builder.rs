@@ -1,0 +1,294 @@
+//! Building a catalog: the shipped documents and the user's files, read, loaded, placed by kind
+//! and id (replacement and duplicates), indexed, checked across documents and linked into the
+//! graph.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::catalog::{Catalog, CatalogError};
+use crate::diagnostic::{self, Code, Diagnostic, Source};
+use crate::graph::CompetenceGraph;
+use crate::load;
+use crate::model::{Curriculum, Document, DocumentInfo, Framework, Mapping, Role};
+use crate::validate;
+use crate::yaml::MAX_FILE_BYTES;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+}
+
+impl Catalog {
+    /// The shipped documents alone.
+    pub fn builtin() -> Self {
+        CatalogBuilder::new().build()
+    }
+
+    /// A builder, to add the user's files.
+    pub fn builder() -> CatalogBuilder {
+        CatalogBuilder::new()
+    }
+}
+
+/// Builds a [`Catalog`] from the shipped documents and the user's files.
+#[derive(Debug)]
+pub struct CatalogBuilder {
+    builtin: bool,
+    inputs: Vec<Result<Arc<Source>, Diagnostic>>,
+    files: usize,
+    max_file_bytes: usize,
+    /// Files already added (canonical paths): a file reached twice is read once.
+    seen: std::collections::HashSet<PathBuf>,
+}
+
+impl Default for CatalogBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CatalogBuilder {
+    /// A builder that starts with the shipped documents.
+    pub fn new() -> Self {
+        Self {
+            builtin: true,
+            inputs: Vec::new(),
+            files: 0,
+            max_file_bytes: MAX_FILE_BYTES,
+            seen: std::collections::HashSet::new(),
+        }
+    }
+
+    /// The largest file accepted, in bytes (default [`MAX_FILE_BYTES`], 64 MiB, which is also
+    /// the most it can be set to). Larger files are reported as `too-large` without being read.
+    #[must_use]
+    pub fn max_file_bytes(mut self, bytes: usize) -> Self {
+        self.max_file_bytes = bytes.min(MAX_FILE_BYTES);
+        self
+    }
+
+    /// Whether to include the shipped documents (`--no-builtin` turns them off).
+    #[must_use]
+    pub fn builtin(mut self, yes: bool) -> Self {
+        self.builtin = yes;
+        self
+    }
+
+    /// Adds a file, or every `*.yaml`, `*.yml` and `*.json` file under a folder (in name order).
+    /// A file reached twice (named twice, or inside two folders given) is read once.
+    /// Returns how many files were found.
+    pub fn add_path(&mut self, path: &Path) -> Result<usize, CatalogError> {
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => CatalogError::NotFound {
+                path: path.to_owned(),
+            },
+            _ => CatalogError::Io {
+                path: path.to_owned(),
+                source: e,
+            },
+        })?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(path, &mut files)?;
+            for f in &files {
+                self.add_file(f)?;
+            }
+            Ok(files.len())
+        } else {
+            self.add_file(path)?;
+            Ok(1)
+        }
+    }
+
+    fn add_file(&mut self, path: &Path) -> Result<(), CatalogError> {
+        let io = |source| CatalogError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        if !self.seen.insert(std::fs::canonicalize(path).map_err(io)?) {
+            return Ok(());
+        }
+        let name = path.to_string_lossy().into_owned();
+        let file = std::fs::File::open(path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        if len > self.max_file_bytes as u64 {
+            self.inputs
+                .push(Err(too_large(&name, len, self.max_file_bytes)));
+            self.files += 1;
+            return Ok(());
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        file.take(self.max_file_bytes as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        self.add_bytes(&name, &bytes);
+        Ok(())
+    }
+
+    /// Adds a document from memory; `name` is how diagnostics name it.
+    pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) {
+        self.files += 1;
+        if bytes.len() > self.max_file_bytes {
+            self.inputs.push(Err(too_large(
+                name,
+                bytes.len() as u64,
+                self.max_file_bytes,
+            )));
+        } else {
+            self.inputs.push(load::decode(name, bytes, false));
+        }
+    }
+
+    /// Loads and checks everything added. Problems are in [`Catalog::diagnostics`].
+    pub fn build(self) -> Catalog {
+        let mut diags = Vec::new();
+        let mut sources = Vec::new();
+        if self.builtin {
+            for (name, text) in builtin::BUILTIN {
+                match load::decode(name, text.as_bytes(), true) {
+                    Ok(s) => sources.push(s),
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
+        for input in self.inputs {
+            match input {
+                Ok(s) => sources.push(s),
+                Err(d) => diags.push(d),
+            }
+        }
+        let user_sources: Vec<Arc<Source>> = sources
+            .iter()
+            .filter(|s| !s.is_builtin())
+            .cloned()
+            .collect();
+        let mut docs = Documents::default();
+        for source in &sources {
+            if let Some(doc) = load::load(source, &mut diags) {
+                docs.insert(doc, &mut diags);
+            }
+        }
+        let mut catalog = Catalog {
+            frameworks: docs.frameworks,
+            curricula: docs.curricula,
+            mappings: docs.mappings,
+            roles: docs.roles,
+            framework_index: HashMap::new(),
+            curriculum_index: HashMap::new(),
+            mapping_index: HashMap::new(),
+            role_index: HashMap::new(),
+            graph: CompetenceGraph::default(),
+            diagnostics: Vec::new(),
+            files: self.files,
+            user_sources,
+        };
+        catalog.index();
+        validate::references(&catalog, &mut diags);
+        catalog.graph = CompetenceGraph::build(catalog.edges());
+        validate::cycles(&catalog, &mut diags);
+        diagnostic::sort(&mut diags);
+        catalog.diagnostics = diags;
+        catalog
+    }
+}
+
+fn too_large(name: &str, len: u64, limit: usize) -> Diagnostic {
+    Diagnostic::in_file(
+        Code::TooLarge,
+        name,
+        1,
+        1,
+        format!("file is {len} bytes, over the limit of {limit} bytes"),
+    )
+    .with_help("split the document into several files, or check that this is the file you meant")
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CatalogError> {
+    let io = |source| CatalogError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            let lower = name.to_ascii_lowercase();
+            if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
+                out.push(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Documents by kind, with the replacement and duplicate rules applied.
+#[derive(Default)]
+struct Documents {
+    frameworks: Vec<Framework>,
+    curricula: Vec<Curriculum>,
+    mappings: Vec<Mapping>,
+    roles: Vec<Role>,
+}
+
+fn place<T>(list: &mut Vec<T>, doc: T, info: fn(&T) -> &DocumentInfo, diags: &mut Vec<Diagnostic>) {
+    let new = info(&doc);
+    let Some(pos) = list.iter().position(|d| info(d).id == new.id) else {
+        list.push(doc);
+        return;
+    };
+    let Some(old) = list.get(pos).map(info) else {
+        return;
+    };
+    if old.is_builtin() && !new.is_builtin() {
+        if old.loc.source.text() != new.loc.source.text() {
+            diags.push(
+                Diagnostic::at(
+                    Code::ReplacesBuiltin,
+                    &new.loc,
+                    format!("{} `{}` replaces the shipped one", new.kind, new.id),
+                )
+                .with_label("replaces the shipped document")
+                .with_help(format!(
+                    "this is fine if intended; give the document another id to use both (the shipped one is `{}`)",
+                    old.file()
+                )),
+            );
+        }
+        if let Some(slot) = list.get_mut(pos) {
+            *slot = doc;
+        }
+        return;
+    }
+    diags.push(
+        Diagnostic::at(
+            Code::DuplicateDocument,
+            &new.loc,
+            format!("duplicate {} id `{}` in the catalog", new.kind, new.id),
+        )
+        .with_label("defined again here")
+        .with_related(&old.loc, format!("`{}` first defined here", old.id))
+        .with_help("give each document of a kind its own id; the first one is used"),
+    );
+}
+
+impl Documents {
+    fn insert(&mut self, doc: Document, diags: &mut Vec<Diagnostic>) {
+        match doc {
+            Document::Framework(d) => place(&mut self.frameworks, d, |d| &d.info, diags),
+            Document::Curriculum(d) => place(&mut self.curricula, d, |d| &d.info, diags),
+            Document::Mapping(d) => place(&mut self.mappings, d, |d| &d.info, diags),
+            Document::Role(d) => place(&mut self.roles, d, |d| &d.info, diags),
+        }
+    }
+}
