@@ -30,7 +30,7 @@ pub(crate) fn curriculum_and_framework<'c>(
     curriculum: &str,
     framework: Option<&str>,
 ) -> Result<(usize, &'c Curriculum, usize), AnalysisError> {
-    let c = catalog.position(curriculum, &[DocumentKind::Curriculum])?;
+    let c = catalog.position(curriculum, DocumentKind::Curriculum)?;
     let cur = &catalog.curricula()[c];
     let f = match framework {
         Some(f) => lookup_framework(catalog, f)?,
@@ -49,7 +49,7 @@ pub(crate) fn curriculum_and_framework<'c>(
 
 /// Looks up a framework: its position in [`Catalog::frameworks`].
 pub(crate) fn lookup_framework(catalog: &Catalog, id: &str) -> Result<usize, AnalysisError> {
-    catalog.position(id, &[DocumentKind::Framework])
+    catalog.position(id, DocumentKind::Framework)
 }
 
 /// A set of activities (sessions and assessments of one curriculum), as bits.

@@ -179,43 +179,47 @@ impl Catalog {
 
     /// Finds the document with this id among the kinds asked for (the first kind that has it),
     /// or says why there is none: a document of another kind has the id (`wrong-kind`), or none
-    /// has it (`unknown-curriculum`, `unknown-framework`, `unknown-role`, or `unknown-document`
-    /// when several kinds would do), with a "did you mean" among the kinds asked for. Every
-    /// command and the bindings look documents up through here.
+    /// has it (`unknown-curriculum`, `unknown-framework`, `unknown-role`, or `unknown-id` when
+    /// several kinds would do), with a "did you mean" among the kinds asked for. Every command
+    /// and the bindings look documents up through here.
     pub fn lookup(
         &self,
         id: &str,
         kinds: &[DocumentKind],
     ) -> Result<DocumentRef<'_>, AnalysisError> {
+        let (kind, n) = self.locate(id, kinds)?;
+        let doc = match kind {
+            DocumentKind::Framework => self.frameworks.get(n).map(DocumentRef::Framework),
+            DocumentKind::Curriculum => self.curricula.get(n).map(DocumentRef::Curriculum),
+            DocumentKind::Mapping => self.mappings.get(n).map(DocumentRef::Mapping),
+            DocumentKind::Role => self.roles.get(n).map(DocumentRef::Role),
+        };
+        doc.ok_or_else(|| self.unknown(id, kinds))
+    }
+
+    /// [`Catalog::lookup`], giving the document's kind and its position in the list of its kind.
+    pub(crate) fn locate(
+        &self,
+        id: &str,
+        kinds: &[DocumentKind],
+    ) -> Result<(DocumentKind, usize), AnalysisError> {
         kinds
             .iter()
-            .find_map(|&kind| match kind {
-                DocumentKind::Framework => self.framework(id).map(DocumentRef::Framework),
-                DocumentKind::Curriculum => self.curriculum(id).map(DocumentRef::Curriculum),
-                DocumentKind::Mapping => self.mapping(id).map(DocumentRef::Mapping),
-                DocumentKind::Role => self.role(id).map(DocumentRef::Role),
+            .find_map(|&kind| {
+                let index = match kind {
+                    DocumentKind::Framework => &self.framework_index,
+                    DocumentKind::Curriculum => &self.curriculum_index,
+                    DocumentKind::Mapping => &self.mapping_index,
+                    DocumentKind::Role => &self.role_index,
+                };
+                index.get(id).map(|&n| (kind, n))
             })
             .ok_or_else(|| self.unknown(id, kinds))
     }
 
-    /// [`Catalog::lookup`], giving the document's position in the list of its kind.
-    pub(crate) fn position(
-        &self,
-        id: &str,
-        kinds: &[DocumentKind],
-    ) -> Result<usize, AnalysisError> {
-        for kind in kinds {
-            let index = match kind {
-                DocumentKind::Framework => &self.framework_index,
-                DocumentKind::Curriculum => &self.curriculum_index,
-                DocumentKind::Mapping => &self.mapping_index,
-                DocumentKind::Role => &self.role_index,
-            };
-            if let Some(&n) = index.get(id) {
-                return Ok(n);
-            }
-        }
-        Err(self.unknown(id, kinds))
+    /// [`Catalog::locate`] for one kind: the document's position in the list of that kind.
+    pub(crate) fn position(&self, id: &str, kind: DocumentKind) -> Result<usize, AnalysisError> {
+        self.locate(id, &[kind]).map(|(_, n)| n)
     }
 
     fn unknown(&self, id: &str, kinds: &[DocumentKind]) -> AnalysisError {
@@ -320,31 +324,20 @@ impl Catalog {
                     .map(|x| under(x, h.item())),
             ),
         };
-        leaves
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| ItemHandle::new(f, i))
-            .collect()
+        handles(f, leaves.unwrap_or_default())
     }
 
     /// The top-level items of a framework (its position in [`Catalog::frameworks`]).
     pub fn roots(&self, framework: usize) -> Vec<ItemHandle> {
-        self.hierarchy(framework).map_or_else(Vec::new, |h| {
-            h.roots()
-                .iter()
-                .map(|&i| ItemHandle::new(framework, i))
-                .collect()
-        })
+        self.hierarchy(framework)
+            .map_or_else(Vec::new, |h| handles(framework, h.roots().iter().copied()))
     }
 
     /// An item's children (nested and through `also_under`), in file order.
     pub fn children(&self, h: ItemHandle) -> Vec<ItemHandle> {
         let f = h.framework_position();
         self.hierarchy(f).map_or_else(Vec::new, |x| {
-            x.children(h.item())
-                .iter()
-                .map(|&i| ItemHandle::new(f, i))
-                .collect()
+            handles(f, x.children(h.item()).iter().copied())
         })
     }
 
@@ -354,7 +347,7 @@ impl Catalog {
             .is_some_and(|x| x.is_leaf(h.item()))
     }
 
-    /// Every item's handle, framework by framework.
+    /// How many items each framework has, in catalog order (the shape of an [`crate::graph::ItemTable`]).
     pub(crate) fn sizes(&self) -> impl Iterator<Item = usize> + '_ {
         self.frameworks.iter().map(|f| f.items().len())
     }
@@ -421,4 +414,9 @@ impl Catalog {
         }
         edges
     }
+}
+
+/// The handles of items of the framework at position `f`.
+fn handles(f: usize, items: impl IntoIterator<Item = ItemIdx>) -> Vec<ItemHandle> {
+    items.into_iter().map(|i| ItemHandle::new(f, i)).collect()
 }

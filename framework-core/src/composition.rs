@@ -204,9 +204,8 @@ pub(crate) struct Walk<'a> {
     pub children: Option<&'a dyn Fn(ItemHandle) -> Vec<ItemHandle>>,
     /// The top-level items of a framework, for links to `FRAMEWORK:*`.
     pub roots: &'a dyn Fn(usize) -> Vec<ItemHandle>,
-    /// Items whose links are not followed further (they are still reached; the seeds' links
-    /// are always followed).
-    pub stop: &'a dyn Fn(ItemHandle) -> bool,
+    /// States whose links are not followed further (they are still reached).
+    pub stop: &'a dyn Fn(State) -> bool,
 }
 
 impl Walk<'_> {
@@ -219,9 +218,7 @@ impl Walk<'_> {
         seeds: impl IntoIterator<Item = (State, L)>,
     ) {
         let mut queue: [VecDeque<State>; 6] = Default::default();
-        let mut starts = Vec::new();
         for (state, label) in seeds {
-            starts.push(state);
             if reached.offer(state, label)
                 && let Some(q) = queue.get_mut(state.1.index())
             {
@@ -234,7 +231,7 @@ impl Walk<'_> {
                 continue;
             };
             let (x, c) = state;
-            if (self.stop)(x) && !starts.contains(&state) {
+            if (self.stop)(state) {
                 continue;
             }
             next.clear();

@@ -99,16 +99,19 @@ pub fn crosswalk(
     let fw = &catalog.frameworks()[f];
     let mut reached: Reached<Step> = Reached::new(catalog.sizes());
     let roots = |g: usize| catalog.roots(g);
-    // Paths end at the target framework and never come back through the start's.
-    let stop = |x: ItemHandle| x.framework_position() == t || x.framework_position() == f;
-    let walk = Walk {
-        graph,
-        children: None,
-        roots: &roots,
-        stop: &stop,
-    };
     for (idx, _) in fw.indexed() {
         let start = ItemHandle::new(f, idx);
+        // Paths end at the target framework and never come back through the start's.
+        let stop = |(x, c): State| {
+            x.framework_position() == t
+                || (x.framework_position() == f && (x, c) != (start, Composed::Exact))
+        };
+        let walk = Walk {
+            graph,
+            children: None,
+            roots: &roots,
+            stop: &stop,
+        };
         reached.clear();
         walk.run(&mut reached, [((start, Composed::Exact), Step(None))]);
         let mut ends: Vec<ItemHandle> = reached

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::analysis::{
     AnalysisError, LeafState, LeafStates, Via, direct_states, propagate_mappings, teaching_order,
 };
-use crate::catalog::{Catalog, DocumentRef};
+use crate::catalog::Catalog;
 use crate::graph::{ActivityHandle, ActivityKind, ItemHandle, Target};
 use crate::ids::ItemRef;
 use crate::model::{Depth, DocumentKind};
@@ -71,23 +71,17 @@ fn target_leaves(
     catalog: &Catalog,
     target: &str,
 ) -> Result<(DocumentKind, Vec<ItemHandle>), AnalysisError> {
-    match catalog.lookup(target, &[DocumentKind::Framework, DocumentKind::Role])? {
-        DocumentRef::Role(role) => {
+    match catalog.locate(target, &[DocumentKind::Framework, DocumentKind::Role])? {
+        (DocumentKind::Role, n) => {
             let mut set = BTreeSet::new();
-            for req in &role.requirements {
+            for req in &catalog.roles()[n].requirements {
                 for r in &req.items {
                     set.extend(catalog.leaves_of(r));
                 }
             }
             Ok((DocumentKind::Role, set.into_iter().collect()))
         }
-        _ => {
-            let f = catalog.position(target, &[DocumentKind::Framework])?;
-            Ok((
-                DocumentKind::Framework,
-                catalog.leaves_under(Target::Framework(f)),
-            ))
-        }
+        (kind, f) => Ok((kind, catalog.leaves_under(Target::Framework(f)))),
     }
 }
 
@@ -104,8 +98,7 @@ pub fn gaps(
 
     // What the source covers, before mappings.
     let kinds = [DocumentKind::Curriculum, DocumentKind::Framework];
-    let source_kind = catalog.lookup(source, &kinds)?.info().kind;
-    let position = catalog.position(source, &[source_kind])?;
+    let (source_kind, position) = catalog.locate(source, &kinds)?;
     let (seeds, source_curriculum) = if source_kind == DocumentKind::Curriculum {
         let activities = teaching_order(&catalog.curricula()[position]);
         (

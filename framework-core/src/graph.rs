@@ -251,13 +251,18 @@ impl CompetenceGraph {
         forward.chain(backward)
     }
 
-    /// Every item with at least one mapping link (an item may come more than once).
-    pub(crate) fn mapping_endpoints(&self) -> impl Iterator<Item = ItemHandle> + '_ {
-        self.graph
+    /// Every item with at least one mapping link, each once, in catalog order.
+    pub(crate) fn mapping_endpoints(&self) -> Vec<ItemHandle> {
+        let mut items: Vec<ItemHandle> = self
+            .graph
             .edge_references()
             .filter(|e| matches!(e.weight(), EdgeKind::MapsTo { .. }))
             .flat_map(|e| [e.source(), e.target()])
             .filter_map(|n| self.item_of(n))
+            .collect();
+        items.sort_unstable();
+        items.dedup();
+        items
     }
 
     fn outgoing(

@@ -487,7 +487,7 @@ pub fn learners<L: Read, E: Read>(
     as_of: Date,
     only: Option<&str>,
 ) -> Result<LearnersReport, RecordsError> {
-    let role = &catalog.roles()[catalog.position(role_id, &[crate::model::DocumentKind::Role])?];
+    let role = &catalog.roles()[catalog.position(role_id, crate::model::DocumentKind::Role)?];
     let mut diags = Vec::new();
     let mut skipped = Skipped::default();
     let skip = |skipped: &mut Skipped, learners_file: bool, code: Code| {

@@ -90,13 +90,13 @@ pub(crate) fn direct_states(catalog: &Catalog, c: usize, activities: &[Activity]
 }
 
 /// A label of the mapping search: the depth at the chain's source, whether the item was reached
-/// through a link to itself (not only as part of an item above it), and the source (seed) item
-/// whose sessions are reported.
+/// through a link to itself (not only as part of an item above it), and the source (seed) whose
+/// sessions are reported, as its position among the seeds.
 #[derive(Debug, Clone, Copy)]
 struct Source {
     depth: Option<Depth>,
     linked: bool,
-    seed: ItemHandle,
+    seed: usize,
 }
 
 impl Label for Source {
@@ -138,9 +138,8 @@ pub(crate) fn propagate_mappings(catalog: &Catalog, target: usize, leaves: &mut 
     // Seeds: mapped items outside the target whose every counted leaf is covered; the depth at
     // which all of them are covered, and the sessions that cover them.
     let mut seeds: Vec<(ItemHandle, Option<Depth>, Activities)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
     for x in graph.mapping_endpoints() {
-        if x.framework_position() == target || !seen.insert(x) {
+        if x.framework_position() == target {
             continue;
         }
         let under = catalog.leaves_under(Target::Item(x));
@@ -169,13 +168,14 @@ pub(crate) fn propagate_mappings(catalog: &Catalog, target: usize, leaves: &mut 
     }
     let labels: Vec<(State, Source)> = seeds
         .iter()
-        .map(|&(x, depth, _)| {
+        .enumerate()
+        .map(|(seed, &(x, depth, _))| {
             (
                 (x, Composed::Exact),
                 Source {
                     depth,
                     linked: true,
-                    seed: x,
+                    seed,
                 },
             )
         })
@@ -187,11 +187,9 @@ pub(crate) fn propagate_mappings(catalog: &Catalog, target: usize, leaves: &mut 
         graph,
         children: Some(&children),
         roots: &roots,
-        stop: &|_| false,
+        stop: &|_: State| false,
     }
     .run(&mut reached, labels);
-    let seed_acts: std::collections::HashMap<ItemHandle, &Activities> =
-        seeds.iter().map(|(x, _, a)| (*x, a)).collect();
     for &h in reached.items() {
         if h.framework_position() != target || !catalog.is_leaf(h) {
             continue;
@@ -211,8 +209,8 @@ pub(crate) fn propagate_mappings(catalog: &Catalog, target: usize, leaves: &mut 
             Reach::Nothing => continue,
         };
         st.mapped_depth = label.depth;
-        if let Some(acts) = seed_acts.get(&label.seed) {
-            st.mapped_activities = (*acts).clone();
+        if let Some((_, _, acts)) = seeds.get(label.seed) {
+            st.mapped_activities = acts.clone();
         }
     }
 }
