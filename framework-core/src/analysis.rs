@@ -33,7 +33,7 @@ pub(crate) fn curriculum_and_framework<'c>(
     let c = catalog.position(curriculum, DocumentKind::Curriculum)?;
     let cur = &catalog.curricula()[c];
     let f = match framework {
-        Some(f) => lookup_framework(catalog, f)?,
+        Some(f) => catalog.position(f, DocumentKind::Framework)?,
         None => {
             let first = cur
                 .frameworks
@@ -41,15 +41,10 @@ pub(crate) fn curriculum_and_framework<'c>(
                 .ok_or_else(|| AnalysisError::NoFramework {
                     id: curriculum.to_owned(),
                 })?;
-            lookup_framework(catalog, first.as_str())?
+            catalog.position(first.as_str(), DocumentKind::Framework)?
         }
     };
     Ok((c, cur, f))
-}
-
-/// Looks up a framework: its position in [`Catalog::frameworks`].
-pub(crate) fn lookup_framework(catalog: &Catalog, id: &str) -> Result<usize, AnalysisError> {
-    catalog.position(id, DocumentKind::Framework)
 }
 
 /// A set of activities (sessions and assessments of one curriculum), as bits.

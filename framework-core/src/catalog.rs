@@ -197,6 +197,14 @@ impl Catalog {
         doc.ok_or_else(|| self.unknown(id, kinds))
     }
 
+    /// [`Catalog::lookup`] for a framework.
+    pub fn lookup_framework(&self, id: &str) -> Result<&Framework, AnalysisError> {
+        let n = self.position(id, DocumentKind::Framework)?;
+        self.frameworks
+            .get(n)
+            .ok_or_else(|| self.unknown(id, &[DocumentKind::Framework]))
+    }
+
     /// [`Catalog::lookup`], giving the document's kind and its position in the list of its kind.
     pub(crate) fn locate(
         &self,

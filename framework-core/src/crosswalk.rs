@@ -11,12 +11,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::analysis::{AnalysisError, lookup_framework};
+use crate::analysis::AnalysisError;
 use crate::catalog::Catalog;
 use crate::composition::{Composed, Label, Reached, State, Walk};
 use crate::graph::ItemHandle;
 use crate::ids::{DocId, FrameworkId, ItemRef};
-use crate::model::Relation;
+use crate::model::{DocumentKind, Relation};
 
 /// How an item of the `from` framework reaches an item of the `to` framework.
 #[derive(Debug, Clone, Serialize)]
@@ -86,8 +86,8 @@ pub fn crosswalk(
     from: &str,
     to: &str,
 ) -> Result<CrosswalkReport, AnalysisError> {
-    let f = lookup_framework(catalog, from)?;
-    let t = lookup_framework(catalog, to)?;
+    let f = catalog.position(from, DocumentKind::Framework)?;
+    let t = catalog.position(to, DocumentKind::Framework)?;
     let graph = catalog.graph();
     let mapping_ids: Vec<DocId> = catalog
         .mappings()

@@ -257,14 +257,9 @@ mod _core {
             py: Python<'_>,
             id: &str,
         ) -> PyResult<&framework_core::model::Framework> {
-            match self
-                .inner
-                .lookup(id, &[framework_core::model::DocumentKind::Framework])
-            {
-                Ok(framework_core::DocumentRef::Framework(fw)) => Ok(fw),
-                Ok(_) => Err(PyValueError::new_err(format!("`{id}` is not a framework"))),
-                Err(e) => Err(error(py, &e, None, &[])),
-            }
+            self.inner
+                .lookup_framework(id)
+                .map_err(|e| error(py, &e, None, &[]))
         }
     }
 

@@ -1,9 +1,8 @@
 //! `competence show`.
 
 use clap::Args;
-use framework_core::model::DocumentKind;
 use framework_core::model::{Framework, ItemIdx};
-use framework_core::{AnalysisError, Catalog, Code, DocumentRef};
+use framework_core::{AnalysisError, Catalog};
 
 use crate::cli::{Format, GlobalArgs};
 use crate::command::{ExitStatus, catalog_or_exit, status_of};
@@ -68,26 +67,15 @@ pub fn framework_or_fatal<'c>(
     id: &str,
     what: &str,
 ) -> Result<&'c Framework, Fatal> {
-    match catalog.lookup(id, &[DocumentKind::Framework]) {
-        Ok(DocumentRef::Framework(fw)) => Ok(fw),
-        Ok(_) => Err(Fatal::new(
-            Code::WrongKind,
-            format!("`{id}` is not a framework"),
-            None,
-        )),
-        Err(e) => {
-            let help =
-                match &e {
-                    AnalysisError::WrongKind { .. } => {
-                        Some(format!("{what}; run `competence list` to see them"))
-                    }
-                    _ => Some(e.suggestion().unwrap_or_else(|| {
-                        "run `competence list` to see the frameworks".to_owned()
-                    })),
-                };
-            Err(Fatal::new(e.error_code(), e.to_string(), help))
-        }
-    }
+    catalog.lookup_framework(id).map_err(|e| {
+        let help = match &e {
+            AnalysisError::WrongKind { .. } => format!("{what}; run `competence list` to see them"),
+            _ => e
+                .suggestion()
+                .unwrap_or_else(|| "run `competence list` to see the frameworks".to_owned()),
+        };
+        Fatal::new(e.error_code(), e.to_string(), Some(help))
+    })
 }
 
 /// The framework as an indented tree.
