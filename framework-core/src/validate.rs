@@ -8,7 +8,6 @@ use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic, Loc};
 use crate::graph::{ItemHandle, Target};
 use crate::ids::ItemRef;
-use crate::model::DocumentKind;
 use crate::suggest::did_you_mean;
 
 /// Reports every reference that does not resolve (`unknown-document`, `unknown-ref`).
@@ -132,7 +131,7 @@ impl Refs<'_> {
         .with_label("not in the catalog");
         let suggestion = self
             .catalog
-            .lookup(id, &[DocumentKind::Framework])
+            .lookup_framework(id)
             .err()
             .and_then(|e| e.suggestion());
         match suggestion {
