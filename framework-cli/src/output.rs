@@ -2,12 +2,14 @@
 
 use std::io::{IsTerminal, Write};
 
+use framework_core::report::Report;
 use framework_core::{Code, Diagnostic};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use serde::Serialize;
 
 use crate::cli::Format;
 use crate::command::ExitStatus;
+use crate::report::Render;
 
 /// Whether to colour output on this stream.
 pub fn colour(stream_is_terminal: bool) -> bool {
@@ -121,37 +123,40 @@ pub fn print_text(text: &str) -> ExitStatus {
     }
 }
 
-/// A report with the catalog's diagnostics beside its own fields (SPEC §3: every command's JSON
-/// carries a `diagnostics` list).
-#[derive(Serialize)]
-struct WithDiagnostics<'a, T: Serialize> {
-    #[serde(flatten)]
-    report: &'a T,
-    diagnostics: &'a [Diagnostic],
+/// Writes a report in the chosen format, with the emitter of that format: JSON is the
+/// envelope's `Serialize` form (diagnostics inside); the others render the report (see
+/// [`Render`]) on stdout and show the diagnostics on stderr.
+pub fn emit<T: Serialize + Render>(format: Format, report: &Report<T>) -> ExitStatus {
+    match format {
+        Format::Json => print_json(report),
+        Format::Human => human(report),
+        Format::Md => markdown(report),
+        Format::Csv => csv(report),
+    }
 }
 
-/// Writes a report in the chosen format: JSON from its `Serialize`, the human and Markdown
-/// forms from `doc`, CSV from `table` (the report's main table). Diagnostics go inside the JSON,
-/// and to stderr otherwise.
-pub fn emit<T: Serialize>(
-    format: Format,
-    report: &T,
-    diagnostics: &[Diagnostic],
-    doc: impl FnOnce() -> crate::report::Doc,
-    table: impl FnOnce() -> crate::report::Table,
-) -> ExitStatus {
-    if format != Format::Json {
-        print_diagnostics(diagnostics);
+/// The human emitter: each diagnostic with its source lines on stderr, the report on stdout
+/// (coloured on a terminal).
+fn human<T: Render>(report: &Report<T>) -> ExitStatus {
+    print_diagnostics(&report.diagnostics);
+    let doc = report.body.human(&report.diagnostics);
+    print_text(&doc.human(colour(std::io::stdout().is_terminal())))
+}
+
+/// The Markdown emitter.
+fn markdown<T: Render>(report: &Report<T>) -> ExitStatus {
+    if !report.body.lists_diagnostics() {
+        print_diagnostics(&report.diagnostics);
     }
-    match format {
-        Format::Json => print_json(&WithDiagnostics {
-            report,
-            diagnostics,
-        }),
-        Format::Human => print_text(&doc().human(colour(std::io::stdout().is_terminal()))),
-        Format::Md => print_text(&doc().markdown()),
-        Format::Csv => print_text(&table().csv()),
+    print_text(&report.body.doc(&report.diagnostics).markdown())
+}
+
+/// The CSV emitter: the report's main table.
+fn csv<T: Render>(report: &Report<T>) -> ExitStatus {
+    if !report.body.lists_diagnostics() {
+        print_diagnostics(&report.diagnostics);
     }
+    print_text(&report.body.table(&report.diagnostics).csv())
 }
 
 #[derive(Serialize)]

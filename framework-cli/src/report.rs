@@ -3,6 +3,31 @@
 
 use std::fmt::Write as _;
 
+use framework_core::Diagnostic;
+
+/// How a report reads in every format but JSON (which is the report envelope's `Serialize`
+/// form). The emitters in `output` call these; no command writes its output itself.
+pub trait Render {
+    /// The report as Markdown renders it: headings, text and tables.
+    fn doc(&self, diagnostics: &[Diagnostic]) -> Doc;
+
+    /// The report on a terminal: the Markdown document, unless the report reads better
+    /// otherwise there.
+    fn human(&self, diagnostics: &[Diagnostic]) -> Doc {
+        self.doc(diagnostics)
+    }
+
+    /// The report's main table, as CSV writes it.
+    fn table(&self, diagnostics: &[Diagnostic]) -> Table;
+
+    /// Whether the report's document and table list the diagnostics themselves (then the
+    /// emitters do not repeat them on stderr, except on a terminal, which shows each with its
+    /// source lines).
+    fn lists_diagnostics(&self) -> bool {
+        false
+    }
+}
+
 /// How a cell is coloured in human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -170,6 +195,8 @@ pub enum Block {
     Heading(String),
     Text(String),
     Table(Table),
+    /// Text already laid out (a tree, a Markdown list), written as it is.
+    Raw(String),
 }
 
 /// A report for people: blocks in order.
@@ -185,6 +212,9 @@ impl Doc {
     }
     pub fn table(&mut self, t: Table) {
         self.0.push(Block::Table(t));
+    }
+    pub fn raw(&mut self, s: impl Into<String>) {
+        self.0.push(Block::Raw(s.into()));
     }
 
     pub fn human(&self, colour: bool) -> String {
@@ -203,6 +233,7 @@ impl Doc {
                     let _ = writeln!(out, "{h}");
                 }
                 Block::Table(t) => t.human(colour, &mut out),
+                Block::Raw(r) => out.push_str(r),
             }
         }
         out
@@ -223,6 +254,7 @@ impl Doc {
                     let _ = writeln!(out, "{t}");
                 }
                 Block::Table(t) => t.markdown(&mut out),
+                Block::Raw(r) => out.push_str(r),
             }
         }
         out

@@ -36,6 +36,8 @@ impl Catalog {
 pub struct CatalogBuilder {
     builtin: bool,
     inputs: Vec<Result<Arc<Source>, Diagnostic>>,
+    /// Documents already loaded (an import's), checked with the others.
+    documents: Vec<Document>,
     files: usize,
     max_file_bytes: usize,
     /// Files already added (canonical paths): a file reached twice is read once.
@@ -54,6 +56,7 @@ impl CatalogBuilder {
         Self {
             builtin: true,
             inputs: Vec::new(),
+            documents: Vec::new(),
             files: 0,
             max_file_bytes: MAX_FILE_BYTES,
             seen: std::collections::HashSet::new(),
@@ -140,6 +143,13 @@ impl CatalogBuilder {
         }
     }
 
+    /// Adds a document already loaded (one an import made), to be checked against the others
+    /// as if it were a file; its diagnostics point where it was read from. It is not among
+    /// [`Catalog::user_sources`], which lists text.
+    pub fn add_document(&mut self, document: Document) {
+        self.documents.push(document);
+    }
+
     /// Loads and checks everything added. Problems are in [`Catalog::diagnostics`].
     pub fn build(self) -> Catalog {
         let mut diags = Vec::new();
@@ -168,6 +178,9 @@ impl CatalogBuilder {
             if let Some(doc) = load::load(source, &mut diags) {
                 docs.insert(doc, &mut diags);
             }
+        }
+        for doc in self.documents {
+            docs.insert(doc, &mut diags);
         }
         let mut catalog = Catalog {
             frameworks: docs.frameworks,

@@ -21,6 +21,7 @@ use crate::graph::{ActivityKind, ItemHandle, Target};
 use crate::hierarchy::Hierarchy;
 use crate::ids::{DocId, FrameworkId, ItemRef};
 use crate::model::Depth;
+use crate::report::Report;
 
 pub use crate::analysis::{AnalysisError, Via};
 
@@ -162,7 +163,7 @@ pub fn coverage(
     catalog: &Catalog,
     curriculum: &str,
     framework: Option<&str>,
-) -> Result<CoverageReport, AnalysisError> {
+) -> Result<Report<CoverageReport>, AnalysisError> {
     let (c, cur, f) = curriculum_and_framework(catalog, curriculum, framework)?;
     // Activities numbered in teaching order, so that sets of them list in that order.
     let activities = teaching_order(cur);
@@ -398,7 +399,7 @@ pub fn coverage(
     // 5. Sequencing.
     let sequencing = sequencing(catalog, f, &activities, &leaves);
 
-    Ok(CoverageReport {
+    let body = CoverageReport {
         curriculum: cur.info.id.clone(),
         framework: fw_id,
         leaves: counted,
@@ -414,7 +415,8 @@ pub fn coverage(
         hours,
         unassigned_hours: unassigned,
         sequencing,
-    })
+    };
+    Ok(Report::new(catalog, body))
 }
 
 /// Items assessed before they are taught, and items first met before what they require.

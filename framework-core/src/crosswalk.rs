@@ -17,6 +17,7 @@ use crate::composition::{Composed, Label, Reached, State, Walk};
 use crate::graph::ItemHandle;
 use crate::ids::{DocId, FrameworkId, ItemRef};
 use crate::model::{DocumentKind, Relation};
+use crate::report::Report;
 
 /// How an item of the `from` framework reaches an item of the `to` framework.
 #[derive(Debug, Clone, Serialize)]
@@ -85,7 +86,7 @@ pub fn crosswalk(
     catalog: &Catalog,
     from: &str,
     to: &str,
-) -> Result<CrosswalkReport, AnalysisError> {
+) -> Result<Report<CrosswalkReport>, AnalysisError> {
     let f = catalog.position(from, DocumentKind::Framework)?;
     let t = catalog.position(to, DocumentKind::Framework)?;
     let graph = catalog.graph();
@@ -213,7 +214,7 @@ pub fn crosswalk(
             .filter_map(|h| catalog.item_ref(h))
             .collect()
     };
-    Ok(CrosswalkReport {
+    let body = CrosswalkReport {
         from: catalog.frameworks()[f].info.id.clone(),
         to: catalog.frameworks()[t].info.id.clone(),
         unmatched_from: unmatched(f, &from_targets),
@@ -221,5 +222,6 @@ pub fn crosswalk(
         one_to_many,
         many_to_one,
         links,
-    })
+    };
+    Ok(Report::new(catalog, body))
 }

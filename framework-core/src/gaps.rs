@@ -13,6 +13,7 @@ use crate::catalog::Catalog;
 use crate::graph::{ActivityHandle, ActivityKind, ItemHandle, Target};
 use crate::ids::ItemRef;
 use crate::model::{Depth, DocumentKind};
+use crate::report::Report;
 
 /// Why a target leaf is a gap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -93,7 +94,7 @@ pub fn gaps(
     target: &str,
     source: &str,
     require_depth: Option<Depth>,
-) -> Result<GapsReport, AnalysisError> {
+) -> Result<Report<GapsReport>, AnalysisError> {
     let (target_kind, leaves) = target_leaves(catalog, target)?;
 
     // What the source covers, before mappings.
@@ -174,7 +175,7 @@ pub fn gaps(
             filled_by: filled.of(leaf, require_depth),
         });
     }
-    Ok(GapsReport {
+    let body = GapsReport {
         target: target.to_owned(),
         target_kind,
         source: source.to_owned(),
@@ -182,7 +183,8 @@ pub fn gaps(
         require_depth,
         leaves: leaves.len(),
         gaps: out,
-    })
+    };
+    Ok(Report::new(catalog, body))
 }
 
 /// The activities of the catalog's other curricula, by the leaves they cover.

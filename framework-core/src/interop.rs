@@ -6,26 +6,36 @@
 //! document's `extensions` (and an item's), from which exports give it back. Exports are strict:
 //! they write what the format's schema allows and nothing else.
 //!
-//! An import gives framework (and mapping) documents in their own shape as JSON values, the shape
-//! `competence show --format json` writes; they read back through the loader like any document.
+//! An import gives typed framework (and mapping) documents: each format's reader builds the
+//! document's tree in memory, placed at the objects or rows it came from, and the loader checks
+//! it as it checks a file, so an import's problems point into the imported file. Writing one as
+//! YAML ([`to_yaml`]) serializes the typed document.
 
 use std::cmp::Ordering;
 
+use std::sync::Arc;
+
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Source, Span};
 use crate::ids::{DocId, ItemId};
+use crate::model::{Document, Framework, Mapping};
+use crate::yaml::Node;
 
 pub mod case;
 pub mod moodle;
 pub mod ob3;
 
-/// What an import made: documents in their own shape, and what was found on the way.
+/// What an import made: typed documents, and what was found on the way.
 #[derive(Debug, Clone, Default)]
 pub struct Imported {
-    /// Framework documents first (one per package or file), then mappings between them.
-    pub documents: Vec<Map<String, Value>>,
-    /// Liberties taken (warnings) and what could not be imported (errors).
+    /// The frameworks (one per package or file), in the order of the files.
+    pub frameworks: Vec<Framework>,
+    /// Mappings between the frameworks (from associations across CASE packages).
+    pub mappings: Vec<Mapping>,
+    /// Liberties taken (warnings), what could not be imported (errors), and what the loader
+    /// found in the documents made.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -33,6 +43,30 @@ impl Imported {
     /// Whether any diagnostic is an error (then some of the input could not be imported).
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Every document made, frameworks first.
+    pub fn documents(&self) -> impl Iterator<Item = Document> + '_ {
+        let frameworks = self.frameworks.iter().cloned().map(Document::Framework);
+        frameworks.chain(self.mappings.iter().cloned().map(Document::Mapping))
+    }
+
+    /// Checks a document tree made by a reader, as the loader checks a file, and keeps the
+    /// typed document.
+    pub(crate) fn load(&mut self, source: &Arc<Source>, tree: &Node) {
+        match crate::load::load_tree(source, tree, &mut self.diagnostics) {
+            Some(Document::Framework(f)) => self.frameworks.push(f),
+            Some(Document::Mapping(m)) => self.mappings.push(m),
+            // Readers make only frameworks and mappings.
+            Some(Document::Curriculum(_) | Document::Role(_)) | None => {}
+        }
+    }
+
+    /// Adds what another import made.
+    pub fn extend(&mut self, other: Imported) {
+        self.frameworks.extend(other.frameworks);
+        self.mappings.extend(other.mappings);
+        self.diagnostics.extend(other.diagnostics);
     }
 }
 
@@ -156,14 +190,15 @@ pub(crate) fn put(map: &mut Map<String, Value>, key: &str, value: Value) {
 }
 
 /// Items nested as a framework document has them: `node(i, depth)` makes item `i` without its
-/// children; each item's children (`children[i]`, in that order) go under its `items`. Returns
-/// the top-level items, in the order of `roots`. Items no root reaches are left out.
+/// children, and says where it was read from; each item's children (`children[i]`, in that
+/// order) go under its `items`. Returns the top-level items, in the order of `roots`. Items no
+/// root reaches are left out.
 pub(crate) fn nest(
     roots: &[usize],
     children: &[Vec<usize>],
-    mut node: impl FnMut(usize, usize) -> Map<String, Value>,
-) -> Vec<Value> {
-    let mut built: Vec<Option<Map<String, Value>>> = vec![None; children.len()];
+    mut node: impl FnMut(usize, usize) -> (Map<String, Value>, Span),
+) -> Vec<Node> {
+    let mut built: Vec<Option<Node>> = vec![None; children.len()];
     // Children before their parents (post-order), without recursion.
     let mut stack: Vec<(usize, usize, bool)> = roots.iter().rev().map(|&r| (r, 0, false)).collect();
     while let Some((i, depth, done)) = stack.pop() {
@@ -172,24 +207,26 @@ pub(crate) fn nest(
             stack.extend(children[i].iter().rev().map(|&c| (c, depth + 1, false)));
             continue;
         }
-        let mut m = node(i, depth);
-        let kids: Vec<Value> = children[i]
+        let (m, span) = node(i, depth);
+        let mut tree = Node::from_json_at(Value::Object(m), span);
+        let kids: Vec<Node> = children[i]
             .iter()
-            .filter_map(|&c| built[c].take().map(Value::Object))
+            .filter_map(|&c| built[c].take())
             .collect();
-        put(&mut m, "items", Value::Array(kids));
-        built[i] = Some(m);
+        if !kids.is_empty() {
+            tree.insert("items", Node::list(kids, span));
+        }
+        built[i] = Some(tree);
     }
-    roots
-        .iter()
-        .filter_map(|&r| built[r].take().map(Value::Object))
-        .collect()
+    roots.iter().filter_map(|&r| built[r].take()).collect()
 }
 
-/// A document as YAML text, headed by a comment saying where it came from.
-pub fn to_yaml(document: &Map<String, Value>, origin: &str) -> String {
+/// A document as YAML text (the document's own shape, as [`Framework::document_view`] or
+/// [`Mapping::document_view`] give it), headed by a comment saying where it came from.
+pub fn to_yaml(document: &impl Serialize, origin: &str) -> String {
     let body = serde_saphyr::to_string(document).unwrap_or_else(|e| {
-        // Serializing a JSON value cannot fail; should it, JSON is YAML too.
+        // The views serialize maps, lists, text and numbers only; should YAML refuse one,
+        // JSON is YAML too.
         let _ = e;
         serde_json::to_string_pretty(document).unwrap_or_default()
     });

@@ -20,6 +20,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::ItemHandle;
 use crate::ids::ItemRef;
 use crate::model::{Condition, Duration, DurationUnit, Requirement, Rule};
+use crate::report::Report;
 
 /// Why learner records could not be analysed at all (exit status 2).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -272,9 +273,6 @@ pub struct LearnersReport {
     pub learners: Vec<LearnerStatus>,
     /// The cohort summary.
     pub summary: Summary,
-    /// Problems in the records (file, line and field; never a field's contents).
-    #[serde(skip)]
-    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// A CSV input: its name (for diagnostics) and its reader.
@@ -486,7 +484,7 @@ pub fn learners<L: Read, E: Read>(
     evidence_csv: CsvInput<E>,
     as_of: Date,
     only: Option<&str>,
-) -> Result<LearnersReport, RecordsError> {
+) -> Result<Report<LearnersReport>, RecordsError> {
     let role = &catalog.roles()[catalog.position(role_id, crate::model::DocumentKind::Role)?];
     let mut diags = Vec::new();
     let mut skipped = Skipped::default();
@@ -908,7 +906,7 @@ pub fn learners<L: Read, E: Read>(
         None => (counts, per_req, rows.len()),
     };
     diagnostic_sort(&mut diags);
-    Ok(LearnersReport {
+    let body = LearnersReport {
         role: role.info.id.to_string(),
         as_of: Some(as_of),
         learners: out,
@@ -932,8 +930,10 @@ pub fn learners<L: Read, E: Read>(
             other_roles: if only.is_some() { 0 } else { other_roles },
             skipped,
         },
-        diagnostics: diags,
-    })
+    };
+    // Problems in the records (file, line and field; never a field's contents) follow the
+    // catalog's.
+    Ok(Report::with(catalog, body, diags))
 }
 
 fn diagnostic_sort(d: &mut [Diagnostic]) {

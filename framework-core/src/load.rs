@@ -52,6 +52,17 @@ pub(crate) fn load(source: &Arc<Source>, diags: &mut Vec<Diagnostic>) -> Option<
     load_node(&mut ctx, &node)
 }
 
+/// Loads a document already read into a tree (an import's, made in memory and placed in
+/// `source`, the file it was imported from); every problem goes to `diags`.
+pub(crate) fn load_tree(
+    source: &Arc<Source>,
+    node: &Node,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Document> {
+    let mut ctx = Ctx { source, diags };
+    load_node(&mut ctx, node)
+}
+
 fn load_node(ctx: &mut Ctx<'_>, node: &Node) -> Option<Document> {
     let Value::Map(pairs) = &node.value else {
         ctx.wrong_type(

@@ -9,6 +9,7 @@ use crate::catalog::Catalog;
 use crate::graph::{ActivityHandle, ActivityKind, ItemHandle};
 use crate::ids::{DocId, FrameworkId, ItemRef};
 use crate::model::{Depth, ItemIdx};
+use crate::report::Report;
 
 /// One column: a session or an assessment, in teaching order.
 #[derive(Debug, Clone, Serialize)]
@@ -61,7 +62,7 @@ pub fn matrix(
     catalog: &Catalog,
     curriculum: &str,
     framework: Option<&str>,
-) -> Result<MatrixReport, AnalysisError> {
+) -> Result<Report<MatrixReport>, AnalysisError> {
     let (c, cur, f) = curriculum_and_framework(catalog, curriculum, framework)?;
     let graph = catalog.graph();
     let fw = &catalog.frameworks()[f];
@@ -135,10 +136,11 @@ pub fn matrix(
             }
         })
         .collect();
-    Ok(MatrixReport {
+    let body = MatrixReport {
         curriculum: cur.info.id.clone(),
         framework: fw.info.id.clone(),
         columns,
         rows,
-    })
+    };
+    Ok(Report::new(catalog, body))
 }

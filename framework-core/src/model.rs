@@ -15,8 +15,8 @@ mod other;
 
 pub use framework::{Framework, FrameworkView, Item, ItemIdx};
 pub use other::{
-    Assessment, Condition, Cover, Curriculum, Duration, DurationUnit, Link, Mapping, Module,
-    Requirement, Role, Rule, Session,
+    Assessment, Condition, Cover, Curriculum, Duration, DurationUnit, Link, Mapping, MappingView,
+    Module, Requirement, Role, Rule, Session,
 };
 
 macro_rules! closed_set {

@@ -1,7 +1,9 @@
-//! Typed reports for the catalog-level commands. The CLI's JSON output is each report's
-//! `Serialize` form (SPEC §3).
+//! The report envelope every analysis returns ([`Report`]: the analysis's own fields and every
+//! diagnostic), and the typed reports of the catalog-level commands (`validate`, `list`). The
+//! CLI's JSON output and the bindings' reports are the envelope's `Serialize` form (SPEC §3).
 
 use std::collections::BTreeSet;
+use std::ops::Deref;
 
 use serde::Serialize;
 
@@ -11,9 +13,57 @@ use crate::graph::ItemHandle;
 use crate::ids::{DocId, ItemRef};
 use crate::model::{Completeness, DocumentKind};
 
-/// The result of checking a catalog.
-#[derive(Debug, Serialize)]
-pub struct ValidateReport<'a> {
+/// What an analysis found, and every problem met on the way: the catalog's diagnostics, then
+/// the analysis's own (rows of learner records it could not read, for instance). Serializes as
+/// the analysis's fields followed by `diagnostics`, as SPEC §3 has every command's JSON; reads
+/// as the analysis (it dereferences to it).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report<T> {
+    /// The analysis's own fields.
+    #[serde(flatten)]
+    pub body: T,
+    /// Every problem: the catalog's, then the analysis's own, each group sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<T> Report<T> {
+    /// The report of an analysis of `catalog`, carrying the catalog's diagnostics.
+    pub fn new(catalog: &Catalog, body: T) -> Self {
+        Self::with(catalog, body, Vec::new())
+    }
+
+    /// The report of an analysis of `catalog` that found problems of its own.
+    pub fn with(catalog: &Catalog, body: T, own: Vec<Diagnostic>) -> Self {
+        let mut diagnostics = catalog.diagnostics().to_vec();
+        diagnostics.extend(own);
+        Self { body, diagnostics }
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The same diagnostics around another body (a view of this one, for instance).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Report<U> {
+        Report {
+            body: f(self.body),
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+impl<T> Deref for Report<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// The result of checking a catalog (its diagnostics are the envelope's).
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidateReport {
     /// Whether no diagnostic is an error.
     pub ok: bool,
     /// User files read (shipped documents not counted).
@@ -24,25 +74,23 @@ pub struct ValidateReport<'a> {
     pub errors: usize,
     /// Number of warnings.
     pub warnings: usize,
-    /// Every problem, sorted by file and position.
-    pub diagnostics: &'a [Diagnostic],
 }
 
 /// Checks a catalog: the report of its diagnostics.
-pub fn validate(catalog: &Catalog) -> ValidateReport<'_> {
+pub fn validate(catalog: &Catalog) -> Report<ValidateReport> {
     let diagnostics = catalog.diagnostics();
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity() == Severity::Error)
         .count();
-    ValidateReport {
+    let body = ValidateReport {
         ok: errors == 0,
         files: catalog.user_files(),
         documents: catalog.documents().count(),
         errors,
         warnings: diagnostics.len() - errors,
-        diagnostics,
-    }
+    };
+    Report::new(catalog, body)
 }
 
 /// One line of `competence list`.
@@ -75,22 +123,16 @@ pub struct DocumentSummary {
 }
 
 /// The documents of a catalog.
-#[derive(Debug, Serialize)]
-pub struct ListReport<'a> {
+#[derive(Debug, Clone, Serialize)]
+pub struct ListReport {
     /// One summary per document: frameworks, then curricula, mappings and roles.
     pub documents: Vec<DocumentSummary>,
-    /// The catalog's problems (the front ends show them as they show every report's).
-    #[serde(skip)]
-    pub diagnostics: &'a [Diagnostic],
 }
 
 /// Summarises every document of a catalog.
-pub fn list(catalog: &Catalog) -> ListReport<'_> {
+pub fn list(catalog: &Catalog) -> Report<ListReport> {
     let documents = catalog.documents().map(|d| summary(catalog, d)).collect();
-    ListReport {
-        documents,
-        diagnostics: catalog.diagnostics(),
-    }
+    Report::new(catalog, ListReport { documents })
 }
 
 fn distinct_leaves<'a>(catalog: &Catalog, refs: impl Iterator<Item = &'a ItemRef>) -> usize {

@@ -300,25 +300,59 @@ pub(crate) fn parse(source: &Arc<Source>, json: bool) -> Result<Node, Diagnostic
 }
 
 fn from_json(value: serde_json::Value) -> Node {
-    use serde_json::Value as J;
-    let value = match value {
-        J::Null => Value::Null,
-        J::Bool(b) => Value::Bool(b),
-        J::Number(n) => Value::Number(match n.as_i64() {
-            Some(i) => Number::Int(i.into()),
-            None => Number::Float(n.as_f64().unwrap_or(f64::NAN)),
-        }),
-        J::String(s) => Value::Str(s),
-        J::Array(items) => Value::Seq(items.into_iter().map(from_json).collect()),
-        J::Object(map) => Value::Map(
-            map.into_iter()
-                .map(|(k, v)| (from_json(J::String(k)), from_json(v)))
-                .collect(),
-        ),
-    };
-    Node {
-        value,
-        span: Span::default(),
+    Node::from_json_at(value, Span::default())
+}
+
+impl Node {
+    /// A JSON value as a tree whose every node is placed at `span` (a value made in memory,
+    /// such as an imported document, placed where what it was made from is written).
+    pub fn from_json_at(value: serde_json::Value, span: Span) -> Node {
+        use serde_json::Value as J;
+        let value = match value {
+            J::Null => Value::Null,
+            J::Bool(b) => Value::Bool(b),
+            J::Number(n) => Value::Number(match n.as_i64() {
+                Some(i) => Number::Int(i.into()),
+                None => Number::Float(n.as_f64().unwrap_or(f64::NAN)),
+            }),
+            J::String(s) => Value::Str(s),
+            J::Array(items) => Value::Seq(
+                items
+                    .into_iter()
+                    .map(|v| Node::from_json_at(v, span))
+                    .collect(),
+            ),
+            J::Object(map) => Value::Map(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        (
+                            Node::from_json_at(J::String(k), span),
+                            Node::from_json_at(v, span),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        Node { value, span }
+    }
+
+    /// Adds `key: value` to a mapping node (nothing for other nodes), placed at this node.
+    pub fn insert(&mut self, key: &str, value: Node) {
+        if let Value::Map(entries) = &mut self.value {
+            let key = Node {
+                value: Value::Str(key.to_owned()),
+                span: self.span,
+            };
+            entries.push((key, value));
+        }
+    }
+
+    /// A list node placed at `span`.
+    pub fn list(items: Vec<Node>, span: Span) -> Node {
+        Node {
+            value: Value::Seq(items),
+            span,
+        }
     }
 }
 

@@ -98,7 +98,7 @@ fn broad_then_narrow_is_related_everywhere() {
     let c = catalog(&refs);
     let report = coverage(&c, "course", Some("f2")).unwrap();
     assert!(!report.items[0].covered && !report.items[0].partial);
-    let links = crosswalk(&c, "f0", "f2").unwrap().links;
+    let links = crosswalk(&c, "f0", "f2").unwrap().body.links;
     assert_eq!(links[0].relation, Relation::Related);
 }
 

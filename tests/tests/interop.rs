@@ -41,6 +41,25 @@ fn errors(imported: &interop::Imported) -> Vec<String> {
         .collect()
 }
 
+/// What an import made, in the documents' own shape (as `competence import` writes them).
+fn documents(imported: &interop::Imported) -> Vec<Map<String, Value>> {
+    let frameworks = imported
+        .frameworks
+        .iter()
+        .map(|f| serde_json::to_value(f.document_view(None)).unwrap());
+    let mappings = imported
+        .mappings
+        .iter()
+        .map(|m| serde_json::to_value(m.document_view()).unwrap());
+    frameworks
+        .chain(mappings)
+        .map(|v| match v {
+            Value::Object(m) => m,
+            other => panic!("a document is an object, not {other}"),
+        })
+        .collect()
+}
+
 /// The imported documents loaded into a catalog (with the shipped documents when `builtin`),
 /// asserting that they load without a problem.
 fn load(documents: &[Map<String, Value>], builtin: bool) -> Catalog {
@@ -156,7 +175,7 @@ fn export_reimport_case(catalog: &Catalog, id: &str) -> (Value, Map<String, Valu
             .map(|d| d.message().to_owned())
             .collect::<Vec<_>>()
     );
-    let doc = again.documents.into_iter().next().unwrap();
+    let doc = documents(&again).into_iter().next().unwrap();
     (package, doc)
 }
 
@@ -192,9 +211,9 @@ fn every_opensalt_package_imports_loads_exports_valid_and_round_trips() {
             "{what}: {:?}",
             errors(&imported)
         );
-        assert_eq!(imported.documents.len(), 1, "{what}");
-        let id = imported.documents[0]["id"].as_str().unwrap().to_owned();
-        let catalog = load(&imported.documents, false);
+        assert_eq!(documents(&imported).len(), 1, "{what}");
+        let id = imported.frameworks[0].id().to_string();
+        let catalog = load(&documents(&imported), false);
         let first = document_of(&catalog, &id);
         let (package, again) = export_reimport_case(&catalog, &id);
         assert_valid_case(&v, &package, &what);
@@ -205,13 +224,15 @@ fn every_opensalt_package_imports_loads_exports_valid_and_round_trips() {
 
 #[test]
 fn sequence_numbers_order_siblings() {
-    let d = &import_case(&interop_dir().join("case/SequenceNumberFramework.json")).documents[0];
+    let d = &documents(&import_case(
+        &interop_dir().join("case/SequenceNumberFramework.json"),
+    ))[0];
     assert_eq!(ids_in_order(&d["items"]), ["SNT.2", "SNT.1"]);
 }
 
 #[test]
 fn human_coding_schemes_sort_naturally() {
-    let d = &import_case(&interop_dir().join("case/Ordering.json")).documents[0];
+    let d = &documents(&import_case(&interop_dir().join("case/Ordering.json")))[0];
     // The 24 `...L1.n` siblings, wherever they sit in the tree.
     fn find(items: &Value, out: &mut Vec<Vec<String>>) {
         for i in items.as_array().into_iter().flatten() {
@@ -234,7 +255,9 @@ fn human_coding_schemes_sort_naturally() {
 
 #[test]
 fn package_order_holds_without_codes_and_titles_stay_text() {
-    let d = &import_case(&interop_dir().join("case/SmartLevelFramework.json")).documents[0];
+    let d = &documents(&import_case(
+        &interop_dir().join("case/SmartLevelFramework.json"),
+    ))[0];
     let mut titles = Vec::new();
     fn walk(items: &Value, out: &mut Vec<String>) {
         for i in items.as_array().into_iter().flatten() {
@@ -265,8 +288,8 @@ fn utf8_and_markdown_survive_byte_for_byte() {
         let original: Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let imported = import_case(&path);
-        let catalog = load(&imported.documents, false);
-        let id = imported.documents[0]["id"].as_str().unwrap();
+        let catalog = load(&documents(&imported), false);
+        let id = imported.frameworks[0].id().as_str();
         let (package, _) = export_reimport_case(&catalog, id);
         let texts = |v: &Value| {
             let mut out: Vec<String> = Vec::new();
@@ -287,9 +310,9 @@ fn utf8_and_markdown_survive_byte_for_byte() {
 #[test]
 fn an_empty_framework_imports_and_exports() {
     let imported = import_case(&interop_dir().join("case/EmptyExternalFramework.json"));
-    assert_eq!(imported.documents[0]["items"], json!([]));
-    let catalog = load(&imported.documents, false);
-    let id = imported.documents[0]["id"].as_str().unwrap();
+    assert_eq!(documents(&imported)[0]["items"], json!([]));
+    let catalog = load(&documents(&imported), false);
+    let id = imported.frameworks[0].id().as_str();
     let (package, _) = export_reimport_case(&catalog, id);
     assert_eq!(package["CFItems"], json!([]));
 }
@@ -315,8 +338,8 @@ fn associations_to_nodes_outside_the_package_are_kept_and_exported() {
     let kept = not_tree(&original);
     assert!(kept.iter().any(|(t, _)| t == "exactMatchOf"));
     let imported = import_case(&path);
-    let catalog = load(&imported.documents, false);
-    let id = imported.documents[0]["id"].as_str().unwrap();
+    let catalog = load(&documents(&imported), false);
+    let id = imported.frameworks[0].id().as_str();
     let (package, _) = export_reimport_case(&catalog, id);
     let mut a = not_tree(&package);
     let mut b = kept.clone();
@@ -356,11 +379,9 @@ fn associations_between_packages_imported_together_become_mappings() {
         None,
     );
     assert!(errors(&imported).is_empty(), "{:?}", errors(&imported));
-    let mappings: Vec<&Map<String, Value>> = imported
-        .documents
-        .iter()
-        .filter(|d| d["kind"] == "mapping")
-        .collect();
+    let all = documents(&imported);
+    let mappings: Vec<&Map<String, Value>> =
+        all.iter().filter(|d| d["kind"] == "mapping").collect();
     assert!(!mappings.is_empty());
     let shipped = catalog
         .mappings()
@@ -375,7 +396,7 @@ fn associations_between_packages_imported_together_become_mappings() {
         .sum();
     // Each shipped link arrives once from each side's export.
     assert_eq!(links, 2 * shipped.links.len());
-    let loaded = load(&imported.documents, false);
+    let loaded = load(&documents(&imported), false);
     assert!(!loaded.mappings().is_empty());
 }
 
@@ -458,16 +479,16 @@ fn tree(items: &Value) -> Value {
 fn the_oecd_moodle_file_gives_64_competencies_and_round_trips() {
     let imported = moodle_import("lpimportcsv-example-oecd.csv");
     assert!(errors(&imported).is_empty(), "{:?}", errors(&imported));
-    let d = &imported.documents[0];
+    let d = &documents(&imported)[0];
     assert_eq!(count_items(&d["items"]), 64);
     assert_eq!(d["items"].as_array().unwrap().len(), 2);
-    let catalog = load(&imported.documents, false);
+    let catalog = load(&documents(&imported), false);
     let id = d["id"].as_str().unwrap();
     let (csv, _) = moodle::export(catalog.framework(id).unwrap());
     let again = moodle::import("again.csv", csv.as_bytes(), None);
     assert!(again.diagnostics.is_empty());
     assert_eq!(
-        Value::Object(again.documents[0].clone()),
+        Value::Object(documents(&again)[0].clone()),
         Value::Object(d.clone())
     );
     // Cross-references survive, commas and all.
@@ -483,14 +504,14 @@ fn the_oecd_moodle_file_gives_64_competencies_and_round_trips() {
 fn the_legacy_12_column_moodle_file_imports_with_forward_parents() {
     let imported = moodle_import("lpimportcsv-2016-pharmacy-example.csv");
     assert!(errors(&imported).is_empty(), "{:?}", errors(&imported));
-    let d = &imported.documents[0];
+    let d = &documents(&imported)[0];
     assert_eq!(d["levels"][0], "domain");
     assert!(count_items(&d["items"]) > 10);
-    let catalog = load(&imported.documents, false);
+    let catalog = load(&documents(&imported), false);
     let id = d["id"].as_str().unwrap();
     let (csv, _) = moodle::export(catalog.framework(id).unwrap());
     let again = moodle::import("again.csv", csv.as_bytes(), None);
-    assert_eq!(tree(&again.documents[0]["items"]), tree(&d["items"]));
+    assert_eq!(tree(&documents(&again)[0]["items"]), tree(&d["items"]));
 }
 
 #[test]
@@ -509,10 +530,10 @@ fn every_shipped_framework_exports_to_moodle_and_reimports_the_same_tree() {
         let again = moodle::import("again.csv", csv.as_bytes(), Some(&id));
         assert!(again.diagnostics.is_empty(), "{id}");
         let shipped = document_of(&catalog, &id);
-        let back = &again.documents[0];
+        let back = &documents(&again)[0];
         assert_eq!(back["title"], shipped["title"], "{id}");
         assert_eq!(tree(&back["items"]), tree(&shipped["items"]), "{id}");
-        load(&again.documents, false);
+        load(&documents(&again), false);
     }
 }
 
@@ -714,4 +735,38 @@ fn the_cli_imports_to_files_that_validate_and_exports_reproducibly() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An import's documents are checked by the loader as a file is, and its problems point into
+/// the imported file (at the object the bad value came from), not into YAML written on the way.
+#[test]
+fn import_problems_point_into_the_imported_file() {
+    let text = std::fs::read_to_string(interop_dir().join("case/Ordering.json")).unwrap();
+    let mut package: Value = serde_json::from_str(&text).unwrap();
+    package["CFItems"][0]["extensions"] = json!({"competence-engine": {"type": "nonsense"}});
+    let bytes = serde_json::to_vec_pretty(&package).unwrap();
+    let imported = case::import(&[("pkg.json", bytes.as_slice())], None);
+    let bad: Vec<_> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .collect();
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(bad[0].code().as_str(), "invalid-value");
+    assert_eq!(bad[0].file(), "pkg.json");
+    let first_item = String::from_utf8(bytes.clone())
+        .unwrap()
+        .lines()
+        .position(|l| l.trim() == "\"CFItems\": [")
+        .unwrap()
+        + 2;
+    assert_eq!(bad[0].line() as usize, first_item);
+    // The framework is still made, without the bad value.
+    assert_eq!(imported.frameworks.len(), 1);
+    assert!(
+        imported.frameworks[0]
+            .items()
+            .iter()
+            .all(|i| i.item_type.is_none())
+    );
 }

@@ -3,6 +3,7 @@
 mod common;
 
 use framework_core::learners::{CsvInput, LearnersReport, RecordsError, Status, learners};
+use framework_core::report::Report;
 use framework_core::{Catalog, Code};
 use proptest::prelude::*;
 
@@ -34,7 +35,7 @@ fn catalog() -> Catalog {
     common::catalog(&[FRAMEWORK, ROLE])
 }
 
-fn run(learners_csv: &str, evidence_csv: &str, as_of: &str) -> LearnersReport {
+fn run(learners_csv: &str, evidence_csv: &str, as_of: &str) -> Report<LearnersReport> {
     try_run(learners_csv, evidence_csv, as_of).unwrap()
 }
 
@@ -42,7 +43,7 @@ fn try_run(
     learners_csv: &str,
     evidence_csv: &str,
     as_of: &str,
-) -> Result<LearnersReport, RecordsError> {
+) -> Result<Report<LearnersReport>, RecordsError> {
     learners(
         &catalog(),
         "r",

@@ -6,7 +6,8 @@ use framework_core::coverage::{CoverageReport, ItemCoverage, coverage};
 use crate::cli::GlobalArgs;
 use crate::command::{ExitStatus, analyse, status_of};
 use crate::output;
-use crate::report::{Cell, Doc, Table, Tone};
+use crate::report::{Cell, Doc, Render, Table, Tone};
+use framework_core::Diagnostic;
 
 /// Arguments of `competence coverage`.
 #[derive(Debug, Args)]
@@ -50,13 +51,7 @@ pub fn run(g: &GlobalArgs, args: &CoverageArgs) -> ExitStatus {
         Ok(done) => done,
         Err(status) => return status,
     };
-    let written = output::emit(
-        g.format,
-        &report,
-        catalog.diagnostics(),
-        || doc(&report),
-        || csv_table(&report),
-    );
+    let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         return written;
     }
@@ -155,6 +150,16 @@ fn csv_table(r: &CoverageReport) -> Table {
         ]);
     }
     t
+}
+
+impl Render for CoverageReport {
+    fn doc(&self, _: &[Diagnostic]) -> Doc {
+        doc(self)
+    }
+
+    fn table(&self, _: &[Diagnostic]) -> Table {
+        csv_table(self)
+    }
 }
 
 fn doc(r: &CoverageReport) -> Doc {

@@ -7,7 +7,8 @@ use framework_core::model::Relation;
 use crate::cli::GlobalArgs;
 use crate::command::{ExitStatus, analyse, status_of};
 use crate::output;
-use crate::report::{Cell, Doc, Table, Tone};
+use crate::report::{Cell, Doc, Render, Table, Tone};
+use framework_core::Diagnostic;
 
 /// Arguments of `competence crosswalk`.
 #[derive(Debug, Args)]
@@ -66,13 +67,9 @@ fn refs(list: &[framework_core::ItemRef]) -> String {
         .join(", ")
 }
 
-/// Runs `competence crosswalk`.
-pub fn run(g: &GlobalArgs, args: &CrosswalkArgs) -> ExitStatus {
-    let (catalog, report) = match analyse(g, |c| crosswalk(c, &args.from, &args.to)) {
-        Ok(done) => done,
-        Err(status) => return status,
-    };
-    let doc = || {
+impl Render for CrosswalkReport {
+    fn doc(&self, _: &[Diagnostic]) -> Doc {
+        let report = self;
         let mut d = Doc::default();
         d.heading(format!(
             "Crosswalk from `{}` to `{}`",
@@ -87,7 +84,7 @@ pub fn run(g: &GlobalArgs, args: &CrosswalkArgs) -> ExitStatus {
             report.to
         ));
         if !report.links.is_empty() {
-            d.table(table(&report, false));
+            d.table(table(report, false));
         }
         if !report.one_to_many.is_empty() {
             d.heading("One to many");
@@ -106,10 +103,20 @@ pub fn run(g: &GlobalArgs, args: &CrosswalkArgs) -> ExitStatus {
             d.text(refs(&report.unmatched_to));
         }
         d
+    }
+
+    fn table(&self, _: &[Diagnostic]) -> Table {
+        table(self, true)
+    }
+}
+
+/// Runs `competence crosswalk`.
+pub fn run(g: &GlobalArgs, args: &CrosswalkArgs) -> ExitStatus {
+    let (catalog, report) = match analyse(g, |c| crosswalk(c, &args.from, &args.to)) {
+        Ok(done) => done,
+        Err(status) => return status,
     };
-    let written = output::emit(g.format, &report, catalog.diagnostics(), doc, || {
-        table(&report, true)
-    });
+    let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         written
     } else {

@@ -7,7 +7,8 @@ use framework_core::model::Depth;
 use crate::cli::GlobalArgs;
 use crate::command::{ExitStatus, analyse, status_of};
 use crate::output;
-use crate::report::{Cell, Doc, Table, Tone};
+use crate::report::{Cell, Doc, Render, Table, Tone};
+use framework_core::Diagnostic;
 
 /// Arguments of `competence gaps`.
 #[derive(Debug, Args)]
@@ -51,6 +52,32 @@ fn table(r: &GapsReport, csv: bool) -> Table {
     t
 }
 
+impl Render for GapsReport {
+    fn doc(&self, _: &[Diagnostic]) -> Doc {
+        let mut d = Doc::default();
+        d.heading(format!(
+            "Gaps of {} `{}` against {} `{}`",
+            self.target_kind, self.target, self.source_kind, self.source
+        ));
+        let depth = self
+            .require_depth
+            .map_or(String::new(), |d| format!(" (required depth: {d})"));
+        d.text(format!(
+            "{} of {} leaves not covered{depth}",
+            self.gaps.len(),
+            self.leaves
+        ));
+        if !self.gaps.is_empty() {
+            d.table(table(self, false));
+        }
+        d
+    }
+
+    fn table(&self, _: &[Diagnostic]) -> Table {
+        table(self, true)
+    }
+}
+
 /// Runs `competence gaps`.
 pub fn run(g: &GlobalArgs, args: &GapsArgs) -> ExitStatus {
     let (catalog, report) = match analyse(g, |c| {
@@ -59,28 +86,7 @@ pub fn run(g: &GlobalArgs, args: &GapsArgs) -> ExitStatus {
         Ok(done) => done,
         Err(status) => return status,
     };
-    let doc = || {
-        let mut d = Doc::default();
-        d.heading(format!(
-            "Gaps of {} `{}` against {} `{}`",
-            report.target_kind, report.target, report.source_kind, report.source
-        ));
-        let depth = report
-            .require_depth
-            .map_or(String::new(), |d| format!(" (required depth: {d})"));
-        d.text(format!(
-            "{} of {} leaves not covered{depth}",
-            report.gaps.len(),
-            report.leaves
-        ));
-        if !report.gaps.is_empty() {
-            d.table(table(&report, false));
-        }
-        d
-    };
-    let written = output::emit(g.format, &report, catalog.diagnostics(), doc, || {
-        table(&report, true)
-    });
+    let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         return written;
     }

@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use framework_core::interop::{self, Imported, case, moodle, ob3};
+use framework_core::model::{DocumentInfo, DocumentKind, FrameworkView, MappingView};
 use framework_core::{Catalog, Code, Diagnostic};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::cli::{Format, GlobalArgs};
 use crate::command::{ExitStatus, catalog_or_exit};
@@ -76,12 +77,29 @@ pub struct ExportArgs {
     pub base_uri: Option<String>,
 }
 
+/// A document an import made, in its document shape.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum View<'a> {
+    Framework(FrameworkView<'a>),
+    Mapping(MappingView<'a>),
+}
+
+impl View<'_> {
+    fn info(&self) -> &DocumentInfo {
+        match self {
+            View::Framework(v) => v.info(),
+            View::Mapping(v) => v.info(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct ImportedDocument<'a> {
-    kind: &'a str,
+    kind: DocumentKind,
     id: &'a str,
     file: Option<String>,
-    document: &'a Map<String, Value>,
+    document: &'a View<'a>,
 }
 
 #[derive(Serialize)]
@@ -129,16 +147,25 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
         ImportFormat::Moodle => {
             let mut all = Imported::default();
             for (name, bytes) in &read {
-                let one = moodle::import(name, bytes, args.id.as_deref());
-                all.documents.extend(one.documents);
-                all.diagnostics.extend(one.diagnostics);
+                all.extend(moodle::import(name, bytes, args.id.as_deref()));
             }
             all
         }
     });
+    let views: Vec<View<'_>> = imported
+        .frameworks
+        .iter()
+        .map(|f| View::Framework(f.document_view(None)))
+        .chain(
+            imported
+                .mappings
+                .iter()
+                .map(|m| View::Mapping(m.document_view())),
+        )
+        .collect();
 
     // Where each document goes.
-    let several = imported.documents.len() > 1;
+    let several = views.len() > 1;
     let folder = match &args.output {
         Some(out) if several || out.is_dir() || out.to_string_lossy().ends_with('/') => {
             Some(out.clone())
@@ -152,17 +179,16 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
                 code: Code::SeveralDocuments,
                 message: format!(
                     "the import made {} documents; give a folder to write them to",
-                    imported.documents.len()
+                    views.len()
                 ),
                 help: Some("add `-o FOLDER` (each document is written as FOLDER/ID.yaml)".into()),
             },
         );
     }
-    let names: Vec<String> = imported
-        .documents
+    let names: Vec<String> = views
         .iter()
         .map(|d| {
-            let id = d.get("id").and_then(Value::as_str).unwrap_or("document");
+            let id = &d.info().id;
             match (&folder, &args.output) {
                 (Some(dir), _) => dir.join(format!("{id}.yaml")).display().to_string(),
                 (None, Some(file)) => file.display().to_string(),
@@ -183,38 +209,38 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let texts: Vec<String> = imported
-        .documents
-        .iter()
-        .map(|d| interop::to_yaml(d, &origin))
-        .collect();
+    let texts: Vec<String> = views.iter().map(|d| interop::to_yaml(d, &origin)).collect();
 
-    // The documents made must load cleanly: check them with the catalog they will join.
-    let checked = check(g, &names, &texts);
-    match checked {
-        Ok(diags) => imported.diagnostics.extend(diags),
+    // The documents made must fit the catalog they will join.
+    let inputs: Vec<&str> = read.iter().map(|(n, _)| n.as_str()).collect();
+    let checked = check(g, &imported, &inputs);
+    let diagnostics = match checked {
+        Ok(more) => {
+            let mut all = std::mem::take(&mut imported.diagnostics);
+            all.extend(more);
+            all
+        }
         Err(status) => return status,
-    }
+    };
 
-    let status = if imported.has_errors() {
+    let status = if diagnostics.iter().any(Diagnostic::is_error) {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     };
     if g.format == Format::Json {
         let report = ImportReport {
-            documents: imported
-                .documents
+            documents: views
                 .iter()
                 .zip(&names)
                 .map(|(d, name)| ImportedDocument {
-                    kind: d.get("kind").and_then(Value::as_str).unwrap_or_default(),
-                    id: d.get("id").and_then(Value::as_str).unwrap_or_default(),
+                    kind: d.info().kind,
+                    id: d.info().id.as_str(),
                     file: args.output.as_ref().map(|_| name.clone()),
                     document: d,
                 })
                 .collect(),
-            diagnostics: &imported.diagnostics,
+            diagnostics: &diagnostics,
         };
         if args.output.is_some()
             && let Err(s) = write_all(g, folder.as_deref(), &names, &texts)
@@ -228,7 +254,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
             status
         };
     }
-    output::print_diagnostics(&imported.diagnostics);
+    output::print_diagnostics(&diagnostics);
     if args.output.is_some() {
         if let Err(s) = write_all(g, folder.as_deref(), &names, &texts) {
             return s;
@@ -245,11 +271,12 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
     status
 }
 
-/// Loads the imported documents into the catalog they will join; the problems found in them.
+/// Checks the imported documents with the catalog they will join (duplicate ids, references
+/// to other documents, cycles); the problems found in them.
 fn check(
     g: &GlobalArgs,
-    names: &[String],
-    texts: &[String],
+    imported: &Imported,
+    inputs: &[&str],
 ) -> Result<Vec<Diagnostic>, ExitStatus> {
     let mut builder = Catalog::builder().builtin(!g.no_builtin);
     for path in &g.catalog {
@@ -257,14 +284,14 @@ fn check(
             return Err(output::fatal(g.format, &e));
         }
     }
-    for (name, text) in names.iter().zip(texts) {
-        builder.add_bytes(name, text.as_bytes());
+    for doc in imported.documents() {
+        builder.add_document(doc);
     }
     let catalog = builder.build();
     Ok(catalog
         .diagnostics()
         .iter()
-        .filter(|d| names.iter().any(|n| n == d.file()))
+        .filter(|d| inputs.contains(&d.file()))
         .cloned()
         .collect())
 }

@@ -8,8 +8,9 @@ use framework_core::learners::{CsvInput, LearnersReport, RecordsError, Status, l
 use crate::cli::{Format, GlobalArgs};
 use crate::command::{ExitStatus, catalog_or_exit};
 use crate::output;
-use crate::report::{Cell, Doc, Table, Tone};
+use crate::report::{Cell, Doc, Render, Table, Tone};
 use framework_core::Code;
+use framework_core::Diagnostic;
 
 /// Arguments of `competence learners`.
 #[derive(Debug, Args)]
@@ -92,6 +93,16 @@ fn table(r: &LearnersReport, csv: bool) -> Table {
         }
     }
     t
+}
+
+impl Render for LearnersReport {
+    fn doc(&self, _: &[Diagnostic]) -> Doc {
+        doc(self)
+    }
+
+    fn table(&self, _: &[Diagnostic]) -> Table {
+        table(self, true)
+    }
 }
 
 fn doc(r: &LearnersReport) -> Doc {
@@ -218,19 +229,11 @@ pub fn run(g: &GlobalArgs, args: &LearnersArgs) -> ExitStatus {
         };
         return output::fatal(g.format, &e);
     }
-    let mut diagnostics: Vec<framework_core::Diagnostic> = catalog.diagnostics().to_vec();
-    diagnostics.extend(report.diagnostics.iter().cloned());
-    let written = output::emit(
-        g.format,
-        &report,
-        &diagnostics,
-        || doc(&report),
-        || table(&report, true),
-    );
+    let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         return written;
     }
-    if diagnostics.iter().any(|d| d.is_error()) {
+    if report.has_errors() {
         return ExitStatus::Failure;
     }
     if args.fail_on_overdue && report.summary.counts.overdue > 0 {

@@ -5,22 +5,24 @@ use clap::Args;
 use crate::cli::GlobalArgs;
 use crate::command::{ExitStatus, catalog_or_exit, status_of};
 use crate::output;
-use crate::report::{Cell, Doc, Table, Tone};
+use crate::report::{Cell, Doc, Render, Table, Tone};
+use framework_core::Diagnostic;
+use framework_core::report::ListReport;
 
 /// Arguments of `competence list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {}
 
-/// Runs `competence list`.
-pub fn run(g: &GlobalArgs, _args: &ListArgs) -> ExitStatus {
-    let catalog = match catalog_or_exit(g, &[]) {
-        Ok(c) => c,
-        Err(status) => return status,
-    };
-    let report = framework_core::report::list(&catalog);
-    let table = || {
+impl Render for ListReport {
+    fn doc(&self, diagnostics: &[Diagnostic]) -> Doc {
+        let mut doc = Doc::default();
+        doc.table(self.table(diagnostics));
+        doc
+    }
+
+    fn table(&self, _: &[Diagnostic]) -> Table {
         let mut t = Table::new(&["KIND", "ID", "TITLE", "#ITEMS", "#LEAVES", "COMPLETENESS"]);
-        for d in &report.documents {
+        for d in &self.documents {
             let completeness = match (d.completeness, d.missing.len()) {
                 (Some(c), 0) => Cell::new(c.to_string()),
                 (Some(c), n) => Cell::toned(format!("{c} ({n} missing)"), Tone::Warn),
@@ -36,13 +38,17 @@ pub fn run(g: &GlobalArgs, _args: &ListArgs) -> ExitStatus {
             ]);
         }
         t
+    }
+}
+
+/// Runs `competence list`.
+pub fn run(g: &GlobalArgs, _args: &ListArgs) -> ExitStatus {
+    let catalog = match catalog_or_exit(g, &[]) {
+        Ok(c) => c,
+        Err(status) => return status,
     };
-    let doc = || {
-        let mut doc = Doc::default();
-        doc.table(table());
-        doc
-    };
-    let written = output::emit(g.format, &report, catalog.diagnostics(), doc, table);
+    let report = framework_core::report::list(&catalog);
+    let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         written
     } else {

@@ -7,7 +7,8 @@ use framework_core::model::Depth;
 use crate::cli::GlobalArgs;
 use crate::command::{ExitStatus, analyse, status_of};
 use crate::output;
-use crate::report::{Cell, Doc, Table, Tone};
+use crate::report::{Cell, Doc, Render, Table, Tone};
+use framework_core::Diagnostic;
 
 /// Arguments of `competence matrix`.
 #[derive(Debug, Args)]
@@ -60,6 +61,41 @@ fn table(r: &MatrixReport, dots: bool) -> Table {
     t
 }
 
+/// The document; `dots` marks empty cells with `·` (on a terminal).
+fn doc(report: &MatrixReport, dots: bool) -> Doc {
+    let mut d = Doc::default();
+    d.heading(format!(
+        "Course map of `{}` against `{}`",
+        report.curriculum, report.framework
+    ));
+    d.text("I introduced, P practised, A assessed; columns in teaching order.");
+    d.table(table(report, dots));
+    let mut key = Table::new(&["COLUMN", "KIND", "TITLE"]);
+    for c in &report.columns {
+        key.row(vec![
+            c.id.clone().into(),
+            c.kind.into(),
+            c.title.clone().into(),
+        ]);
+    }
+    d.table(key);
+    d
+}
+
+impl Render for MatrixReport {
+    fn doc(&self, _: &[Diagnostic]) -> Doc {
+        doc(self, false)
+    }
+
+    fn human(&self, _: &[Diagnostic]) -> Doc {
+        doc(self, true)
+    }
+
+    fn table(&self, _: &[Diagnostic]) -> Table {
+        table(self, false)
+    }
+}
+
 /// Runs `competence matrix`.
 pub fn run(g: &GlobalArgs, args: &MatrixArgs) -> ExitStatus {
     let (catalog, report) = match analyse(g, |c| {
@@ -68,28 +104,7 @@ pub fn run(g: &GlobalArgs, args: &MatrixArgs) -> ExitStatus {
         Ok(done) => done,
         Err(status) => return status,
     };
-    let doc = || {
-        let mut d = Doc::default();
-        d.heading(format!(
-            "Course map of `{}` against `{}`",
-            report.curriculum, report.framework
-        ));
-        d.text("I introduced, P practised, A assessed; columns in teaching order.");
-        d.table(table(&report, g.format == crate::cli::Format::Human));
-        let mut key = Table::new(&["COLUMN", "KIND", "TITLE"]);
-        for c in &report.columns {
-            key.row(vec![
-                c.id.clone().into(),
-                c.kind.into(),
-                c.title.clone().into(),
-            ]);
-        }
-        d.table(key);
-        d
-    };
-    let written = output::emit(g.format, &report, catalog.diagnostics(), doc, || {
-        table(&report, false)
-    });
+    let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         written
     } else {

@@ -1,13 +1,14 @@
 //! `competence show`.
 
 use clap::Args;
-use framework_core::model::{Framework, ItemIdx};
-use framework_core::{AnalysisError, Catalog};
+use framework_core::model::{Framework, FrameworkView, ItemIdx};
+use framework_core::report::Report;
+use framework_core::{AnalysisError, Catalog, Diagnostic};
 
-use crate::cli::{Format, GlobalArgs};
+use crate::cli::GlobalArgs;
 use crate::command::{ExitStatus, catalog_or_exit, status_of};
 use crate::output::{self, Fatal};
-use crate::report::{Doc, Table};
+use crate::report::{Doc, Render, Table};
 
 /// Arguments of `competence show`.
 #[derive(Debug, Args)]
@@ -35,27 +36,32 @@ pub fn run(g: &GlobalArgs, args: &ShowArgs) -> ExitStatus {
         Ok(fw) => fw,
         Err(e) => return output::fatal(g.format, &e),
     };
-    let written = match g.format {
-        Format::Human => {
-            output::print_diagnostics(catalog.diagnostics());
-            output::print_text(&tree(fw, args.depth))
-        }
-        Format::Md => {
-            output::print_diagnostics(catalog.diagnostics());
-            output::print_text(&markdown(fw, args.depth))
-        }
-        _ => output::emit(
-            g.format,
-            &fw.document_view(args.depth),
-            catalog.diagnostics(),
-            Doc::default,
-            || table(fw, args.depth),
-        ),
-    };
+    let report = Report::new(&catalog, fw.document_view(args.depth));
+    let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         written
     } else {
         status_of(&catalog)
+    }
+}
+
+/// A framework reads as its document (JSON), a tree (terminal), a nested list (Markdown), or a
+/// row per item (CSV).
+impl Render for FrameworkView<'_> {
+    fn doc(&self, _: &[Diagnostic]) -> Doc {
+        let mut d = Doc::default();
+        d.raw(markdown(self.framework(), self.depth()));
+        d
+    }
+
+    fn human(&self, _: &[Diagnostic]) -> Doc {
+        let mut d = Doc::default();
+        d.raw(tree(self.framework(), self.depth()));
+        d
+    }
+
+    fn table(&self, _: &[Diagnostic]) -> Table {
+        table(self.framework(), self.depth())
     }
 }
 

@@ -4,10 +4,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cli::{Format, GlobalArgs};
+use crate::cli::GlobalArgs;
 use crate::command::{ExitStatus, catalog_or_exit, status_of};
 use crate::output;
-use crate::report::{Cell, Doc, Table, Tone};
+use crate::report::{Cell, Doc, Render, Table, Tone};
+use framework_core::Diagnostic;
+use framework_core::report::ValidateReport;
 
 /// Arguments of `competence validate`.
 #[derive(Debug, Args)]
@@ -17,54 +19,69 @@ pub struct ValidateArgs {
     pub paths: Vec<PathBuf>,
 }
 
-/// Runs `competence validate`. The diagnostics are the report here: JSON is SPEC §3's
-/// `{"ok", "diagnostics"}`; human output shows each on stderr and a summary on stdout; CSV and
-/// Markdown put them in a table on stdout.
+/// The diagnostics are the report here: JSON is SPEC §3's `{"ok", ..., "diagnostics"}`; on a
+/// terminal each is shown on stderr and a summary on stdout; CSV and Markdown put them in a
+/// table on stdout.
+impl Render for ValidateReport {
+    fn doc(&self, diagnostics: &[Diagnostic]) -> Doc {
+        let mut doc = Doc::default();
+        doc.heading("Validation");
+        doc.text(summary(self, diagnostics));
+        if !diagnostics.is_empty() {
+            doc.table(self.table(diagnostics));
+        }
+        doc
+    }
+
+    fn human(&self, diagnostics: &[Diagnostic]) -> Doc {
+        let mut doc = Doc::default();
+        doc.text(summary(self, diagnostics));
+        doc
+    }
+
+    fn table(&self, diagnostics: &[Diagnostic]) -> Table {
+        let mut table = Table::new(&[
+            "SEVERITY", "CODE", "FILE", "#LINE", "#COLUMN", "MESSAGE", "HELP",
+        ]);
+        for d in diagnostics {
+            let tone = if d.is_error() { Tone::Bad } else { Tone::Warn };
+            table.row(vec![
+                Cell::toned(d.severity().to_string(), tone),
+                d.code().as_str().into(),
+                d.file().into(),
+                d.line().to_string().into(),
+                d.column().to_string().into(),
+                d.message().into(),
+                d.help().unwrap_or("").into(),
+            ]);
+        }
+        table
+    }
+
+    fn lists_diagnostics(&self) -> bool {
+        true
+    }
+}
+
+/// "ok: 12 documents checked (3 user files): 0 errors, 1 warning".
+fn summary(report: &ValidateReport, diagnostics: &[Diagnostic]) -> String {
+    format!(
+        "{}: {} checked ({}): {}",
+        if report.ok { "ok" } else { "failed" },
+        output::plural(report.documents, "document"),
+        output::plural(report.files, "user file"),
+        output::counts(diagnostics)
+    )
+}
+
+/// Runs `competence validate`.
 pub fn run(g: &GlobalArgs, args: &ValidateArgs) -> ExitStatus {
     let catalog = match catalog_or_exit(g, &args.paths) {
         Ok(c) => c,
         Err(status) => return status,
     };
     let report = framework_core::report::validate(&catalog);
-    let summary = format!(
-        "{}: {} checked ({}): {}",
-        if report.ok { "ok" } else { "failed" },
-        output::plural(report.documents, "document"),
-        output::plural(report.files, "user file"),
-        output::counts(report.diagnostics)
-    );
-    let mut table = Table::new(&[
-        "SEVERITY", "CODE", "FILE", "#LINE", "#COLUMN", "MESSAGE", "HELP",
-    ]);
-    for d in report.diagnostics {
-        let tone = if d.is_error() { Tone::Bad } else { Tone::Warn };
-        table.row(vec![
-            Cell::toned(d.severity().to_string(), tone),
-            d.code().as_str().into(),
-            d.file().into(),
-            d.line().to_string().into(),
-            d.column().to_string().into(),
-            d.message().into(),
-            d.help().unwrap_or("").into(),
-        ]);
-    }
-    let written = match g.format {
-        Format::Json => output::print_json(&report),
-        Format::Human => {
-            output::print_diagnostics(report.diagnostics);
-            output::print_text(&format!("{summary}\n"))
-        }
-        Format::Csv => output::print_text(&table.csv()),
-        Format::Md => {
-            let mut doc = Doc::default();
-            doc.heading("Validation");
-            doc.text(summary);
-            if !report.diagnostics.is_empty() {
-                doc.table(table);
-            }
-            output::print_text(&doc.markdown())
-        }
-    };
+    let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         written
     } else {

@@ -33,7 +33,7 @@ use serde_json::{Map, Value, json};
 
 use super::{ENGINE_KEY, Imported, derived_uuid, export_time, natural_cmp, put, slug};
 use crate::catalog::Catalog;
-use crate::diagnostic::{Code, Diagnostic, Loc, Source};
+use crate::diagnostic::{Code, Diagnostic, Loc, Source, Span};
 use crate::model::{Framework, Relation};
 use crate::yaml::{self, Node, Value as Y};
 
@@ -408,6 +408,9 @@ impl Fields {
 /// One package, read.
 struct Package {
     framework: String,
+    /// The file the package was read from, and where its `CFDocument` is in it.
+    source: Arc<Source>,
+    span: Span,
     document: Map<String, Value>,
     /// Items by identifier: the item's document JSON without `items`, its children and position.
     items: Vec<ImportedItem>,
@@ -418,6 +421,8 @@ struct Package {
 }
 
 struct ImportedItem {
+    /// Where the item's object is in the file.
+    span: Span,
     identifier: String,
     id: String,
     json: Map<String, Value>,
@@ -458,10 +463,19 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
         out.diagnostics.append(&mut r.diags);
     }
     let mappings = link_packages(&mut packages);
+    let places: Vec<(Arc<Source>, Span)> = packages
+        .iter()
+        .map(|p| (p.source.clone(), p.span))
+        .collect();
     for p in packages {
-        out.documents.push(finish(p));
+        let (source, tree) = finish(p);
+        out.load(&source, &tree);
     }
-    out.documents.extend(mappings);
+    // A mapping is placed at the CFDocument of the package its links start from.
+    for (from, mapping) in mappings {
+        let (source, span) = &places[from];
+        out.load(source, &Node::from_json_at(Value::Object(mapping), *span));
+    }
     out
 }
 
@@ -691,6 +705,7 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
         let hcs = f.text("humanCodingScheme").map(|s| s.trim().to_owned());
         by_identifier.insert(identifier.clone(), items.len());
         items.push(ImportedItem {
+            span: node.span,
             identifier,
             id: String::new(),
             json,
@@ -817,6 +832,8 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
     out.insert("extensions".into(), json!({ KEY: case }));
     Some(Package {
         framework,
+        source: r.source.clone(),
+        span: doc_node.span,
         document: out,
         items,
         by_identifier,
@@ -958,7 +975,7 @@ fn definitions(r: &mut Reader, node: &Node, framework: &str) -> Value {
 
 /// Associations between packages imported together become mappings; the rest stay with their
 /// package.
-fn link_packages(packages: &mut [Package]) -> Vec<Map<String, Value>> {
+fn link_packages(packages: &mut [Package]) -> Vec<(usize, Map<String, Value>)> {
     let mut owner: HashMap<String, (usize, usize)> = HashMap::new();
     for (p, pkg) in packages.iter().enumerate() {
         for (identifier, &i) in &pkg.by_identifier {
@@ -1017,13 +1034,13 @@ fn link_packages(packages: &mut [Package]) -> Vec<Map<String, Value>> {
             m.insert("from".into(), json!(fa));
             m.insert("to".into(), json!(fb));
             m.insert("links".into(), Value::Array(links));
-            m
+            (a, m)
         })
         .collect()
 }
 
-/// The package's framework document: items nested and ordered.
-fn finish(mut p: Package) -> Map<String, Value> {
+/// The package's framework document, items nested and ordered, as a tree placed in its file.
+fn finish(mut p: Package) -> (Arc<Source>, Node) {
     let n = p.items.len();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut roots = Vec::new();
@@ -1127,7 +1144,7 @@ fn finish(mut p: Package) -> Map<String, Value> {
         if !ext.is_empty() {
             m.insert("extensions".into(), json!({ KEY: ext }));
         }
-        m
+        (m, item.span)
     });
     // Loose associations, kept at the document.
     let id_of: HashMap<&str, &str> = p
@@ -1165,8 +1182,9 @@ fn finish(mut p: Package) -> Map<String, Value> {
     {
         p.document.remove("extensions");
     }
-    p.document.insert("items".into(), Value::Array(items));
-    p.document
+    let mut tree = Node::from_json_at(Value::Object(p.document), p.span);
+    tree.insert("items", Node::list(items, p.span));
+    (p.source, tree)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ use serde_json::{Map, Value, json};
 use super::{Imported, put, slug};
 use crate::diagnostic::{Code, Diagnostic, Loc, Span};
 use crate::model::Framework;
-use crate::yaml;
+use crate::yaml::{self, Node};
 
 /// The key of Moodle's own fields in a document's or item's `extensions`.
 pub const KEY: &str = "moodle";
@@ -351,7 +351,7 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
         if let Some(e) = c.json.get("extensions") {
             m.insert("extensions".into(), e.clone());
         }
-        m
+        (m, c.loc.span)
     });
 
     let mut doc = Map::new();
@@ -384,8 +384,9 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
     if !moodle.is_empty() {
         doc.insert("extensions".into(), json!({ KEY: moodle }));
     }
-    doc.insert("items".into(), Value::Array(items));
-    out.documents.push(doc);
+    let mut tree = Node::from_json_at(Value::Object(doc), fw.loc.span);
+    tree.insert("items", Node::list(items, fw.loc.span));
+    out.load(&source, &tree);
     out
 }
 

@@ -160,7 +160,16 @@ impl<'n> Fields<'n> {
 pub(crate) fn text(ctx: &mut Ctx<'_>, node: &Node) -> Option<String> {
     match &node.value {
         Value::Str(s) => Some(s.clone()),
-        Value::Number(_) | Value::Bool(_) => Some(ctx.loc(node).text().to_owned()),
+        Value::Number(n) => Some(written(ctx, node, *n)),
+        Value::Bool(b) => {
+            let loc = ctx.loc(node);
+            let t = loc.text();
+            Some(if t.is_empty() || t.starts_with(['{', '[']) {
+                b.to_string()
+            } else {
+                t.to_owned()
+            })
+        }
         _ => {
             ctx.wrong_type(node, "text");
             None
@@ -251,7 +260,7 @@ pub(crate) fn id_text(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option<(Str
     match &node.value {
         Value::Str(s) => Some((s.clone(), loc)),
         Value::Number(n) => {
-            let written = loc.text().to_owned();
+            let written = written(ctx, node, *n);
             let lossless = matches!(n, Number::Int(i) if i.to_string() == written);
             if lossless {
                 return Some((written, loc));
@@ -273,6 +282,20 @@ pub(crate) fn id_text(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option<(Str
             ctx.wrong_type(node, &format!("{what} (text)"));
             None
         }
+    }
+}
+
+/// A number as it is written in the source; as Rust writes it when the node was made in memory
+/// (an import places such nodes at the object they came from, so their span holds an object).
+fn written(ctx: &Ctx<'_>, node: &Node, n: Number) -> String {
+    let loc = ctx.loc(node);
+    let text = loc.text();
+    if !text.is_empty() && !text.starts_with(['{', '[']) {
+        return text.to_owned();
+    }
+    match n {
+        Number::Int(i) => i.to_string(),
+        Number::Float(f) => format_float(f),
     }
 }
 

@@ -144,6 +144,23 @@ pub struct FrameworkView<'a> {
     depth: Option<usize>,
 }
 
+impl<'a> FrameworkView<'a> {
+    /// The framework's id, title and the other common fields.
+    pub fn info(&self) -> &'a DocumentInfo {
+        &self.framework.info
+    }
+
+    /// The framework.
+    pub fn framework(&self) -> &'a Framework {
+        self.framework
+    }
+
+    /// How many levels of items are shown (all when `None`).
+    pub fn depth(&self) -> Option<usize> {
+        self.depth
+    }
+}
+
 impl Serialize for FrameworkView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let f = self.framework;

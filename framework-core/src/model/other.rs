@@ -106,6 +106,81 @@ pub struct Mapping {
     pub(crate) to_loc: Loc,
 }
 
+impl Mapping {
+    /// A view that serializes the mapping in its document shape (links with bare item ids).
+    pub fn document_view(&self) -> MappingView<'_> {
+        MappingView(self)
+    }
+}
+
+/// A mapping serialized in its document's shape; see [`Mapping::document_view`].
+#[derive(Debug)]
+pub struct MappingView<'a>(&'a Mapping);
+
+impl MappingView<'_> {
+    /// The mapping's id, title and the other common fields.
+    pub fn info(&self) -> &DocumentInfo {
+        &self.0.info
+    }
+}
+
+impl Serialize for MappingView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let m = self.0;
+        let info = &m.info;
+        let mut out = s.serialize_map(None)?;
+        out.serialize_entry("kind", "mapping")?;
+        out.serialize_entry("id", &info.id)?;
+        out.serialize_entry("title", &info.title)?;
+        if let Some(v) = &info.version {
+            out.serialize_entry("version", v)?;
+        }
+        if let Some(v) = &info.description {
+            out.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &info.source {
+            out.serialize_entry("source", v)?;
+        }
+        if let Some(v) = &info.completeness {
+            out.serialize_entry("completeness", v)?;
+        }
+        if !info.missing.is_empty() {
+            out.serialize_entry("missing", &info.missing)?;
+        }
+        if let Some(v) = &info.note {
+            out.serialize_entry("note", v)?;
+        }
+        out.serialize_entry("from", &m.from)?;
+        out.serialize_entry("to", &m.to)?;
+        let links: Vec<LinkView<'_>> = m.links.iter().map(LinkView).collect();
+        out.serialize_entry("links", &links)?;
+        out.end()
+    }
+}
+
+struct LinkView<'a>(&'a Link);
+
+impl Serialize for LinkView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let l = self.0;
+        // An end is written as the bare item id: the mapping's `from` and `to` say whose.
+        let end = |r: &ItemRef| {
+            r.item_id()
+                .map_or_else(|| r.to_string(), ToString::to_string)
+        };
+        let mut out = s.serialize_map(None)?;
+        out.serialize_entry("from", &end(&l.from))?;
+        out.serialize_entry("to", &end(&l.to))?;
+        out.serialize_entry("relation", &l.relation)?;
+        if let Some(v) = &l.note {
+            out.serialize_entry("note", v)?;
+        }
+        out.end()
+    }
+}
+
 /// One link of a mapping.
 #[derive(Debug, Clone)]
 pub struct Link {
