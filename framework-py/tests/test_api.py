@@ -198,6 +198,72 @@ def test_docstring_examples_run():
     assert failures == 0
 
 
+def test_native_methods_docstring_examples_run():
+    """The native classes' static methods are not found by ``doctest.testmod``: run their
+    examples one by one."""
+    import doctest
+
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    finder = doctest.DocTestFinder()
+    tried = 0
+    for name in ("from_case", "from_moodle"):
+        method = getattr(ce.Framework, name)
+        for test in finder.find(method, f"Framework.{name}", globs=dict(vars(ce))):
+            result = runner.run(test)
+            assert result.failed == 0, name
+            tried += result.attempted
+    assert tried >= 4
+
+
+def test_frameworks_and_items_are_native_over_one_hierarchy(catalog):
+    cc = catalog.framework("care-certificate-2015")
+    assert type(cc) is ce.Framework and type(cc.roots[0]) is ce.Item
+    assert cc == catalog.framework("care-certificate-2015")
+    assert cc.item("1.1") == catalog.framework("care-certificate-2015").item("1.1")
+    assert {cc.item("1.1"), cc.item("1.1")} == {cc.item("1.1")}
+    assert len(cc) == len(cc.items)
+    with pytest.raises(KeyError):
+        cc.item("no-such-item")
+    with pytest.raises(ce.CompetenceError) as e:
+        cc.leaves("hee-psw-2020:1")
+    assert e.value.code == "unknown-ref"
+    assert cc.document["items"][0]["id"] == cc.roots[0].id
+    # An item under two parents (also_under) lists both, and is a child of both.
+    fw = ce.Framework.from_case(
+        {
+            "CFDocument": {"identifier": "11111111-1111-4111-8111-111111111111", "title": "Two parents",
+                           "uri": "urn:x", "creator": "x", "lastChangeDateTime": "2020-01-01T00:00:00Z"},
+            "CFItems": [
+                {"identifier": f"2222222{n}-2222-4222-8222-222222222222", "humanCodingScheme": code,
+                 "fullStatement": code, "uri": "urn:x", "lastChangeDateTime": "2020-01-01T00:00:00Z"}
+                for n, code in enumerate(["A", "B", "C"])
+            ],
+            "CFAssociations": [
+                {"identifier": f"3333333{n}-3333-4333-8333-333333333333", "associationType": "isChildOf",
+                 "originNodeURI": {"title": "c", "identifier": f"2222222{o}-2222-4222-8222-222222222222", "uri": "urn:x"},
+                 "destinationNodeURI": {"title": "p", "identifier": f"2222222{d}-2222-4222-8222-222222222222", "uri": "urn:x"},
+                 "uri": "urn:x", "lastChangeDateTime": "2020-01-01T00:00:00Z"}
+                for n, (o, d) in enumerate([(2, 0), (2, 1)])
+            ],
+        }
+    )
+    c = fw.item("C")
+    assert [p.id for p in c.parents] == ["A", "B"]
+    assert c in fw.item("A").children and c in fw.item("B").children
+    assert [i.id for i in fw.leaves()] == ["C"]
+
+
+def test_an_import_is_checked_as_a_file_is():
+    path = FIXTURES_INTEROP / "case" / "Ordering.json"
+    package = json.loads(path.read_text())
+    package["CFItems"][0]["extensions"] = {"competence-engine": {"type": "nonsense"}}
+    with pytest.raises(ce.CompetenceError) as e:
+        ce.Framework.from_case(package)
+    assert e.value.code == "invalid-value"
+    assert e.value.file == "package-1.json" and e.value.line is not None
+    assert any(d["code"] == "invalid-value" for d in e.value.diagnostics)
+
+
 def test_reports_are_typed_classes_and_convert_fields_once(catalog):
     report = catalog.coverage("cnwl-developing-expertise-peer-working")
     assert isinstance(report, ce.CoverageReport)

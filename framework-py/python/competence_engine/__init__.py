@@ -23,7 +23,7 @@ import io
 import json
 import os
 import warnings
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, Union
 
 from competence_engine import _core
 
@@ -71,7 +71,7 @@ class CompetenceError(ValueError):
         line: Optional[int] = None,
         column: Optional[int] = None,
         help: Optional[str] = None,
-        diagnostics: Union[str, Sequence[Mapping[str, Any]]] = "[]",
+        diagnostics: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -79,12 +79,12 @@ class CompetenceError(ValueError):
         self.line = line
         self.column = column
         self.help = help
-        self.diagnostics = json.loads(diagnostics) if isinstance(diagnostics, str) else list(diagnostics)
+        self.diagnostics = [dict(d) for d in diagnostics]
 
     def __reduce__(self) -> Any:
         return (
             CompetenceError,
-            (str(self), self.code, self.file, self.line, self.column, self.help, json.dumps(self.diagnostics)),
+            (str(self), self.code, self.file, self.line, self.column, self.help, self.diagnostics),
         )
 
 
@@ -608,213 +608,10 @@ class LearnersReport(Report):
         return f"Learners against {self.role} as of {self.as_of}"
 
 
-class Item:
-    """An item of a framework: ``id``, ``ref`` (``FRAMEWORK:ITEM``), ``title``, ``kind``,
-    ``statement``, ``type``, ``optional``, ``children`` and ``parents`` (its own parent and those
-    named with ``also_under``).
-
-    >>> item = Catalog.builtin().framework("care-certificate-2015").item("1.1")
-    >>> item.ref, item.kind, [c.id for c in item.children][:2], [p.id for p in item.parents]
-    ('care-certificate-2015:1.1', 'outcome', ['1.1a', '1.1b'], ['1'])
-    """
-
-    __slots__ = ("_framework", "_data")
-    _framework: "Framework"
-    _data: Mapping[str, Any]
-
-    def __init__(self, framework: "Framework", data: Mapping[str, Any]) -> None:
-        object.__setattr__(self, "_framework", framework)
-        object.__setattr__(self, "_data", data)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("items are read-only")
-
-    @property
-    def id(self) -> str:
-        return str(self._data["id"])
-
-    @property
-    def ref(self) -> str:
-        return f"{self._framework.id}:{self.id}"
-
-    @property
-    def title(self) -> str:
-        return str(self._data["title"])
-
-    @property
-    def kind(self) -> Optional[str]:
-        return self._data.get("kind")
-
-    @property
-    def statement(self) -> Optional[str]:
-        return self._data.get("statement")
-
-    @property
-    def type(self) -> Optional[str]:
-        return self._data.get("type")
-
-    @property
-    def optional(self) -> bool:
-        return bool(self._data.get("optional", False))
-
-    @property
-    def children(self) -> Tuple["Item", ...]:
-        return self._framework._children.get(self.id, ())
-
-    @property
-    def parents(self) -> Tuple["Item", ...]:
-        return self._framework._parents.get(self.id, ())
-
-    def __repr__(self) -> str:
-        return f"<Item {self.ref} {self.title!r}>"
-
-
-class Framework:
-    """A framework of a catalog: ``id``, ``title``, ``items`` (every item, in file order),
-    ``roots``, ``item(id)`` and ``leaves(ref=None)``.
-
-    >>> fw = Catalog.builtin().framework("care-certificate-2015")
-    >>> fw.roots[0].id, len(fw.leaves("1.1")) > 0
-    ('1', True)
-    """
-
-    __slots__ = ("_data", "_items", "_by_id", "_children", "_parents")
-    _data: Mapping[str, Any]
-    _items: Tuple[Item, ...]
-    _by_id: dict
-    _children: dict
-    _parents: dict
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        items: list = []
-        children: dict = {}
-        parents: dict = {}
-
-        def walk(nodes: Sequence[Mapping[str, Any]], parent: Optional[Item]) -> Tuple[Item, ...]:
-            made = []
-            for node in nodes:
-                item = Item(self, node)
-                items.append(item)
-                made.append(item)
-                if parent is not None:
-                    parents.setdefault(item.id, []).append(parent)
-                children[item.id] = walk(node.get("items", ()), item)
-            return tuple(made)
-
-        object.__setattr__(self, "_data", data)
-        roots = walk(data.get("items", ()), None)
-        by_id = {i.id: i for i in items}
-        for item in items:
-            for extra in item._data.get("also_under", ()):
-                if extra in by_id:
-                    parents.setdefault(item.id, []).append(by_id[extra])
-                    children[extra] = tuple(children.get(extra, ())) + (item,)
-        children[""] = roots
-        object.__setattr__(self, "_items", tuple(items))
-        object.__setattr__(self, "_by_id", by_id)
-        object.__setattr__(self, "_children", children)
-        object.__setattr__(self, "_parents", {k: tuple(v) for k, v in parents.items()})
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("frameworks are read-only")
-
-    @property
-    def id(self) -> str:
-        return str(self._data["id"])
-
-    @property
-    def title(self) -> str:
-        return str(self._data["title"])
-
-    @property
-    def completeness(self) -> Optional[str]:
-        return self._data.get("completeness")
-
-    @property
-    def missing(self) -> Tuple[str, ...]:
-        return tuple(self._data.get("missing", ()))
-
-    @property
-    def source(self) -> Optional[str]:
-        return self._data.get("source")
-
-    @property
-    def items(self) -> Tuple[Item, ...]:
-        return self._items
-
-    @property
-    def roots(self) -> Tuple[Item, ...]:
-        return self._children[""]
-
-    def item(self, id: str) -> Item:
-        """The item with this id (a ``KeyError`` if there is none)."""
-        return self._by_id[id]
-
-    def leaves(self, ref: Optional[str] = None) -> Tuple[Item, ...]:
-        """The leaves that count (optional ones left out) under an item, given by id or as
-        ``FRAMEWORK:ITEM`` (every leaf of the framework when ``None``), in file order."""
-        if ref is not None and ":" in ref:
-            fw, _, ref = ref.partition(":")
-            if fw != self.id:
-                raise CompetenceError(f"`{fw}:{ref}` is not in framework `{self.id}`", code="unknown-ref")
-        start = self.roots if ref in (None, "*") else (self.item(ref),)
-        seen: dict = {}
-
-        def optional(item: Item, under_optional: bool) -> None:
-            flag = under_optional or item.optional
-            if not item.children:
-                if not flag:
-                    seen.setdefault(item.id, item)
-            for c in item.children:
-                optional(c, flag)
-
-        for item in start:
-            optional(item, any(p.optional for p in self._ancestors(item)) or item.optional)
-        order = {i.id: n for n, i in enumerate(self._items)}
-        return tuple(sorted(seen.values(), key=lambda i: order[i.id]))
-
-    def _ancestors(self, item: Item) -> Iterator[Item]:
-        stack = list(item.parents)
-        done = set()
-        while stack:
-            p = stack.pop()
-            if p.id not in done:
-                done.add(p.id)
-                yield p
-                stack.extend(p.parents)
-
-    @property
-    def document(self) -> dict:
-        """The framework as a document (a dict in the shape of its YAML file, as
-        ``competence show --format json`` writes it); save it with ``json`` or a YAML library."""
-        return dict(json.loads(json.dumps(self._data)))
-
-    @staticmethod
-    def from_case(source: "_Source", id: Optional[str] = None) -> "Framework":
-        """A framework imported from a CASE 1.0 or 1.1 package: a path, the package's bytes or
-        text, or the package as a dict. Liberties taken with the file are issued as one
-        ``CompetenceWarning``; a package that cannot be imported raises ``CompetenceError``.
-
-        >>> pkg = Catalog.builtin().export_case("imroc-peer-principles")
-        >>> fw = Framework.from_case(pkg)
-        >>> fw.id, [i.id for i in fw.roots] == [i.id for i in Catalog.builtin().framework("imroc-peer-principles").roots]
-        ('imroc-peer-principles', True)
-        """
-        documents = import_case(source, id=id)
-        return Framework(next(d for d in documents if d.get("kind") == "framework"))
-
-    @staticmethod
-    def from_moodle(source: "_Source", id: Optional[str] = None) -> "Framework":
-        """A framework imported from a Moodle competency framework CSV (a path, bytes or text).
-
-        >>> csv = Catalog.builtin().export_moodle("imroc-peer-principles")
-        >>> Framework.from_moodle(csv).title == Catalog.builtin().framework("imroc-peer-principles").title
-        True
-        """
-        return Framework(import_moodle(source, id=id)[0])
-
-    def __repr__(self) -> str:
-        return f"<Framework {self.id} {self.title!r}: {len(self._items)} items>"
+# Frameworks and items are native objects over the engine's own hierarchy (nothing is rebuilt
+# here); their docstrings, with examples, are in `framework-py/src/framework.rs`.
+Framework = _core.Framework
+Item = _core.Item
 
 
 class CompetenceWarning(UserWarning):
@@ -822,35 +619,6 @@ class CompetenceWarning(UserWarning):
 
 
 _Source = Union[str, bytes, "os.PathLike[str]", Mapping[str, Any]]
-
-
-def _source_bytes(source: "_Source", default_name: str) -> Tuple[str, bytes]:
-    if isinstance(source, Mapping):
-        return default_name, json.dumps(source).encode("utf-8")
-    if isinstance(source, bytes):
-        return default_name, source
-    if isinstance(source, str) and ("\n" in source or source.lstrip().startswith(("{", "["))):
-        return default_name, source.encode("utf-8")
-    with open(source, "rb") as f:
-        return os.fspath(source), f.read()
-
-
-def _imported(documents: str, diagnostics: str) -> list:
-    diags = json.loads(diagnostics)
-    errors = [d for d in diags if d.get("severity") == "error"]
-    if errors:
-        first = errors[0]
-        raise CompetenceError(
-            first["message"],
-            code=first["code"],
-            file=first.get("file"),
-            line=first.get("line"),
-            column=first.get("column"),
-            help=first.get("help"),
-            diagnostics=diags,
-        )
-    _warn(diags)
-    return list(json.loads(documents))
 
 
 def _warn(diags: Sequence[Mapping[str, Any]]) -> None:
@@ -862,20 +630,23 @@ def _warn(diags: Sequence[Mapping[str, Any]]) -> None:
 
 def import_case(*sources: "_Source", id: Optional[str] = None) -> list:
     """CASE packages (paths, bytes, text or dicts) as documents (dicts): one framework per
-    package, then a mapping for the associations between packages imported together.
+    package, then a mapping for the associations between packages imported together. Each
+    document is checked as a file is: the first error raises :class:`CompetenceError` (with
+    every diagnostic); liberties taken are issued as one :class:`CompetenceWarning`.
 
     >>> docs = import_case(Catalog.builtin().export_case("srn-peer-values"))
     >>> [(d["kind"], d["id"]) for d in docs]
     [('framework', 'srn-peer-values')]
     """
-    files = [_source_bytes(s, f"package-{n + 1}.json") for n, s in enumerate(sources)]
-    return _imported(*_core.import_case(files, id))
+    frameworks, mappings = _core.import_case(list(sources), id)
+    return [f.document for f in frameworks] + list(mappings)
 
 
 def import_moodle(source: "_Source", id: Optional[str] = None) -> list:
-    """A Moodle competency framework CSV (a path, bytes or text) as a framework document."""
-    name, data = _source_bytes(source, "competencies.csv")
-    return _imported(*_core.import_moodle(name, data, id))
+    """A Moodle competency framework CSV (a path, bytes or text) as a framework document,
+    checked as :func:`import_case` checks packages."""
+    frameworks, _ = _core.import_moodle(source, id)
+    return [f.document for f in frameworks]
 
 
 _Records = Union[str, "os.PathLike[str]", Sequence[Mapping[str, Any]], Any]
@@ -938,17 +709,17 @@ class Catalog:
     def validate(self) -> ValidationReport:
         """Every problem found: ``ok`` and ``diagnostics`` (each with ``severity``, ``code``,
         ``file``, ``line``, ``column``, ``message``, ``help``)."""
-        return ValidationReport(json.loads(self._native.validate_json()))
+        return ValidationReport(self._native.validate())
 
     @property
     def documents(self) -> Tuple[Record, ...]:
         """Every document: ``kind``, ``id``, ``title``, ``completeness``, ``items``, ``leaves``."""
-        return tuple(_wrap(json.loads(self._native.list_json())["documents"]))
+        return tuple(_wrap(self._native.list().field("documents")))
 
     @property
     def frameworks(self) -> Tuple[Framework, ...]:
         """The frameworks."""
-        return tuple(self.framework(d.id) for d in self.documents if d.kind == "framework")
+        return tuple(self._native.frameworks())
 
     def framework(self, id: str) -> Framework:
         """A framework by id (``CompetenceError`` with code ``unknown-framework`` if none).
@@ -956,7 +727,7 @@ class Catalog:
         >>> Catalog.builtin().framework("hee-psw-2020").title
         'The Competence Framework for Mental Health Peer Support Workers'
         """
-        return Framework(json.loads(self._native.framework_json(id)))
+        return self._native.framework(id)
 
     def coverage(self, curriculum: str, framework: Optional[str] = None) -> CoverageReport:
         """How a curriculum covers a framework (default: its first); see ``competence coverage``."""
@@ -997,7 +768,7 @@ class Catalog:
         >>> pkg["CFDocument"]["caseVersion"], len(pkg["CFItems"]) > 0
         ('1.1', True)
         """
-        return dict(json.loads(self._native.export_case(framework, base_uri)))
+        return dict(self._native.export_case(framework, base_uri))
 
     def export_moodle(self, framework: str) -> str:
         """A framework as a Moodle competency framework CSV (text). What Moodle cannot hold is
@@ -1007,7 +778,7 @@ class Catalog:
         'Parent ID number,ID number,Sho'
         """
         text, lost = self._native.export_moodle(framework)
-        _warn(json.loads(lost))
+        _warn(lost)
         return str(text)
 
     def export_ob3(self, curriculum: str, base_uri: Optional[str] = None) -> dict:
@@ -1017,7 +788,7 @@ class Catalog:
         >>> a["type"], a["alignment"][0]["type"]
         (['Achievement'], ['Alignment'])
         """
-        return dict(json.loads(self._native.export_ob3(curriculum, base_uri)))
+        return dict(self._native.export_ob3(curriculum, base_uri))
 
     def __reduce__(self) -> Any:
         return (_from_sources, (self._native.sources(), self._native.has_builtin))

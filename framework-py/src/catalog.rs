@@ -1,0 +1,272 @@
+//! The native `Catalog`: loading, and every analysis, export and lookup asked of it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use framework_core::Catalog as CoreCatalog;
+use framework_core::learners::CsvInput;
+use framework_core::report::Report;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use serde::Serialize;
+
+use crate::convert::serialized;
+use crate::error::error;
+use crate::framework::PyFramework;
+use crate::report::PyReport;
+
+/// A loaded catalog (see `competence_engine.Catalog`, which wraps it).
+#[pyclass(frozen, module = "competence_engine._core", name = "Catalog")]
+#[derive(Debug)]
+pub struct PyCatalog {
+    inner: Arc<CoreCatalog>,
+    builtin: bool,
+}
+
+/// Runs an analysis without holding the GIL; its report, or its error as `CompetenceError`.
+fn analyse<R, E>(
+    py: Python<'_>,
+    catalog: &CoreCatalog,
+    analysis: impl FnOnce(&CoreCatalog) -> Result<Report<R>, E> + Send,
+) -> PyResult<PyReport>
+where
+    R: Serialize + Send + Sync + 'static,
+    E: miette::Diagnostic + Send + Sync,
+{
+    py.detach(|| analysis(catalog).map(PyReport::new))
+        .map_err(|e| error(py, &e, None))
+}
+
+impl PyCatalog {
+    fn framework_position(&self, py: Python<'_>, id: &str) -> PyResult<usize> {
+        let found = self
+            .inner
+            .lookup_framework(id)
+            .map_err(|e| error(py, &e, None))?;
+        Ok(self
+            .inner
+            .frameworks()
+            .iter()
+            .position(|f| std::ptr::eq(f, found))
+            .unwrap_or_default())
+    }
+}
+
+#[pymethods]
+impl PyCatalog {
+    /// The shipped documents alone.
+    #[staticmethod]
+    fn builtin(py: Python<'_>) -> Self {
+        Self {
+            inner: Arc::new(py.detach(CoreCatalog::builtin)),
+            builtin: true,
+        }
+    }
+
+    /// The shipped documents (unless `builtin` is false) and the files or folders given.
+    #[staticmethod]
+    #[pyo3(signature = (paths, builtin = true))]
+    fn load(py: Python<'_>, paths: Vec<PathBuf>, builtin: bool) -> PyResult<Self> {
+        let built = py.detach(|| {
+            let mut b = CoreCatalog::builder().builtin(builtin);
+            for p in &paths {
+                b.add_path(p).map_err(|e| (e, p.display().to_string()))?;
+            }
+            Ok(b.build())
+        });
+        match built {
+            Ok(c) => Ok(Self {
+                inner: Arc::new(c),
+                builtin,
+            }),
+            Err((e, file)) => Err(error(py, &e, Some(file))),
+        }
+    }
+
+    /// A catalog of these (name, text) sources (what `sources()` gives back).
+    #[staticmethod]
+    #[pyo3(signature = (sources, builtin = true))]
+    fn from_sources(py: Python<'_>, sources: Vec<(String, String)>, builtin: bool) -> Self {
+        let inner = py.detach(|| {
+            let mut b = CoreCatalog::builder().builtin(builtin);
+            for (name, text) in &sources {
+                b.add_bytes(name, text.as_bytes());
+            }
+            b.build()
+        });
+        Self {
+            inner: Arc::new(inner),
+            builtin,
+        }
+    }
+
+    /// The user's sources as (name, text), in load order.
+    fn sources(&self) -> Vec<(String, String)> {
+        self.inner
+            .user_sources()
+            .map(|(n, t)| (n.to_owned(), t.to_owned()))
+            .collect()
+    }
+
+    /// Whether the shipped documents are included.
+    #[getter]
+    fn has_builtin(&self) -> bool {
+        self.builtin
+    }
+
+    /// The validate report (SPEC §3).
+    fn validate(&self) -> PyReport {
+        PyReport::new(framework_core::report::validate(&self.inner))
+    }
+
+    /// The list report: a summary per document.
+    fn list(&self) -> PyReport {
+        PyReport::new(framework_core::report::list(&self.inner))
+    }
+
+    /// Every framework, in catalog order.
+    fn frameworks(&self) -> Vec<PyFramework> {
+        (0..self.inner.frameworks().len())
+            .map(|n| PyFramework::in_catalog(&self.inner, n))
+            .collect()
+    }
+
+    /// A framework by id (`CompetenceError` with `unknown-framework`, or `wrong-kind`, if none).
+    fn framework(&self, py: Python<'_>, id: &str) -> PyResult<PyFramework> {
+        let n = self.framework_position(py, id)?;
+        Ok(PyFramework::in_catalog(&self.inner, n))
+    }
+
+    /// Coverage (SPEC §3).
+    #[pyo3(signature = (curriculum, framework = None))]
+    fn coverage(
+        &self,
+        py: Python<'_>,
+        curriculum: &str,
+        framework: Option<&str>,
+    ) -> PyResult<PyReport> {
+        analyse(py, &self.inner, |c| {
+            framework_core::coverage::coverage(c, curriculum, framework)
+        })
+    }
+
+    /// Gaps (SPEC §3).
+    #[pyo3(signature = (target, source, require_depth = None))]
+    fn gaps(
+        &self,
+        py: Python<'_>,
+        target: &str,
+        source: &str,
+        require_depth: Option<&str>,
+    ) -> PyResult<PyReport> {
+        let depth = match require_depth {
+            None => None,
+            Some(d) => match framework_core::model::Depth::parse(d) {
+                Some(d) => Some(d),
+                None => {
+                    return Err(PyValueError::new_err(format!(
+                        "`{d}` is not a depth: use introduced, practised or assessed"
+                    )));
+                }
+            },
+        };
+        analyse(py, &self.inner, |c| {
+            framework_core::gaps::gaps(c, target, source, depth)
+        })
+    }
+
+    /// A crosswalk.
+    fn crosswalk(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<PyReport> {
+        analyse(py, &self.inner, |c| {
+            framework_core::crosswalk::crosswalk(c, a, b)
+        })
+    }
+
+    /// The course map matrix.
+    #[pyo3(signature = (curriculum, framework = None))]
+    fn matrix(
+        &self,
+        py: Python<'_>,
+        curriculum: &str,
+        framework: Option<&str>,
+    ) -> PyResult<PyReport> {
+        analyse(py, &self.inner, |c| {
+            framework_core::matrix::matrix(c, curriculum, framework)
+        })
+    }
+
+    /// A framework as a CASE 1.1 package (a dict).
+    #[pyo3(signature = (framework, base_uri = None))]
+    fn export_case<'py>(
+        &self,
+        py: Python<'py>,
+        framework: &str,
+        base_uri: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let n = self.framework_position(py, framework)?;
+        let options = framework_core::interop::case::ExportOptions { base_uri };
+        let c = &self.inner;
+        let package =
+            py.detach(|| framework_core::interop::case::export(c, &c.frameworks()[n], &options));
+        crate::convert::to_py(py, &package)
+    }
+
+    /// A framework as a Moodle competency CSV, and what it could not hold (diagnostics as
+    /// dicts).
+    fn export_moodle<'py>(
+        &self,
+        py: Python<'py>,
+        framework: &str,
+    ) -> PyResult<(String, Bound<'py, PyAny>)> {
+        let n = self.framework_position(py, framework)?;
+        let (csv, lost) = framework_core::interop::moodle::export(&self.inner.frameworks()[n]);
+        Ok((csv, serialized(py, &lost)?))
+    }
+
+    /// A curriculum as an Open Badges 3.0 Achievement (a dict).
+    #[pyo3(signature = (curriculum, base_uri = None))]
+    fn export_ob3<'py>(
+        &self,
+        py: Python<'py>,
+        curriculum: &str,
+        base_uri: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let c = &self.inner;
+        let achievement = py
+            .detach(|| framework_core::interop::ob3::export(c, curriculum, base_uri))
+            .map_err(|e| error(py, &e, None))?;
+        crate::convert::to_py(py, &achievement)
+    }
+
+    /// Learner records (CSV text) against a role (SPEC §3).
+    #[pyo3(signature = (role, learners, evidence, learners_name, evidence_name, as_of = None, learner = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn learners(
+        &self,
+        py: Python<'_>,
+        role: &str,
+        learners: Vec<u8>,
+        evidence: Vec<u8>,
+        learners_name: String,
+        evidence_name: String,
+        as_of: Option<&str>,
+        learner: Option<&str>,
+    ) -> PyResult<PyReport> {
+        let as_of = match as_of {
+            None => framework_core::learners::today(),
+            Some(s) => framework_core::learners::date(s).ok_or_else(|| {
+                PyValueError::new_err(format!("`{s}` is not a date: write YYYY-MM-DD"))
+            })?,
+        };
+        analyse(py, &self.inner, |c| {
+            framework_core::learners::learners(
+                c,
+                role,
+                CsvInput::new(learners_name, learners.as_slice()),
+                CsvInput::new(evidence_name, evidence.as_slice()),
+                as_of,
+                learner,
+            )
+        })
+    }
+}

@@ -1,0 +1,110 @@
+//! The native `Report`: the core's report envelope, converted to Python a field at a time.
+
+use std::sync::OnceLock;
+
+use framework_core::report::Report;
+use pyo3::exceptions::{PyKeyError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::convert::to_py;
+
+/// A report of any kind, as the native `Report` holds it.
+trait Native: Send + Sync {
+    fn value(&self) -> serde_json::Result<Value>;
+    fn json(&self, indent: Option<usize>) -> serde_json::Result<String>;
+}
+
+impl<T: Serialize + Send + Sync> Native for Report<T> {
+    fn value(&self) -> serde_json::Result<Value> {
+        serde_json::to_value(self)
+    }
+
+    fn json(&self, indent: Option<usize>) -> serde_json::Result<String> {
+        match indent {
+            None => serde_json::to_string(self),
+            Some(n) => {
+                let indent = vec![b' '; n];
+                let mut out = Vec::new();
+                let formatter = serde_json::ser::PrettyFormatter::with_indent(&indent);
+                let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+                self.serialize(&mut ser)?;
+                Ok(String::from_utf8_lossy(&out).into_owned())
+            }
+        }
+    }
+}
+
+/// A report from the engine: the core's typed report envelope (its fields and every
+/// diagnostic), converted to Python objects a field at a time, when the field is first read
+/// (see `competence_engine.Report`, which wraps it).
+#[pyclass(frozen, module = "competence_engine._core", name = "Report")]
+pub struct PyReport {
+    native: Box<dyn Native>,
+    value: OnceLock<Result<Value, String>>,
+}
+
+impl std::fmt::Debug for PyReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PyReport").finish_non_exhaustive()
+    }
+}
+
+impl PyReport {
+    /// Holds a report.
+    pub(crate) fn new<T: Serialize + Send + Sync + 'static>(report: Report<T>) -> Self {
+        Self {
+            native: Box::new(report),
+            value: OnceLock::new(),
+        }
+    }
+
+    /// The report as a JSON value, made once (without the GIL) and kept.
+    fn value(&self, py: Python<'_>) -> PyResult<&Map<String, Value>> {
+        let made = self
+            .value
+            .get_or_init(|| py.detach(|| self.native.value().map_err(|e| e.to_string())));
+        match made {
+            Ok(Value::Object(map)) => Ok(map),
+            Ok(_) => Err(PyValueError::new_err("the report is not a JSON object")),
+            Err(e) => Err(PyValueError::new_err(e.clone())),
+        }
+    }
+}
+
+#[pymethods]
+impl PyReport {
+    /// One top-level field of the report (SPEC §3) as Python objects; `KeyError` if the report
+    /// has no such field.
+    fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        match self.value(py)?.get(name) {
+            Some(v) => to_py(py, v),
+            None => Err(PyKeyError::new_err(name.to_owned())),
+        }
+    }
+
+    /// The top-level field names, in the report's order.
+    fn keys(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        Ok(self.value(py)?.keys().cloned().collect())
+    }
+
+    /// The whole report as plain dicts and lists.
+    fn to_dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let map = self.value(py)?;
+        let dict = PyDict::new(py);
+        for (k, v) in map {
+            dict.set_item(k, to_py(py, v)?)?;
+        }
+        Ok(dict.into_any())
+    }
+
+    /// The report as the CLI's `--format json` writes it (`indent` spaces, or one line when
+    /// `None`), made without the GIL.
+    #[pyo3(signature = (indent = None))]
+    fn to_json(&self, py: Python<'_>, indent: Option<usize>) -> PyResult<String> {
+        py.detach(|| self.native.json(indent))
+            .map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+}
