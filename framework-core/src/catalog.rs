@@ -112,7 +112,7 @@ impl Catalog {
     }
 
     /// The user's sources that could be read as text: (name, text), in load order. Building a
-    /// catalog again from these (with [`CatalogBuilder::add_bytes`]) gives the same documents.
+    /// catalog again from these (with [`CatalogBuilder::add_bytes`](crate::CatalogBuilder::add_bytes)) gives the same documents.
     pub fn user_sources(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.user_sources.iter().map(|s| (s.name(), s.text()))
     }

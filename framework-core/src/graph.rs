@@ -32,7 +32,7 @@ impl ItemHandle {
         }
     }
 
-    /// The framework's position in [`Catalog::frameworks`].
+    /// The framework's position in [`Catalog::frameworks`](crate::Catalog::frameworks).
     pub fn framework_position(self) -> usize {
         self.framework as usize
     }
@@ -46,7 +46,7 @@ impl ItemHandle {
 /// What a reference resolves to: an item, or a whole framework (`FRAMEWORK:*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
-    /// Every leaf of the framework at this position in [`Catalog::frameworks`].
+    /// Every leaf of the framework at this position in [`Catalog::frameworks`](crate::Catalog::frameworks).
     Framework(usize),
     /// One item (and, when it is not a leaf, every leaf under it).
     Item(ItemHandle),
@@ -64,7 +64,7 @@ pub enum ActivityKind {
 /// A handle on a session or an assessment of a curriculum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ActivityHandle {
-    /// The curriculum's position in [`Catalog::curricula`].
+    /// The curriculum's position in [`Catalog::curricula`](crate::Catalog::curricula).
     pub curriculum: usize,
     /// Session or assessment.
     pub kind: ActivityKind,
@@ -90,7 +90,7 @@ pub enum EdgeKind {
     MapsTo {
         /// The relation, read from the edge's source to its target.
         relation: Relation,
-        /// The mapping's position in [`Catalog::mappings`].
+        /// The mapping's position in [`Catalog::mappings`](crate::Catalog::mappings).
         mapping: usize,
     },
 }

@@ -1,0 +1,542 @@
+//! Reading learner records: `learners.csv` and `evidence.csv`, streamed. A row that cannot be
+//! used becomes a diagnostic naming the file, the line and the field (never a field's
+//! contents), and is counted as skipped; the other rows are read on.
+
+use std::io::Read;
+
+use jiff::civil::Date;
+use rustc_hash::FxHashMap;
+
+use super::RecordsError;
+use super::status::RoleLeaves;
+use super::summary::Skipped;
+use crate::catalog::Catalog;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ids::ItemRef;
+use crate::model::Role;
+
+/// A CSV input: its name (for diagnostics) and its reader.
+#[derive(Debug)]
+pub struct CsvInput<R> {
+    /// How diagnostics name it.
+    pub name: String,
+    /// The text.
+    pub reader: R,
+}
+
+impl<R: Read> CsvInput<R> {
+    /// An input named `name`.
+    pub fn new(name: impl Into<String>, reader: R) -> Self {
+        Self {
+            name: name.into(),
+            reader,
+        }
+    }
+}
+
+const LEARNER_COLUMNS: &str = "learner, role, start_date[, qualifications]";
+const EVIDENCE_COLUMNS: &str = "learner, ref, status, date";
+
+/// Reads a header and finds the named columns (in any order; other columns are ignored).
+fn columns<R: Read>(
+    reader: &mut csv::Reader<R>,
+    file: &str,
+    required: &[&'static str],
+    optional: &[&'static str],
+    expected: &'static str,
+) -> Result<Vec<Option<usize>>, RecordsError> {
+    let headers = reader
+        .byte_headers()
+        .map_err(|e| RecordsError::Unreadable {
+            file: file.to_owned(),
+            message: e.to_string(),
+        })?;
+    if headers.is_empty() || headers.iter().all(|h| h.is_empty()) {
+        return Err(RecordsError::Empty {
+            file: file.to_owned(),
+            columns: expected,
+        });
+    }
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| String::from_utf8_lossy(h).trim().eq_ignore_ascii_case(name))
+    };
+    let mut out = Vec::new();
+    for &name in required {
+        out.push(Some(find(name).ok_or_else(|| {
+            RecordsError::MissingColumn {
+                file: file.to_owned(),
+                column: name,
+                columns: expected,
+            }
+        })?));
+    }
+    out.extend(optional.iter().map(|name| find(name)));
+    Ok(out)
+}
+
+/// A diagnostic about a row: file, line, field number; a message that quotes nothing from it.
+fn row_diag(
+    code: Code,
+    file: &str,
+    line: u64,
+    field: usize,
+    message: String,
+    help: &str,
+) -> Diagnostic {
+    Diagnostic::in_file(
+        code,
+        file,
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(field + 1).unwrap_or(u32::MAX),
+        message,
+    )
+    .with_help(help)
+}
+
+/// What reading the next row gave.
+enum Row {
+    /// A row with the header's number of fields, on this line.
+    Read(u64),
+    /// A row that cannot be used; it has been reported.
+    Bad,
+    /// The end of the file.
+    End,
+}
+
+/// Reads the next row into `record`, skipping blank lines and reporting rows that cannot be read
+/// as CSV or do not have `width` fields.
+fn next_row<R: Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::ByteRecord,
+    file: &str,
+    width: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Row {
+    loop {
+        match reader.read_byte_record(record) {
+            Ok(false) => return Row::End,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                diags.push(row_diag(
+                    Code::MalformedRow,
+                    file,
+                    line,
+                    0,
+                    "row cannot be read as CSV".into(),
+                    "check the quoting of this row",
+                ));
+                return Row::Bad;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
+            continue; // a blank line
+        }
+        if record.len() != width {
+            diags.push(row_diag(
+                Code::MalformedRow,
+                file,
+                line,
+                record.len().min(width),
+                format!("row has {} fields, the header {}", record.len(), width),
+                "every row needs as many fields as the header; quote fields that contain commas",
+            ));
+            return Row::Bad;
+        }
+        return Row::Read(line);
+    }
+}
+
+pub(super) fn field(record: &csv::ByteRecord, column: Option<usize>) -> Option<&str> {
+    column
+        .and_then(|c| record.get(c))
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .map(str::trim)
+}
+
+/// A date written exactly as `YYYY-MM-DD`.
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
+    // Exactly YYYY-MM-DD.
+    if s.len() != 10 || s.as_bytes().get(4) != Some(&b'-') || s.as_bytes().get(7) != Some(&b'-') {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// One learner as read from `learners.csv`.
+pub(super) struct LearnerRow {
+    pub id: String,
+    pub start: Date,
+    /// (qualification, date gained if given).
+    pub qualifications: Vec<(String, Option<Date>)>,
+}
+
+/// The latest evidence for one leaf: (date, row), and whether it counts (met or exempt).
+#[derive(Clone, Copy)]
+struct Latest {
+    date: Date,
+    row: u64,
+    done: bool,
+}
+
+/// Where the problems found in the records go, and the count of rows left out.
+#[derive(Debug, Default)]
+pub(super) struct Intake {
+    pub diags: Vec<Diagnostic>,
+    pub skipped: Skipped,
+}
+
+impl Intake {
+    /// Counts a row of `learners.csv` (or of `evidence.csv`) left out, and why.
+    fn skip(&mut self, learners_file: bool, code: Code) {
+        if learners_file {
+            self.skipped.learners += 1;
+        } else {
+            self.skipped.evidence += 1;
+        }
+        *self
+            .skipped
+            .reasons
+            .entry(code.as_str().to_owned())
+            .or_default() += 1;
+    }
+}
+
+/// The learners of `learners.csv` with the role analysed.
+pub(super) struct Learners {
+    /// In file order.
+    pub rows: Vec<LearnerRow>,
+    /// Position in `rows` by id; `usize::MAX` for learners read but not analysed (another
+    /// role, or left out).
+    pub by_id: FxHashMap<String, usize>,
+    /// Learners with another role.
+    pub other_roles: usize,
+}
+
+/// Reads `learners.csv`: the learners with `role`, each with a start date and qualifications.
+pub(super) fn read_learners<R: Read>(
+    catalog: &Catalog,
+    role: &Role,
+    input: CsvInput<R>,
+    intake: &mut Intake,
+) -> Result<Learners, RecordsError> {
+    let file = input.name;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(input.reader);
+    let cols = columns(
+        &mut reader,
+        &file,
+        &["learner", "role", "start_date"],
+        &["qualifications"],
+        LEARNER_COLUMNS,
+    )?;
+    let width = reader.byte_headers().map(|h| h.len()).unwrap_or(0);
+    let (c_learner, c_role, c_start, c_quals) = (cols[0], cols[1], cols[2], cols[3]);
+    let mut out = Learners {
+        rows: Vec::new(),
+        by_id: FxHashMap::default(),
+        other_roles: 0,
+    };
+    let mut first_line: FxHashMap<String, u64> = FxHashMap::default();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = match next_row(&mut reader, &mut record, &file, width, &mut intake.diags) {
+            Row::End => break,
+            Row::Bad => {
+                intake.skip(true, Code::MalformedRow);
+                continue;
+            }
+            Row::Read(line) => line,
+        };
+        if std::str::from_utf8(record.as_slice()).is_err() {
+            intake.diags.push(row_diag(
+                Code::MalformedRow,
+                &file,
+                line,
+                0,
+                "row is not valid UTF-8".into(),
+                "save the file as UTF-8",
+            ));
+            intake.skip(true, Code::MalformedRow);
+            continue;
+        }
+        let id = field(&record, c_learner).unwrap_or("").to_owned();
+        if id.is_empty() {
+            intake.diags.push(row_diag(
+                Code::MissingField,
+                &file,
+                line,
+                c_learner.unwrap_or(0),
+                "row has no learner id".into(),
+                "give every learner an id",
+            ));
+            intake.skip(true, Code::MissingField);
+            continue;
+        }
+        if let Some(first) = first_line.get(&id) {
+            intake.diags.push(row_diag(
+                Code::DuplicateLearner,
+                &file,
+                line,
+                c_learner.unwrap_or(0),
+                format!("learner `{id}` is listed again (first on line {first})"),
+                "list each learner once; this row is left out",
+            ));
+            intake.skip(true, Code::DuplicateLearner);
+            continue;
+        }
+        first_line.insert(id.clone(), line);
+        let role_cell = field(&record, c_role).unwrap_or("");
+        if role_cell != role.info.id.as_str() {
+            if catalog.role(role_cell).is_none() {
+                intake.diags.push(row_diag(
+                    Code::UnknownDocument,
+                    &file,
+                    line,
+                    c_role.unwrap_or(0),
+                    format!("learner `{id}` has a role that is not in the catalog"),
+                    "use a role id from `competence list`; this learner is not analysed",
+                ));
+            }
+            out.other_roles += 1;
+            out.by_id.insert(id, usize::MAX);
+            continue;
+        }
+        let Some(start) = field(&record, c_start).and_then(parse_date) else {
+            intake.diags.push(row_diag(
+                Code::InvalidDate,
+                &file,
+                line,
+                c_start.unwrap_or(0),
+                format!("learner `{id}`: the start date is not a date"),
+                "write dates as YYYY-MM-DD; this learner is left out",
+            ));
+            intake.skip(true, Code::InvalidDate);
+            out.by_id.insert(id, usize::MAX);
+            continue;
+        };
+        let mut qualifications = Vec::new();
+        for q in field(&record, c_quals)
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+        {
+            match q.split_once('@') {
+                None => qualifications.push((q.to_owned(), None)),
+                Some((name, d)) => match parse_date(d.trim()) {
+                    Some(d) => qualifications.push((name.trim().to_owned(), Some(d))),
+                    None => intake.diags.push(row_diag(
+                        Code::InvalidDate,
+                        &file,
+                        line,
+                        c_quals.unwrap_or(0),
+                        format!("learner `{id}`: a qualification's date is not a date"),
+                        "write qualifications as name@YYYY-MM-DD, joined by `;`; this qualification is ignored",
+                    )),
+                },
+            }
+        }
+        out.by_id.insert(id.clone(), out.rows.len());
+        out.rows.push(LearnerRow {
+            id,
+            start,
+            qualifications,
+        });
+    }
+    Ok(out)
+}
+
+/// Reads `evidence.csv` for the learners read: per learner, the set of the role's leaves met or
+/// exempt (bits numbered as the role's leaves), where for each leaf the row with the latest
+/// date wins (on equal dates, the later row).
+pub(super) fn read_evidence<R: Read>(
+    catalog: &Catalog,
+    leaves: &RoleLeaves,
+    learners: &Learners,
+    input: CsvInput<R>,
+    intake: &mut Intake,
+) -> Result<Vec<Vec<u64>>, RecordsError> {
+    let efile = input.name;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(input.reader);
+    let cols = columns(
+        &mut reader,
+        &efile,
+        &["learner", "ref", "status", "date"],
+        &[],
+        EVIDENCE_COLUMNS,
+    )?;
+    let width = reader.byte_headers().map(|h| h.len()).unwrap_or(0);
+    let (e_learner, e_ref, e_status, e_date) = (cols[0], cols[1], cols[2], cols[3]);
+    // Every (leaf, evidence) pair per learner; the latest per leaf is picked once, at the end.
+    let mut evidence: Vec<Vec<(u32, Latest)>> = vec![Vec::new(); learners.rows.len()];
+    // Each distinct reference text resolved once: to the role's leaves it stands for.
+    let mut ref_cache: FxHashMap<Vec<u8>, Option<usize>> = FxHashMap::default();
+    let mut ref_targets: Vec<Vec<u32>> = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = match next_row(&mut reader, &mut record, &efile, width, &mut intake.diags) {
+            Row::End => break,
+            Row::Bad => {
+                intake.skip(false, Code::MalformedRow);
+                continue;
+            }
+            Row::Read(line) => line,
+        };
+        let Some(id) = field(&record, e_learner) else {
+            intake.diags.push(row_diag(
+                Code::MalformedRow,
+                &efile,
+                line,
+                0,
+                "row is not valid UTF-8".into(),
+                "save the file as UTF-8",
+            ));
+            intake.skip(false, Code::MalformedRow);
+            continue;
+        };
+        let learner = match learners.by_id.get(id) {
+            Some(&usize::MAX) => continue, // another role, or left out above
+            Some(&n) => n,
+            None => {
+                intake.diags.push(row_diag(
+                    Code::UnknownLearner,
+                    &efile,
+                    line,
+                    e_learner.unwrap_or(0),
+                    format!("learner `{id}` is not in the learners file"),
+                    "add the learner to the learners file, or correct the id; this row is left out",
+                ));
+                intake.skip(false, Code::UnknownLearner);
+                continue;
+            }
+        };
+        let done = match field(&record, e_status) {
+            Some("met") | Some("exempt") => true,
+            Some("not-met") => false,
+            _ => {
+                intake.diags.push(row_diag(
+                    Code::InvalidStatus,
+                    &efile,
+                    line,
+                    e_status.unwrap_or(0),
+                    format!("learner `{id}`: the status is not `met`, `not-met` or `exempt`"),
+                    "use one of met, not-met, exempt; this row is left out",
+                ));
+                intake.skip(false, Code::InvalidStatus);
+                continue;
+            }
+        };
+        let Some(date) = field(&record, e_date).and_then(parse_date) else {
+            intake.diags.push(row_diag(
+                Code::InvalidDate,
+                &efile,
+                line,
+                e_date.unwrap_or(0),
+                format!("learner `{id}`: the date is not a date"),
+                "write dates as YYYY-MM-DD; this row is left out",
+            ));
+            intake.skip(false, Code::InvalidDate);
+            continue;
+        };
+        let raw = e_ref.and_then(|c| record.get(c)).unwrap_or_default();
+        let cached = match ref_cache.get(raw) {
+            Some(&c) => c,
+            None => {
+                let resolved = std::str::from_utf8(raw)
+                    .ok()
+                    .and_then(|t| ItemRef::parse_qualified(t.trim()).ok())
+                    .filter(|r| catalog.resolve(r).is_some())
+                    .map(|r| {
+                        ref_targets.push(
+                            catalog
+                                .leaves_of(&r)
+                                .iter()
+                                .filter_map(|h| leaves.index.get(h).copied())
+                                .collect(),
+                        );
+                        ref_targets.len() - 1
+                    });
+                ref_cache.insert(raw.to_vec(), resolved);
+                resolved
+            }
+        };
+        let Some(targets) = cached.and_then(|c| ref_targets.get(c)) else {
+            intake.diags.push(row_diag(
+                Code::UnknownRef,
+                &efile,
+                line,
+                e_ref.unwrap_or(0),
+                format!("learner `{id}`: the reference is not an item of the catalog"),
+                "write references as FRAMEWORK:ITEM (see `competence show FRAMEWORK`); this row is left out",
+            ));
+            intake.skip(false, Code::UnknownRef);
+            continue;
+        };
+        if let Some(list) = evidence.get_mut(learner) {
+            list.extend(targets.iter().map(|&t| {
+                (
+                    t,
+                    Latest {
+                        date,
+                        row: line,
+                        done,
+                    },
+                )
+            }));
+        }
+    }
+    Ok(latest_done(evidence, leaves.leaves.len()))
+}
+
+/// Per learner, the leaves whose latest evidence is met or exempt, as bits.
+fn latest_done(evidence: Vec<Vec<(u32, Latest)>>, leaves: usize) -> Vec<Vec<u64>> {
+    let words = leaves.div_ceil(64);
+    evidence
+        .into_iter()
+        .map(|mut list| {
+            list.sort_unstable_by_key(|(leaf, l)| (*leaf, l.date, l.row));
+            let mut bits = vec![0u64; words];
+            let mut rest = list.iter().peekable();
+            while let Some((leaf, l)) = rest.next() {
+                let superseded = rest.peek().is_some_and(|(next, _)| next == leaf);
+                if !superseded
+                    && l.done
+                    && let Some(w) = bits.get_mut(*leaf as usize / 64)
+                {
+                    *w |= 1 << (leaf % 64);
+                }
+            }
+            bits
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn dates_are_strictly_iso() {
+        assert_eq!(parse_date("2025-03-01"), Some(d("2025-03-01")));
+        for bad in [
+            "2025-3-1",
+            "2025-02-30",
+            "01/03/2025",
+            "2025-03-01T00:00",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Framework documents: their items nested (with `also_under`), checked and indexed.
+
+use super::reader::{
+    BareRefs, Ctx, Fields, boolean, id, item_ref, list, non_negative, one_of, opt_text, text,
+    text_list,
+};
+use super::{Seen, fields_with, info};
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::hierarchy::Hierarchy;
+use crate::ids::{FrameworkId, ItemId};
+use crate::model::{DocumentKind, Framework, Item, ItemIdx, ItemType, LocatedRef};
+use crate::suggest::did_you_mean;
+use crate::yaml::Node;
+
+const FRAMEWORK_FIELDS: &[&str] = &["publisher", "levels", "items", "license_note", "extensions"];
+const ITEM_FIELDS: &[&str] = &[
+    "id",
+    "kind",
+    "title",
+    "statement",
+    "type",
+    "optional",
+    "level",
+    "credits",
+    "glh",
+    "tags",
+    "source",
+    "requires",
+    "also_under",
+    "items",
+    "extensions",
+];
+
+pub(super) fn framework(ctx: &mut Ctx<'_>, node: &Node) -> Option<Framework> {
+    let f = fields_with(ctx, node, "a framework", FRAMEWORK_FIELDS)?;
+    let info = info(ctx, &f, DocumentKind::Framework, true);
+    let publisher = opt_text(ctx, &f, "publisher");
+    let license_note = opt_text(ctx, &f, "license_note");
+    let extensions = f.get("extensions").and_then(|n| extensions(ctx, n));
+    let levels = text_list(ctx, f.get("levels"), "item kinds");
+    let items_node = f.get("items");
+    // Read items even when the id is bad, so that their problems are reported too.
+    let fallback = FrameworkId::new("unnamed").ok()?;
+    let fw_id = info.as_ref().map_or(&fallback, |i| &i.id).clone();
+    let mut b = ItemsBuilder {
+        framework: fw_id.clone(),
+        items: Vec::new(),
+        parents: Vec::new(),
+        seen: Seen::new("item", format!("framework `{fw_id}`")),
+        dropped: Vec::new(),
+    };
+    for n in list(ctx, items_node, "items") {
+        b.item(ctx, n, None);
+    }
+    let mut info = info?;
+    info.dropped_refs = b.dropped;
+    let index: HashMap<ItemId, ItemIdx> = b
+        .items
+        .iter()
+        .enumerate()
+        .map(|(n, i)| (i.id.clone(), ItemIdx(n as u32)))
+        .collect();
+    let also_under = also_under(ctx, &info.id, &b.items, &index);
+    let optional: Vec<bool> = b.items.iter().map(|i| i.optional).collect();
+    Some(Framework {
+        info,
+        publisher,
+        levels,
+        license_note,
+        extensions,
+        hierarchy: Hierarchy::new(b.parents, &also_under, &optional),
+        index,
+        items: b.items,
+    })
+}
+
+/// An `extensions` mapping: what an import found no place for in the model, kept as it was (as
+/// JSON) so that an export can give it back.
+fn extensions(
+    ctx: &mut Ctx<'_>,
+    node: &Node,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match node.to_json(ctx.source) {
+        serde_json::Value::Object(map) => Some(map),
+        serde_json::Value::Null => None,
+        _ => {
+            ctx.wrong_type(node, "a mapping");
+            None
+        }
+    }
+}
+
+struct ItemsBuilder {
+    framework: FrameworkId,
+    items: Vec<Item>,
+    /// Each item's nesting parent.
+    parents: Vec<Option<ItemIdx>>,
+    seen: Seen<ItemId>,
+    dropped: Vec<LocatedRef>,
+}
+
+impl ItemsBuilder {
+    fn item(&mut self, ctx: &mut Ctx<'_>, node: &Node, parent: Option<ItemIdx>) -> Option<ItemIdx> {
+        let f = Fields::read(ctx, node, "an item", ITEM_FIELDS)?;
+        let id_node = f.required(ctx, "id", "an item");
+        let title = f
+            .required(ctx, "title", "an item")
+            .and_then(|n| text(ctx, n));
+        let kind = opt_text(ctx, &f, "kind");
+        let statement = opt_text(ctx, &f, "statement");
+        let item_type = f.get("type").and_then(|n| {
+            one_of(
+                ctx,
+                n,
+                "item type",
+                Code::InvalidValue,
+                ItemType::ALL,
+                ItemType::as_str,
+            )
+        });
+        let optional = f
+            .get("optional")
+            .and_then(|n| boolean(ctx, n))
+            .unwrap_or(false);
+        let level = opt_text(ctx, &f, "level");
+        let credits = f
+            .get("credits")
+            .and_then(|n| non_negative(ctx, n, "credits"));
+        let glh = f
+            .get("glh")
+            .and_then(|n| non_negative(ctx, n, "guided learning hours"));
+        let tags = text_list(ctx, f.get("tags"), "tags");
+        let source = opt_text(ctx, &f, "source");
+        let extensions = f.get("extensions").and_then(|n| extensions(ctx, n));
+        let bare = BareRefs::In(self.framework.clone());
+        let requires: Vec<LocatedRef> = list(ctx, f.get("requires"), "item references")
+            .iter()
+            .filter_map(|n| item_ref(ctx, n, &bare))
+            .map(|(r, loc)| LocatedRef { r, loc })
+            .collect();
+        let also_under = list(ctx, f.get("also_under"), "item ids")
+            .iter()
+            .filter_map(|n| id(ctx, n, "item id", ItemId::new))
+            .collect();
+        let parsed_id = id_node.and_then(|n| id(ctx, n, "item id", ItemId::new));
+        let children_nodes = list(ctx, f.get("items"), "items");
+        let own = match parsed_id {
+            Some((item_id, loc)) if self.seen.insert(ctx, &item_id, &loc) => {
+                let idx = ItemIdx(self.items.len() as u32);
+                self.items.push(Item {
+                    id: item_id,
+                    kind,
+                    title: title.unwrap_or_default(),
+                    statement,
+                    item_type,
+                    optional,
+                    level,
+                    credits,
+                    glh,
+                    tags,
+                    source,
+                    extensions,
+                    requires,
+                    also_under,
+                    loc,
+                });
+                self.parents.push(parent);
+                Some(idx)
+            }
+            _ => {
+                self.dropped.extend(requires);
+                None
+            }
+        };
+        // Children of an item that could not be read are still checked, and attached to its parent.
+        let attach_to = own.or(parent);
+        for child in children_nodes {
+            self.item(ctx, child, attach_to);
+        }
+        own
+    }
+}
+
+/// Each item's extra parents (`also_under`), resolved; unknown ids and an item naming itself
+/// are reported.
+fn also_under(
+    ctx: &mut Ctx<'_>,
+    fw_id: &FrameworkId,
+    items: &[Item],
+    index: &HashMap<ItemId, ItemIdx>,
+) -> Vec<Vec<ItemIdx>> {
+    let mut out = vec![Vec::new(); items.len()];
+    for (n, item) in items.iter().enumerate() {
+        for (parent_id, loc) in &item.also_under {
+            match index.get(parent_id) {
+                Some(&p) if p.index() == n => ctx.push(
+                    Diagnostic::at(
+                        Code::Cycle,
+                        loc,
+                        format!("item `{}` is listed under itself", item.id),
+                    )
+                    .with_label("names the item itself")
+                    .with_help("remove it from `also_under`"),
+                ),
+                Some(&p) => {
+                    if let Some(v) = out.get_mut(n) {
+                        v.push(p);
+                    }
+                }
+                None => {
+                    let help = did_you_mean(parent_id.as_str(), index.keys().map(ItemId::as_str));
+                    let mut d = Diagnostic::at(
+                        Code::UnknownRef,
+                        loc,
+                        format!("unknown item `{parent_id}` in framework `{fw_id}`"),
+                    )
+                    .with_label(format!("not defined in `{fw_id}`"));
+                    if let Some(h) = help {
+                        d = d.with_help(h);
+                    }
+                    ctx.push(d);
+                }
+            }
+        }
+    }
+    out
+}
