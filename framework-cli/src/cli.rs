@@ -1,8 +1,7 @@
-//! The command line: global options and subcommands (doc comments are the help text).
+//! The command line: the subcommands, each with its arguments, and the options every one takes
+//! (doc comments are the help text).
 
-use std::path::PathBuf;
-
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::command::{
     coverage::CoverageArgs,
@@ -15,6 +14,7 @@ use crate::command::{
     show::ShowArgs,
     validate::ValidateArgs,
 };
+use crate::options::GlobalArgs;
 
 /// Check curricula and learners against competence frameworks.
 ///
@@ -32,44 +32,6 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Options every command accepts, before or after the subcommand.
-#[derive(Debug, Args)]
-pub struct GlobalArgs {
-    /// Add the documents in a file, or in every *.yaml, *.yml and *.json file under a folder
-    /// (repeatable). A document with the same kind and id as a shipped one replaces it.
-    #[arg(long, value_name = "PATH", global = true)]
-    pub catalog: Vec<PathBuf>,
-
-    /// Leave the shipped documents out of the catalog.
-    #[arg(long, global = true)]
-    pub no_builtin: bool,
-
-    /// The largest file to read, in bytes; larger files are reported, not read (at most and by
-    /// default 67108864, 64 MiB).
-    #[arg(long, value_name = "BYTES", global = true, default_value_t = framework_core::MAX_FILE_BYTES as u64,
-          value_parser = clap::value_parser!(u64).range(1..=framework_core::MAX_FILE_BYTES as u64))]
-    pub max_file_size: u64,
-
-    /// Output format: `human` (tables and trees; diagnostics on stderr), `json` (one JSON
-    /// document on stdout, diagnostics inside it), `csv` (the main table, for spreadsheets) or
-    /// `md` (Markdown, for reports).
-    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
-    pub format: Format,
-}
-
-/// How results are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// For people: tables and trees on stdout, diagnostics with source snippets on stderr.
-    Human,
-    /// For programs: one JSON document on stdout (SPEC §3).
-    Json,
-    /// For spreadsheets: the main table as CSV on stdout; diagnostics on stderr.
-    Csv,
-    /// For reports: Markdown on stdout; diagnostics on stderr.
-    Md,
 }
 
 /// The subcommands.

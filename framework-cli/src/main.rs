@@ -2,8 +2,11 @@
 
 mod cli;
 mod command;
+mod exit;
+mod options;
 mod output;
 mod report;
+mod session;
 
 use std::process::ExitCode;
 

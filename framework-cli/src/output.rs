@@ -7,8 +7,8 @@ use framework_core::{Code, Diagnostic};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use serde::Serialize;
 
-use crate::cli::Format;
-use crate::command::ExitStatus;
+use crate::exit::ExitStatus;
+use crate::options::Format;
 use crate::report::Render;
 
 /// Whether to colour output on this stream.

@@ -7,7 +7,16 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use crate::model::ItemIdx;
+/// The position of an item in its framework (file order, parents before children).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ItemIdx(pub(crate) u32);
+
+impl ItemIdx {
+    /// The position as a `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// Lists per item, packed in one vector (compressed sparse rows).
 #[derive(Debug, Clone, Default)]
@@ -293,7 +302,7 @@ impl Hierarchy {
     /// The cycles that `also_under` makes (an item under itself, even indirectly), each as the
     /// shortest way round from its first item back to it, following parents.
     pub(crate) fn cycles(&self) -> Vec<Vec<ItemIdx>> {
-        crate::graph::cycles(self.len(), |n| {
+        crate::cycles::cycles(self.len(), |n| {
             self.parents(ItemIdx(n as u32))
                 .iter()
                 .map(|p| p.index())

@@ -17,78 +17,21 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::diagnostic::Code;
 use crate::report::Report;
 
 mod records;
 mod status;
 mod summary;
 
-pub use records::CsvInput;
+pub use records::{CsvInput, RecordsError, Skipped};
 pub use status::{
-    LearnerStatus, MissingLeaves, RequirementStatus, Status, add_duration, date, today,
+    LearnerStatus, MissingLeaves, RequirementStatus, Status, StatusCounts, add_duration, date,
+    today,
 };
-pub use summary::{MissingLeaf, RequirementCounts, Skipped, StatusCounts, Summary};
+pub use summary::{MissingLeaf, RequirementCounts, Summary};
 
 use records::Intake;
 use status::{RoleLeaves, date_json};
-
-/// Why learner records could not be analysed at all (exit status 2).
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[non_exhaustive]
-pub enum RecordsError {
-    /// The role is not in the catalog, or the id names a document of another kind.
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Lookup(#[from] crate::error::AnalysisError),
-    /// A file that cannot be read.
-    #[error("cannot read `{file}`: {message}")]
-    #[diagnostic(code("unreadable"))]
-    Unreadable {
-        /// The file.
-        file: String,
-        /// Why.
-        message: String,
-    },
-    /// A file with no header row.
-    #[error("`{file}` is empty")]
-    #[diagnostic(
-        code("empty-records"),
-        help("the first row names the columns: {columns}")
-    )]
-    Empty {
-        /// The file.
-        file: String,
-        /// The columns expected.
-        columns: &'static str,
-    },
-    /// A header row without a required column.
-    #[error("`{file}` has no `{column}` column")]
-    #[diagnostic(
-        code("missing-column"),
-        help("the first row must name the columns: {columns}")
-    )]
-    MissingColumn {
-        /// The file.
-        file: String,
-        /// The missing column.
-        column: &'static str,
-        /// The columns expected.
-        columns: &'static str,
-    },
-}
-
-impl RecordsError {
-    /// The error's code.
-    pub fn error_code(&self) -> Code {
-        match self {
-            RecordsError::Lookup(e) => e.error_code(),
-            RecordsError::Unreadable { .. } => Code::Unreadable,
-            RecordsError::Empty { .. } => Code::EmptyRecords,
-            RecordsError::MissingColumn { .. } => Code::MissingColumn,
-        }
-    }
-}
 
 /// The learners report (`competence learners`).
 #[derive(Debug, Clone, Serialize)]
@@ -118,7 +61,8 @@ pub fn learners<L: Read, E: Read>(
     let leaves = RoleLeaves::of(catalog, role);
     let mut intake = Intake::default();
     let learners = records::read_learners(catalog, role, learners_csv, &mut intake)?;
-    let done = records::read_evidence(catalog, &leaves, &learners, evidence_csv, &mut intake)?;
+    let done =
+        records::read_evidence(catalog, &leaves.index, &learners, evidence_csv, &mut intake)?;
     let statuses = status::statuses(catalog, role, &leaves, &learners.rows, &done, as_of, only);
     let Intake { mut diags, skipped } = intake;
     let summary = summary::summarise(catalog, role, &leaves, &statuses, &learners, skipped, only);

@@ -21,6 +21,7 @@ pub mod catalog;
 pub mod composition;
 pub mod coverage;
 pub mod crosswalk;
+mod cycles;
 pub mod diagnostic;
 pub mod error;
 pub mod gaps;

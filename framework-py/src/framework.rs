@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use framework_core::Catalog;
+use framework_core::interop::Imported;
 use framework_core::model::{Framework, Item, ItemIdx};
 use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyList, PyTuple};
 
 use crate::convert::serialized;
 use crate::error::coded;
@@ -364,4 +365,46 @@ impl PyItem {
     fn __repr__(&self) -> String {
         format!("<Item {} {:?}>", self.r#ref(), self.item().title)
     }
+}
+
+/// What an import made: the frameworks (native), and the mappings as documents (dicts).
+type Made<'py> = (Vec<PyFramework>, Bound<'py, PyList>);
+
+fn made(py: Python<'_>, imported: Imported) -> PyResult<Made<'_>> {
+    let mappings = PyList::empty(py);
+    for m in &imported.mappings {
+        mappings.append(serialized(py, &m.document_view())?)?;
+    }
+    let frameworks = imported
+        .frameworks
+        .into_iter()
+        .map(PyFramework::own)
+        .collect();
+    Ok((frameworks, mappings))
+}
+
+/// CASE packages (paths, bytes, text or dicts), imported together and checked: the frameworks
+/// and the mappings between them. Raises `CompetenceError` at the first error; warns
+/// otherwise.
+#[pyfunction]
+#[pyo3(signature = (sources, id = None))]
+pub fn import_case<'py>(
+    py: Python<'py>,
+    sources: Vec<Bound<'py, PyAny>>,
+    id: Option<&str>,
+) -> PyResult<Made<'py>> {
+    let imported = interop::import_case_checked(py, &sources, id)?;
+    made(py, imported)
+}
+
+/// A Moodle competency framework CSV (a path, bytes or text), imported and checked.
+#[pyfunction]
+#[pyo3(signature = (source, id = None))]
+pub fn import_moodle<'py>(
+    py: Python<'py>,
+    source: Bound<'py, PyAny>,
+    id: Option<&str>,
+) -> PyResult<Made<'py>> {
+    let imported = interop::import_moodle_checked(py, &source, id)?;
+    made(py, imported)
 }

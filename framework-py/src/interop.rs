@@ -1,13 +1,11 @@
-//! Imports and exports: what Python hands over (paths, bytes, text, dicts) read as files, and
-//! imports checked (raised or warned) before anything is returned.
+//! Imports: what Python hands over (paths, bytes, text, dicts) read as files, and what an
+//! import made checked (raised or warned) before anything is returned.
 
 use framework_core::interop::{Imported, case, moodle};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyString};
+use pyo3::types::{PyBytes, PyString};
 
-use crate::convert::serialized;
 use crate::error::raise_or_warn;
-use crate::framework::PyFramework;
 
 /// A source as a file's name and bytes: a dict (a package, written as JSON), bytes, text (when
 /// it holds a line break or starts like JSON), or a path.
@@ -74,46 +72,4 @@ pub(crate) fn import_moodle_checked(
     let imported = py.detach(|| moodle::import(&name, &bytes, id));
     raise_or_warn(py, &imported.diagnostics)?;
     Ok(imported)
-}
-
-/// What an import made: the frameworks (native), and the mappings as documents (dicts).
-type Made<'py> = (Vec<PyFramework>, Bound<'py, PyList>);
-
-fn made(py: Python<'_>, imported: Imported) -> PyResult<Made<'_>> {
-    let mappings = PyList::empty(py);
-    for m in &imported.mappings {
-        mappings.append(serialized(py, &m.document_view())?)?;
-    }
-    let frameworks = imported
-        .frameworks
-        .into_iter()
-        .map(PyFramework::own)
-        .collect();
-    Ok((frameworks, mappings))
-}
-
-/// CASE packages (paths, bytes, text or dicts), imported together and checked: the frameworks
-/// and the mappings between them. Raises `CompetenceError` at the first error; warns
-/// otherwise.
-#[pyfunction]
-#[pyo3(signature = (sources, id = None))]
-pub fn import_case<'py>(
-    py: Python<'py>,
-    sources: Vec<Bound<'py, PyAny>>,
-    id: Option<&str>,
-) -> PyResult<Made<'py>> {
-    let imported = import_case_checked(py, &sources, id)?;
-    made(py, imported)
-}
-
-/// A Moodle competency framework CSV (a path, bytes or text), imported and checked.
-#[pyfunction]
-#[pyo3(signature = (source, id = None))]
-pub fn import_moodle<'py>(
-    py: Python<'py>,
-    source: Bound<'py, PyAny>,
-    id: Option<&str>,
-) -> PyResult<Made<'py>> {
-    let imported = import_moodle_checked(py, &source, id)?;
-    made(py, imported)
 }

@@ -2,7 +2,7 @@
 //! `competence_engine._core`, a thin layer over `framework-core` in one module per concept (as
 //! tokenizers' binding layer is): [`catalog`] (loading, analyses, exports), [`framework`]
 //! (frameworks and items over the core's one hierarchy), [`report`] (the report envelope,
-//! converted a field at a time), [`interop`] (imports, checked), [`error`] (errors and warnings)
+//! converted a field at a time), [`interop`] (reading what Python hands over, and checking imports), [`error`] (errors and warnings)
 //! and [`convert`] (Rust values as Python objects). Nothing crosses as JSON text, and no
 //! analysis logic lives here.
 
@@ -23,9 +23,7 @@ mod _core {
     #[pymodule_export]
     use super::catalog::PyCatalog;
     #[pymodule_export]
-    use super::framework::{PyFramework, PyItem};
-    #[pymodule_export]
-    use super::interop::{import_case, import_moodle};
+    use super::framework::{PyFramework, PyItem, import_case, import_moodle};
     #[pymodule_export]
     use super::report::PyReport;
 

@@ -3,10 +3,11 @@
 use clap::Args;
 use framework_core::coverage::{CoverageReport, ItemCoverage, coverage};
 
-use crate::cli::GlobalArgs;
-use crate::command::{ExitStatus, analyse, status_of};
+use crate::exit::ExitStatus;
+use crate::options::GlobalArgs;
 use crate::output;
 use crate::report::{Cell, Doc, Render, Table, Tone};
+use crate::session::{analyse, status_of};
 use framework_core::Diagnostic;
 
 /// Arguments of `competence coverage`.

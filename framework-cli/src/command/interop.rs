@@ -9,9 +9,10 @@ use framework_core::{Catalog, Code, Diagnostic};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::{Format, GlobalArgs};
-use crate::command::{ExitStatus, catalog_or_exit};
+use crate::exit::ExitStatus;
+use crate::options::{Format, GlobalArgs};
 use crate::output::{self, Fatal};
+use crate::session::catalog_or_exit;
 
 /// What `import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

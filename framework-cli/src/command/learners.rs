@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use clap::Args;
 use framework_core::learners::{CsvInput, LearnersReport, RecordsError, Status, learners};
 
-use crate::cli::{Format, GlobalArgs};
-use crate::command::{ExitStatus, catalog_or_exit};
+use crate::exit::ExitStatus;
+use crate::options::{Format, GlobalArgs};
 use crate::output;
 use crate::report::{Cell, Doc, Render, Table, Tone};
+use crate::session::catalog_or_exit;
 use framework_core::Code;
 use framework_core::Diagnostic;
 

@@ -4,10 +4,11 @@ use clap::Args;
 use framework_core::matrix::{MatrixReport, matrix};
 use framework_core::model::Depth;
 
-use crate::cli::GlobalArgs;
-use crate::command::{ExitStatus, analyse, status_of};
+use crate::exit::ExitStatus;
+use crate::options::GlobalArgs;
 use crate::output;
 use crate::report::{Cell, Doc, Render, Table, Tone};
+use crate::session::{analyse, status_of};
 use framework_core::Diagnostic;
 
 /// Arguments of `competence matrix`.

@@ -5,10 +5,11 @@ use framework_core::model::{Framework, FrameworkView, ItemIdx};
 use framework_core::report::Report;
 use framework_core::{AnalysisError, Catalog, Diagnostic};
 
-use crate::cli::GlobalArgs;
-use crate::command::{ExitStatus, catalog_or_exit, status_of};
+use crate::exit::ExitStatus;
+use crate::options::GlobalArgs;
 use crate::output::{self, Fatal};
 use crate::report::{Doc, Render, Table};
+use crate::session::{catalog_or_exit, status_of};
 
 /// Arguments of `competence show`.
 #[derive(Debug, Args)]

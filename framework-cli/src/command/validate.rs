@@ -4,10 +4,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cli::GlobalArgs;
-use crate::command::{ExitStatus, catalog_or_exit, status_of};
+use crate::exit::ExitStatus;
+use crate::options::GlobalArgs;
 use crate::output;
 use crate::report::{Cell, Doc, Render, Table, Tone};
+use crate::session::{catalog_or_exit, status_of};
 use framework_core::Diagnostic;
 use framework_core::report::ValidateReport;
 

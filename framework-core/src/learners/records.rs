@@ -7,13 +7,83 @@ use std::io::Read;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
 
-use super::RecordsError;
-use super::status::RoleLeaves;
-use super::summary::Skipped;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::graph::ItemHandle;
 use crate::ids::ItemRef;
 use crate::model::Role;
+
+/// Why learner records could not be analysed at all (exit status 2).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
+pub enum RecordsError {
+    /// The role is not in the catalog, or the id names a document of another kind.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Lookup(#[from] crate::error::AnalysisError),
+    /// A file that cannot be read.
+    #[error("cannot read `{file}`: {message}")]
+    #[diagnostic(code("unreadable"))]
+    Unreadable {
+        /// The file.
+        file: String,
+        /// Why.
+        message: String,
+    },
+    /// A file with no header row.
+    #[error("`{file}` is empty")]
+    #[diagnostic(
+        code("empty-records"),
+        help("the first row names the columns: {columns}")
+    )]
+    Empty {
+        /// The file.
+        file: String,
+        /// The columns expected.
+        columns: &'static str,
+    },
+    /// A header row without a required column.
+    #[error("`{file}` has no `{column}` column")]
+    #[diagnostic(
+        code("missing-column"),
+        help("the first row must name the columns: {columns}")
+    )]
+    MissingColumn {
+        /// The file.
+        file: String,
+        /// The missing column.
+        column: &'static str,
+        /// The columns expected.
+        columns: &'static str,
+    },
+}
+
+impl RecordsError {
+    /// The error's code.
+    pub fn error_code(&self) -> Code {
+        match self {
+            RecordsError::Lookup(e) => e.error_code(),
+            RecordsError::Unreadable { .. } => Code::Unreadable,
+            RecordsError::Empty { .. } => Code::EmptyRecords,
+            RecordsError::MissingColumn { .. } => Code::MissingColumn,
+        }
+    }
+}
+
+/// Rows that could not be used.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Skipped {
+    /// Rows of `learners.csv` left out.
+    pub learners: usize,
+    /// Rows of `evidence.csv` left out.
+    pub evidence: usize,
+    /// How many rows each reason (a diagnostic code) left out.
+    pub reasons: BTreeMap<String, usize>,
+}
 
 /// A CSV input: its name (for diagnostics) and its reader.
 #[derive(Debug)]
@@ -352,11 +422,11 @@ pub(super) fn read_learners<R: Read>(
 }
 
 /// Reads `evidence.csv` for the learners read: per learner, the set of the role's leaves met or
-/// exempt (bits numbered as the role's leaves), where for each leaf the row with the latest
+/// exempt (bits numbered as `index` numbers the role's leaves), where for each leaf the row with the latest
 /// date wins (on equal dates, the later row).
 pub(super) fn read_evidence<R: Read>(
     catalog: &Catalog,
-    leaves: &RoleLeaves,
+    index: &FxHashMap<ItemHandle, u32>,
     learners: &Learners,
     input: CsvInput<R>,
     intake: &mut Intake,
@@ -458,7 +528,7 @@ pub(super) fn read_evidence<R: Read>(
                             catalog
                                 .leaves_of(&r)
                                 .iter()
-                                .filter_map(|h| leaves.index.get(h).copied())
+                                .filter_map(|h| index.get(h).copied())
                                 .collect(),
                         );
                         ref_targets.len() - 1
@@ -492,7 +562,7 @@ pub(super) fn read_evidence<R: Read>(
             }));
         }
     }
-    Ok(latest_done(evidence, leaves.leaves.len()))
+    Ok(latest_done(evidence, index.len()))
 }
 
 /// Per learner, the leaves whose latest evidence is met or exempt, as bits.

@@ -7,7 +7,6 @@ use rustc_hash::FxHashMap;
 use serde::{Serialize, Serializer};
 
 use super::records::{LearnerRow, parse_date};
-use super::summary::StatusCounts;
 use crate::catalog::Catalog;
 use crate::graph::ItemHandle;
 use crate::ids::ItemRef;
@@ -151,6 +150,32 @@ pub fn today() -> Date {
 /// Parses a `YYYY-MM-DD` date, as the CLI's `--as-of` does.
 pub fn date(s: &str) -> Option<Date> {
     parse_date(s.trim())
+}
+
+/// Counts of (learner, requirement) pairs by status.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StatusCounts {
+    /// Met.
+    pub met: usize,
+    /// In progress.
+    #[serde(rename = "in-progress")]
+    pub in_progress: usize,
+    /// Overdue.
+    pub overdue: usize,
+    /// Exempt.
+    pub exempt: usize,
+}
+
+impl StatusCounts {
+    /// Counts one more pair with this status.
+    pub(super) fn add(&mut self, s: Status) {
+        match s {
+            Status::Met => self.met += 1,
+            Status::InProgress => self.in_progress += 1,
+            Status::Overdue => self.overdue += 1,
+            Status::Exempt => self.exempt += 1,
+        }
+    }
 }
 
 /// The leaves a role's requirements name, numbered (in the order first named), and each

@@ -1,41 +1,13 @@
 //! The cohort summary: counts by status (overall and per requirement), the leaves most often
 //! missing, and the rows left out.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use super::records::Learners;
-use super::status::{LearnerStatus, RoleLeaves, Status, Statuses};
+use super::records::{Learners, Skipped};
+use super::status::{LearnerStatus, RoleLeaves, StatusCounts, Statuses};
 use crate::catalog::Catalog;
 use crate::ids::ItemRef;
 use crate::model::Role;
-
-/// Counts of (learner, requirement) pairs by status.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct StatusCounts {
-    /// Met.
-    pub met: usize,
-    /// In progress.
-    #[serde(rename = "in-progress")]
-    pub in_progress: usize,
-    /// Overdue.
-    pub overdue: usize,
-    /// Exempt.
-    pub exempt: usize,
-}
-
-impl StatusCounts {
-    /// Counts one more pair with this status.
-    pub(super) fn add(&mut self, s: Status) {
-        match s {
-            Status::Met => self.met += 1,
-            Status::InProgress => self.in_progress += 1,
-            Status::Overdue => self.overdue += 1,
-            Status::Exempt => self.exempt += 1,
-        }
-    }
-}
 
 /// Counts for one requirement.
 #[derive(Debug, Clone, Serialize)]
@@ -57,17 +29,6 @@ pub struct MissingLeaf {
     pub title: String,
     /// How many learners (not exempt from the requirement) miss it.
     pub learners: usize,
-}
-
-/// Rows that could not be used.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Skipped {
-    /// Rows of `learners.csv` left out.
-    pub learners: usize,
-    /// Rows of `evidence.csv` left out.
-    pub evidence: usize,
-    /// How many rows each reason (a diagnostic code) left out.
-    pub reasons: BTreeMap<String, usize>,
 }
 
 /// The cohort summary.

@@ -8,18 +8,8 @@ use serde::ser::{SerializeMap, Serializer};
 use super::{DocumentInfo, ItemType, LocatedRef};
 use crate::diagnostic::{Loc, Position};
 use crate::hierarchy::Hierarchy;
+pub use crate::hierarchy::ItemIdx;
 use crate::ids::{FrameworkId, ItemId, ItemRef};
-
-/// The position of an item in its framework (file order, parents before children).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ItemIdx(pub(crate) u32);
-
-impl ItemIdx {
-    /// The position as a `usize`.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
 
 /// A competence framework: a tree (or, with `also_under`, a polyhierarchy) of items.
 #[derive(Debug, Clone)]

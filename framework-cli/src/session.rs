@@ -1,0 +1,53 @@
+//! What every command that reads the catalog does first: load the catalog the options
+//! describe, run its analysis, and say how the catalog's problems end the command.
+
+use framework_core::{Catalog, CatalogError};
+
+use crate::exit::ExitStatus;
+use crate::options::GlobalArgs;
+use crate::output;
+
+/// Loads the catalog the global options describe, plus `extra` paths.
+pub fn load_catalog(g: &GlobalArgs, extra: &[std::path::PathBuf]) -> Result<Catalog, CatalogError> {
+    output::with_progress("loading the catalog", || {
+        let mut builder = Catalog::builder().builtin(!g.no_builtin).max_file_bytes(
+            usize::try_from(g.max_file_size).unwrap_or(framework_core::MAX_FILE_BYTES),
+        );
+        for path in g.catalog.iter().chain(extra) {
+            builder.add_path(path)?;
+        }
+        Ok(builder.build())
+    })
+}
+
+/// Loads the catalog, or reports why it cannot be loaded.
+pub fn catalog_or_exit(
+    g: &GlobalArgs,
+    extra: &[std::path::PathBuf],
+) -> Result<Catalog, ExitStatus> {
+    load_catalog(g, extra).map_err(|e| output::fatal(g.format, &e))
+}
+
+/// Loads the catalog and runs an analysis on it; a failure to do either is reported (status 2).
+pub fn analyse<R, E>(
+    g: &GlobalArgs,
+    analysis: impl FnOnce(&Catalog) -> Result<R, E>,
+) -> Result<(Catalog, R), ExitStatus>
+where
+    E: miette::Diagnostic + Send + Sync + 'static,
+{
+    let catalog = catalog_or_exit(g, &[])?;
+    match output::with_progress("analysing", || analysis(&catalog)) {
+        Ok(report) => Ok((catalog, report)),
+        Err(e) => Err(output::fatal(g.format, &e)),
+    }
+}
+
+/// The status after a command that ran: failure when the catalog has errors.
+pub fn status_of(catalog: &Catalog) -> ExitStatus {
+    if catalog.has_errors() {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    }
+}
