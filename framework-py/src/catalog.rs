@@ -6,12 +6,11 @@ use std::sync::Arc;
 use framework_core::Catalog as CoreCatalog;
 use framework_core::learners::CsvInput;
 use framework_core::report::Report;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use serde::Serialize;
 
 use crate::convert::serialized;
-use crate::error::error;
+use crate::error::{coded, error};
 use crate::framework::PyFramework;
 use crate::report::PyReport;
 
@@ -164,9 +163,11 @@ impl PyCatalog {
             Some(d) => match framework_core::model::Depth::parse(d) {
                 Some(d) => Some(d),
                 None => {
-                    return Err(PyValueError::new_err(format!(
-                        "`{d}` is not a depth: use introduced, practised or assessed"
-                    )));
+                    return Err(coded(
+                        py,
+                        framework_core::Code::BadArguments,
+                        format!("`{d}` is not a depth: use introduced, practised or assessed"),
+                    ));
                 }
             },
         };
@@ -255,7 +256,11 @@ impl PyCatalog {
         let as_of = match as_of {
             None => framework_core::learners::today(),
             Some(s) => framework_core::learners::date(s).ok_or_else(|| {
-                PyValueError::new_err(format!("`{s}` is not a date: write YYYY-MM-DD"))
+                coded(
+                    py,
+                    framework_core::Code::BadArguments,
+                    format!("`{s}` is not a date: write YYYY-MM-DD"),
+                )
             })?,
         };
         analyse(py, &self.inner, |c| {

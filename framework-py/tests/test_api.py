@@ -126,8 +126,12 @@ def test_errors_carry_their_fields(catalog):
     with pytest.raises(ce.CompetenceError) as e:
         catalog.framework("care-cert")
     assert e.value.help == "did you mean `care-certificate-2015`?"
-    with pytest.raises(ValueError):
+    with pytest.raises(ce.CompetenceError) as e:
         catalog.learners("cpft-peer-support-worker", [], [], as_of="1 Sept")
+    assert e.value.code == "bad-arguments"
+    with pytest.raises(ce.CompetenceError) as e:
+        catalog.gaps("cpft-peer-support-worker", "cnwl-developing-expertise-peer-working", require_depth="deep")
+    assert e.value.code == "bad-arguments"
 
 
 def test_documents_with_problems_load_and_report_them():

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use framework_core::interop::{self, Imported, case, moodle, ob3};
 use framework_core::model::{DocumentInfo, DocumentKind, FrameworkView, MappingView};
+use framework_core::report::Report;
 use framework_core::{Catalog, Code, Diagnostic};
 use serde::Serialize;
 use serde_json::Value;
@@ -103,10 +104,10 @@ struct ImportedDocument<'a> {
     document: &'a View<'a>,
 }
 
+/// What `import` made (its JSON is this in the report envelope, with the diagnostics).
 #[derive(Serialize)]
 struct ImportReport<'a> {
     documents: Vec<ImportedDocument<'a>>,
-    diagnostics: &'a [Diagnostic],
 }
 
 /// Runs `competence import`.
@@ -230,7 +231,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
         ExitStatus::Success
     };
     if g.format == Format::Json {
-        let report = ImportReport {
+        let body = ImportReport {
             documents: views
                 .iter()
                 .zip(&names)
@@ -241,7 +242,10 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
                     document: d,
                 })
                 .collect(),
-            diagnostics: &diagnostics,
+        };
+        let report = Report {
+            body,
+            diagnostics: diagnostics.clone(),
         };
         if args.output.is_some()
             && let Err(s) = write_all(g, folder.as_deref(), &names, &texts)
@@ -334,13 +338,13 @@ fn write_file(g: &GlobalArgs, path: &Path, text: &str) -> Result<(), ExitStatus>
     })
 }
 
+/// What `export` wrote (its JSON is this in the report envelope, with the diagnostics).
 #[derive(Serialize)]
 struct ExportReport<'a> {
     format: &'a str,
     document: &'a str,
     file: Option<String>,
     output: Value,
-    diagnostics: &'a [Diagnostic],
 }
 
 /// Runs `competence export`.
@@ -392,12 +396,14 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
         ExitStatus::Success
     };
     let written = if g.format == Format::Json {
-        output::print_json(&ExportReport {
-            format: name,
-            document: &args.document,
-            file: args.output.as_ref().map(|p| p.display().to_string()),
-            output: output_value,
-            diagnostics: &diagnostics,
+        output::print_json(&Report {
+            body: ExportReport {
+                format: name,
+                document: &args.document,
+                file: args.output.as_ref().map(|p| p.display().to_string()),
+                output: output_value,
+            },
+            diagnostics: diagnostics.clone(),
         })
     } else {
         output::print_diagnostics(&diagnostics);
