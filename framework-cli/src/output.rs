@@ -162,7 +162,7 @@ fn csv<T: Render>(report: &Report<T>) -> ExitStatus {
 #[derive(Serialize)]
 struct FatalJson<'a> {
     error: FatalError<'a>,
-    diagnostics: [(); 0],
+    diagnostics: &'a [Diagnostic],
 }
 
 #[derive(Serialize)]
@@ -172,24 +172,35 @@ struct FatalError<'a> {
     help: Option<String>,
 }
 
-/// Reports an error that stopped the command (exit status 2).
+/// Reports an error that stopped the command (exit status 2), before anything was loaded.
 pub fn fatal(format: Format, e: &(dyn miette::Diagnostic + Send + Sync + 'static)) -> ExitStatus {
+    fatal_with(format, e, &[])
+}
+
+/// Reports an error that stopped the command (exit status 2) after the catalog was loaded, with
+/// the problems found on the way: inside the JSON document, or on stderr before the error.
+pub fn fatal_with(
+    format: Format,
+    e: &(dyn miette::Diagnostic + Send + Sync + 'static),
+    diagnostics: &[Diagnostic],
+) -> ExitStatus {
     match format {
         Format::Json => {
             let code = e
                 .code()
                 .map(|c| c.to_string())
-                .unwrap_or_else(|| "error".to_owned());
+                .unwrap_or_else(|| "internal-error".to_owned());
             print_json(&FatalJson {
                 error: FatalError {
                     code: &code,
                     message: e.to_string(),
                     help: e.help().map(|h| h.to_string()),
                 },
-                diagnostics: [],
+                diagnostics,
             });
         }
         Format::Human | Format::Csv | Format::Md => {
+            print_diagnostics(diagnostics);
             let mut out = match e.code() {
                 Some(code) => format!("error[{code}]: "),
                 None => String::from("error: "),

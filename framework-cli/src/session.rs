@@ -39,7 +39,7 @@ where
     let catalog = catalog_or_exit(g, &[])?;
     match output::with_progress("analysing", || analysis(&catalog)) {
         Ok(report) => Ok((catalog, report)),
-        Err(e) => Err(output::fatal(g.format, &e)),
+        Err(e) => Err(output::fatal_with(g.format, &e, catalog.diagnostics())),
     }
 }
 

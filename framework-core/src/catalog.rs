@@ -428,3 +428,28 @@ impl Catalog {
 fn handles(f: usize, items: impl IntoIterator<Item = ItemIdx>) -> Vec<ItemHandle> {
     items.into_iter().map(|i| ItemHandle::new(f, i)).collect()
 }
+
+#[cfg(test)]
+mod error_codes {
+    use miette::Diagnostic as _;
+
+    use super::*;
+
+    /// The code each error carries for miette is its code of the one table.
+    #[test]
+    fn catalog_errors_carry_their_table_code() {
+        let all = [
+            CatalogError::NotFound {
+                path: PathBuf::from("x"),
+            },
+            CatalogError::Io {
+                path: PathBuf::from("x"),
+                source: std::io::Error::other("m"),
+            },
+        ];
+        for e in all {
+            let code = e.code().map(|c| c.to_string());
+            assert_eq!(code.as_deref(), Some(e.error_code().as_str()));
+        }
+    }
+}

@@ -192,6 +192,9 @@ codes! {
     MissingColumn = "missing-column", Fatal;
     /// An import made several documents, but the output is one file: name a folder with `-o`.
     SeveralDocuments = "several-documents", Fatal;
+    /// The engine failed on the way (a bug in it, never in the input): the message says where;
+    /// please report it.
+    InternalError = "internal-error", Fatal;
 }
 
 impl fmt::Display for Code {
@@ -213,6 +216,8 @@ pub struct Source {
     text: String,
     line_starts: Vec<usize>,
     builtin: bool,
+    /// The text as snippets show it (see [`Source::shown_text`]), made when first needed.
+    shown: std::sync::OnceLock<Option<String>>,
 }
 
 impl Source {
@@ -235,7 +240,44 @@ impl Source {
             text,
             line_starts,
             builtin,
+            shown: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The text as a snippet may show it: the same bytes, but for control and invisible
+    /// characters, each replaced by `?`s of its length (see [`crate::safe`]).
+    pub fn shown_text(&self) -> &str {
+        self.shown
+            .get_or_init(|| match crate::safe::same_length(&self.text) {
+                std::borrow::Cow::Borrowed(_) => None,
+                std::borrow::Cow::Owned(s) => Some(s),
+            })
+            .as_deref()
+            .unwrap_or(&self.text)
+    }
+
+    /// Whether the lines around a span (one before, those it covers, one after) are short
+    /// enough to show as a snippet: a minified file's one long line is not shown (only the
+    /// position is).
+    pub fn fits_snippet(&self, span: Span) -> bool {
+        const MAX_LINE: usize = 1_000;
+        let line_of = |offset: usize| {
+            self.line_starts
+                .partition_point(|&s| s <= offset.min(self.text.len()))
+                .max(1)
+                - 1
+        };
+        let first = line_of(span.offset).saturating_sub(1);
+        let last = line_of(span.offset + span.len) + 1;
+        (first..=last.min(self.line_starts.len().saturating_sub(1))).all(|l| {
+            let start = self.line_starts.get(l).copied().unwrap_or(0);
+            let end = self
+                .line_starts
+                .get(l + 1)
+                .copied()
+                .unwrap_or(self.text.len());
+            end.saturating_sub(start) <= MAX_LINE
+        })
     }
 
     /// The display name (usually the path as given).
@@ -533,10 +575,10 @@ impl miette::SourceCode for NamedText {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self
-            .0
-            .text()
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let inner =
+            self.0
+                .shown_text()
+                .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.0.name().to_owned(),
             inner.data(),
@@ -552,7 +594,9 @@ impl miette::SourceCode for NamedText {
 #[derive(Debug)]
 struct RelatedNote {
     message: String,
-    source: NamedText,
+    /// The snippet's source; `None` when its lines are too long to show (the message then
+    /// names the position).
+    source: Option<NamedText>,
     span: Span,
 }
 
@@ -569,9 +613,10 @@ impl miette::Diagnostic for RelatedNote {
         Some(miette::Severity::Advice)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         Some(Box::new(std::iter::once(
             miette::LabeledSpan::new_primary_with_span(None, (self.span.offset, self.span.len)),
         )))
@@ -593,39 +638,75 @@ pub struct MietteDiagnostic {
 impl Diagnostic {
     /// A view of this diagnostic that miette renders with a snippet of its source.
     pub fn to_miette(&self) -> MietteDiagnostic {
-        let heading = match &self.0.loc {
-            Some(_) => format!("{}[{}]: {}", self.0.severity, self.0.code, self.0.message),
+        use crate::safe::escape;
+        // A snippet only where its lines are short enough to show; otherwise the position.
+        let shown = self
+            .0
+            .loc
+            .as_ref()
+            .filter(|l| l.source.fits_snippet(l.span));
+        let heading = match shown {
+            Some(_) => format!(
+                "{}[{}]: {}",
+                self.0.severity,
+                self.0.code,
+                escape(&self.0.message)
+            ),
             None => format!(
                 "{}[{}]: {}\n  --> {}:{}:{}",
                 self.0.severity,
                 self.0.code,
-                self.0.message,
-                self.0.file,
+                escape(&self.0.message),
+                escape(&self.0.file),
                 self.0.line,
                 self.0.column
             ),
         };
-        let same = |r: &&Related| {
-            self.0
-                .loc
-                .as_ref()
-                .is_some_and(|l| Arc::ptr_eq(&l.source, &r.loc.source))
-        };
+        let same = |r: &&Related| shown.is_some_and(|l| Arc::ptr_eq(&l.source, &r.loc.source));
+        let mut inner = self.clone();
+        inner.0.help = inner.0.help.as_deref().map(|h| escape(h).into_owned());
+        inner.0.label = inner.0.label.as_deref().map(|h| escape(h).into_owned());
+        if shown.is_none() {
+            inner.0.loc = None;
+        }
         MietteDiagnostic {
-            inner: self.clone(),
-            source: self.0.loc.as_ref().map(|l| NamedText(l.source.clone())),
-            same_source: self.0.related.iter().filter(same).cloned().collect(),
+            source: shown.map(|l| NamedText(l.source.clone())),
+            same_source: self
+                .0
+                .related
+                .iter()
+                .filter(same)
+                .filter(|r| r.loc.source.fits_snippet(r.loc.span))
+                .map(|r| Related {
+                    message: escape(&r.message).into_owned(),
+                    loc: r.loc.clone(),
+                })
+                .collect(),
             related: self
                 .0
                 .related
                 .iter()
-                .filter(|r| !same(r))
-                .map(|r| RelatedNote {
-                    message: r.message.clone(),
-                    source: NamedText(r.loc.source.clone()),
-                    span: r.loc.span,
+                .filter(|r| !same(r) || !r.loc.source.fits_snippet(r.loc.span))
+                .map(|r| {
+                    let fits = r.loc.source.fits_snippet(r.loc.span);
+                    let message = if fits {
+                        escape(&r.message).into_owned()
+                    } else {
+                        let (line, column) = r.loc.line_column();
+                        format!(
+                            "{} (at {}:{line}:{column})",
+                            escape(&r.message),
+                            escape(r.loc.source.name())
+                        )
+                    };
+                    RelatedNote {
+                        message,
+                        source: fits.then(|| NamedText(r.loc.source.clone())),
+                        span: r.loc.span,
+                    }
                 })
                 .collect(),
+            inner,
             heading,
         }
     }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Source, Span};
+use crate::diagnostic::{Code, Diagnostic, Loc, Source, Span};
 use crate::ids::{DocId, ItemId};
 use crate::model::{Document, Framework, Mapping};
 use crate::yaml::Node;
@@ -189,36 +189,83 @@ pub(crate) fn put(map: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
+/// How deep an import may nest items. The YAML reader accepts 128 levels of nesting; each item
+/// takes two (its mapping and its parent's `items` list), and its `extensions` need room below
+/// it, so a document an import writes always loads again.
+pub const MAX_NESTING: usize = 32;
+
 /// Items nested as a framework document has them: `node(i, depth)` makes item `i` without its
 /// children, and says where it was read from; each item's children (`children[i]`, in that
 /// order) go under its `items`. Returns the top-level items, in the order of `roots`. Items no
-/// root reaches are left out.
+/// root reaches are left out. Items deeper than [`MAX_NESTING`] levels are left out too, each
+/// cut reported (`import-invalid`) at the item they were under.
 pub(crate) fn nest(
     roots: &[usize],
     children: &[Vec<usize>],
+    source: &Arc<Source>,
+    diags: &mut Vec<Diagnostic>,
     mut node: impl FnMut(usize, usize) -> (Map<String, Value>, Span),
 ) -> Vec<Node> {
     let mut built: Vec<Option<Node>> = vec![None; children.len()];
     // Children before their parents (post-order), without recursion.
     let mut stack: Vec<(usize, usize, bool)> = roots.iter().rev().map(|&r| (r, 0, false)).collect();
     while let Some((i, depth, done)) = stack.pop() {
+        let deep = depth + 1 >= MAX_NESTING;
         if !done {
             stack.push((i, depth, true));
-            stack.extend(children[i].iter().rev().map(|&c| (c, depth + 1, false)));
+            if !deep {
+                stack.extend(children[i].iter().rev().map(|&c| (c, depth + 1, false)));
+            }
             continue;
         }
         let (m, span) = node(i, depth);
+        if deep && !children[i].is_empty() {
+            let lost = descendants(children, i);
+            diags.push(
+                Diagnostic::at(
+                    Code::ImportInvalid,
+                    &Loc {
+                        source: source.clone(),
+                        span,
+                    },
+                    format!(
+                        "the items under this one nest deeper than {MAX_NESTING} levels: the {lost} items under it are left out"
+                    ),
+                )
+                .with_help(format!(
+                    "frameworks here nest at most {MAX_NESTING} levels; check the file's parent links for a chain that should not be one"
+                )),
+            );
+        }
         let mut tree = Node::from_json_at(Value::Object(m), span);
-        let kids: Vec<Node> = children[i]
-            .iter()
-            .filter_map(|&c| built[c].take())
-            .collect();
+        let kids: Vec<Node> = if deep {
+            Vec::new()
+        } else {
+            children[i]
+                .iter()
+                .filter_map(|&c| built[c].take())
+                .collect()
+        };
         if !kids.is_empty() {
             tree.insert("items", Node::list(kids, span));
         }
         built[i] = Some(tree);
     }
     roots.iter().filter_map(|&r| built[r].take()).collect()
+}
+
+/// How many items lie under `i` (each counted once).
+fn descendants(children: &[Vec<usize>], i: usize) -> usize {
+    let mut seen = vec![false; children.len()];
+    let mut stack: Vec<usize> = children[i].clone();
+    let mut n = 0;
+    while let Some(c) = stack.pop() {
+        if !std::mem::replace(&mut seen[c], true) {
+            n += 1;
+            stack.extend(&children[c]);
+        }
+    }
+    n
 }
 
 /// A document as YAML text (the document's own shape, as [`Framework::document_view`] or

@@ -58,12 +58,22 @@ pub fn learners<L: Read, E: Read>(
     only: Option<&str>,
 ) -> Result<Report<LearnersReport>, RecordsError> {
     let role = &catalog.roles()[catalog.position(role_id, crate::model::DocumentKind::Role)?];
+    let learners_file = learners_csv.name.clone();
     let leaves = RoleLeaves::of(catalog, role);
     let mut intake = Intake::default();
     let learners = records::read_learners(catalog, role, learners_csv, &mut intake)?;
     let done =
         records::read_evidence(catalog, &leaves.index, &learners, evidence_csv, &mut intake)?;
     let statuses = status::statuses(catalog, role, &leaves, &learners.rows, &done, as_of, only);
+    if let Some(id) = only
+        && statuses.learners.is_empty()
+    {
+        return Err(RecordsError::LearnerNotFound {
+            learner: id.to_owned(),
+            file: learners_file,
+            role: role.info.id.to_string(),
+        });
+    }
     let Intake { mut diags, skipped } = intake;
     let summary = summary::summarise(catalog, role, &leaves, &statuses, &learners, skipped, only);
     crate::diagnostic::sort(&mut diags);

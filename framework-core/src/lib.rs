@@ -34,6 +34,7 @@ mod load;
 pub mod matrix;
 pub mod model;
 pub mod report;
+pub mod safe;
 mod suggest;
 mod validate;
 mod yaml;

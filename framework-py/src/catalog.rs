@@ -9,8 +9,7 @@ use framework_core::report::Report;
 use pyo3::prelude::*;
 use serde::Serialize;
 
-use crate::convert::serialized;
-use crate::error::{coded, error};
+use crate::error::{coded, error, error_with};
 use crate::framework::PyFramework;
 use crate::report::PyReport;
 
@@ -33,7 +32,7 @@ where
     E: miette::Diagnostic + Send + Sync,
 {
     py.detach(|| analysis(catalog).map(PyReport::new))
-        .map_err(|e| error(py, &e, None))
+        .map_err(|e| error_with(py, &e, None, catalog.diagnostics()))
 }
 
 impl PyCatalog {
@@ -212,16 +211,13 @@ impl PyCatalog {
         crate::convert::to_py(py, &package)
     }
 
-    /// A framework as a Moodle competency CSV, and what it could not hold (diagnostics as
-    /// dicts).
-    fn export_moodle<'py>(
-        &self,
-        py: Python<'py>,
-        framework: &str,
-    ) -> PyResult<(String, Bound<'py, PyAny>)> {
+    /// A framework as a Moodle competency CSV; what it could not hold is issued as one
+    /// `CompetenceWarning`.
+    fn export_moodle(&self, py: Python<'_>, framework: &str) -> PyResult<String> {
         let n = self.framework_position(py, framework)?;
         let (csv, lost) = framework_core::interop::moodle::export(&self.inner.frameworks()[n]);
-        Ok((csv, serialized(py, &lost)?))
+        crate::error::warn(py, &lost)?;
+        Ok(csv)
     }
 
     /// A curriculum as an Open Badges 3.0 Achievement (a dict).

@@ -30,15 +30,25 @@ fn competence_error(
     }
 }
 
-/// An error that stopped an analysis or a lookup (its code from the one code table).
+/// An error that stopped a lookup or a load (its code from the one code table).
 pub(crate) fn error(
     py: Python<'_>,
     e: &(dyn miette::Diagnostic + Send + Sync),
     file: Option<String>,
 ) -> PyErr {
+    error_with(py, e, file, &[])
+}
+
+/// An error that stopped an analysis of a catalog, with the catalog's diagnostics.
+pub(crate) fn error_with(
+    py: Python<'_>,
+    e: &(dyn miette::Diagnostic + Send + Sync),
+    file: Option<String>,
+    diagnostics: &[Diagnostic],
+) -> PyErr {
     let code = e
         .code()
-        .map_or_else(|| "error".to_owned(), |c| c.to_string());
+        .map_or_else(|| "internal-error".to_owned(), |c| c.to_string());
     let help = e.help().map(|h| h.to_string());
     competence_error(
         py,
@@ -46,7 +56,7 @@ pub(crate) fn error(
         code,
         file.map(|f| (f, None, None)),
         help,
-        &[],
+        diagnostics,
     )
 }
 

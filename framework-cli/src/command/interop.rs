@@ -360,7 +360,7 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
             let fw = match crate::command::show::framework_or_fatal(&catalog, &args.document, what)
             {
                 Ok(fw) => fw,
-                Err(why) => return output::fatal(g.format, &why),
+                Err(why) => return output::fatal_with(g.format, &why, catalog.diagnostics()),
             };
             if args.to == ExportFormat::Case {
                 let options = case::ExportOptions {
@@ -381,7 +381,7 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
                     let text = pretty(&v);
                     ("ob3", v, text)
                 }
-                Err(e) => return output::fatal(g.format, &e),
+                Err(e) => return output::fatal_with(g.format, &e, catalog.diagnostics()),
             }
         }
     };

@@ -10,7 +10,6 @@ use crate::options::{Format, GlobalArgs};
 use crate::output;
 use crate::report::{Cell, Doc, Render, Table, Tone};
 use crate::session::catalog_or_exit;
-use framework_core::Code;
 use framework_core::Diagnostic;
 
 /// Arguments of `competence learners`.
@@ -214,22 +213,8 @@ pub fn run(g: &GlobalArgs, args: &LearnersArgs) -> ExitStatus {
     });
     let report = match result {
         Ok(r) => r,
-        Err(e) => return output::fatal(g.format, &e),
+        Err(e) => return output::fatal_with(g.format, &e, catalog.diagnostics()),
     };
-    if let Some(id) = &args.learner
-        && report.learners.is_empty()
-    {
-        let e = output::Fatal {
-            code: Code::LearnerNotFound,
-            message: format!(
-                "learner `{id}` is not in `{}` with role `{}`",
-                args.learners.display(),
-                args.role
-            ),
-            help: Some("check the id and the role column".to_owned()),
-        };
-        return output::fatal(g.format, &e);
-    }
     let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         return written;

@@ -35,7 +35,7 @@ pub fn run(g: &GlobalArgs, args: &ShowArgs) -> ExitStatus {
         "`competence show` displays frameworks",
     ) {
         Ok(fw) => fw,
-        Err(e) => return output::fatal(g.format, &e),
+        Err(e) => return output::fatal_with(g.format, &e, catalog.diagnostics()),
     };
     let report = Report::new(&catalog, fw.document_view(args.depth));
     let written = output::emit(g.format, &report);
@@ -157,33 +157,14 @@ fn branch(fw: &Framework, items: &[ItemIdx], prefix: &str, depth: Option<usize>,
     }
 }
 
-/// Items nested `depth` levels deep (all when `None`), in file order, with their nesting level.
+/// Items nested `depth` levels deep (all when `None`), in file order (each after its parent),
+/// with their nesting level.
 fn walk(fw: &Framework, depth: Option<usize>) -> Vec<(usize, ItemIdx)> {
-    fn go(
-        fw: &Framework,
-        items: &[ItemIdx],
-        level: usize,
-        depth: Option<usize>,
-        out: &mut Vec<(usize, ItemIdx)>,
-    ) {
-        if depth.is_some_and(|d| level >= d) {
-            return;
-        }
-        for &idx in items {
-            out.push((level, idx));
-            go(
-                fw,
-                fw.hierarchy().nested_children(idx),
-                level + 1,
-                depth,
-                out,
-            );
-        }
-    }
-    let roots: Vec<ItemIdx> = fw.roots().collect();
-    let mut out = Vec::new();
-    go(fw, &roots, 0, depth, &mut out);
-    out
+    let h = fw.hierarchy();
+    fw.indexed()
+        .map(|(idx, _)| (h.level(idx), idx))
+        .filter(|&(level, _)| depth.is_none_or(|d| level < d))
+        .collect()
 }
 
 /// The framework as a Markdown list.

@@ -336,7 +336,7 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
             None => roots.push(i),
         }
     }
-    let items = super::nest(&roots, &children, |i, depth| {
+    let items = super::nest(&roots, &children, &source, diags, |i, depth| {
         let c = &competencies[i];
         let mut m = Map::new();
         m.insert("id".into(), json!(c.id));

@@ -25,6 +25,17 @@ pub enum RecordsError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Lookup(#[from] crate::error::AnalysisError),
+    /// The learner asked for is not in the learners file with the role.
+    #[error("learner `{learner}` is not in `{file}` with role `{role}`")]
+    #[diagnostic(code("learner-not-found"), help("check the id and the role column"))]
+    LearnerNotFound {
+        /// The learner asked for.
+        learner: String,
+        /// The learners file.
+        file: String,
+        /// The role.
+        role: String,
+    },
     /// A file that cannot be read.
     #[error("cannot read `{file}`: {message}")]
     #[diagnostic(code("unreadable"))]
@@ -67,6 +78,7 @@ impl RecordsError {
     pub fn error_code(&self) -> Code {
         match self {
             RecordsError::Lookup(e) => e.error_code(),
+            RecordsError::LearnerNotFound { .. } => Code::LearnerNotFound,
             RecordsError::Unreadable { .. } => Code::Unreadable,
             RecordsError::Empty { .. } => Code::EmptyRecords,
             RecordsError::MissingColumn { .. } => Code::MissingColumn,
@@ -607,6 +619,42 @@ mod tests {
             "",
         ] {
             assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod error_codes {
+    use miette::Diagnostic as _;
+
+    use super::*;
+
+    /// The code each error carries for miette is its code of the one table.
+    #[test]
+    fn records_errors_carry_their_table_code() {
+        let all = [
+            RecordsError::LearnerNotFound {
+                learner: "a".into(),
+                file: "f".into(),
+                role: "r".into(),
+            },
+            RecordsError::Unreadable {
+                file: "f".into(),
+                message: "m".into(),
+            },
+            RecordsError::Empty {
+                file: "f".into(),
+                columns: "c",
+            },
+            RecordsError::MissingColumn {
+                file: "f".into(),
+                column: "c",
+                columns: "c",
+            },
+        ];
+        for e in all {
+            let code = e.code().map(|c| c.to_string());
+            assert_eq!(code.as_deref(), Some(e.error_code().as_str()));
         }
     }
 }

@@ -22,7 +22,6 @@ import html
 import io
 import json
 import os
-import warnings
 from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, Union
 
 from competence_engine import _core
@@ -66,7 +65,7 @@ class CompetenceError(ValueError):
     def __init__(
         self,
         message: str,
-        code: str = "error",
+        code: str = "internal-error",
         file: Optional[str] = None,
         line: Optional[int] = None,
         column: Optional[int] = None,
@@ -621,13 +620,6 @@ class CompetenceWarning(UserWarning):
 _Source = Union[str, bytes, "os.PathLike[str]", Mapping[str, Any]]
 
 
-def _warn(diags: Sequence[Mapping[str, Any]]) -> None:
-    if diags:
-        shown = "; ".join(f"{d.get('file')}:{d.get('line')}:{d.get('column')} {d['message']}" for d in diags[:5])
-        more = f" (and {len(diags) - 5} more)" if len(diags) > 5 else ""
-        warnings.warn(f"{len(diags)} warnings: {shown}{more}", CompetenceWarning, stacklevel=3)
-
-
 def import_case(*sources: "_Source", id: Optional[str] = None) -> list:
     """CASE packages (paths, bytes, text or dicts) as documents (dicts): one framework per
     package, then a mapping for the associations between packages imported together. Each
@@ -777,9 +769,7 @@ class Catalog:
         >>> Catalog.builtin().export_moodle("imroc-peer-principles").splitlines()[0][:30]
         'Parent ID number,ID number,Sho'
         """
-        text, lost = self._native.export_moodle(framework)
-        _warn(lost)
-        return str(text)
+        return str(self._native.export_moodle(framework))
 
     def export_ob3(self, curriculum: str, base_uri: Optional[str] = None) -> dict:
         """A curriculum as an Open Badges 3.0 Achievement with an alignment per covered item.

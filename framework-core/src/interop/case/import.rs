@@ -341,7 +341,7 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
         .map(|p| (p.source.clone(), p.span))
         .collect();
     for p in packages {
-        let (source, tree) = finish(p);
+        let (source, tree) = finish(p, &mut out.diagnostics);
         out.load(&source, &tree);
     }
     // A mapping is placed at the CFDocument of the package its links start from.
@@ -913,7 +913,7 @@ fn link_packages(packages: &mut [Package]) -> Vec<(usize, Map<String, Value>)> {
 }
 
 /// The package's framework document, items nested and ordered, as a tree placed in its file.
-fn finish(mut p: Package) -> (Arc<Source>, Node) {
+fn finish(mut p: Package, diags: &mut Vec<Diagnostic>) -> (Arc<Source>, Node) {
     let n = p.items.len();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut roots = Vec::new();
@@ -976,7 +976,8 @@ fn finish(mut p: Package) -> (Arc<Source>, Node) {
     }
 
     // The item documents.
-    let items = crate::interop::nest(&roots, &children, |i, _| {
+    let source = p.source.clone();
+    let items = crate::interop::nest(&roots, &children, &source, diags, |i, _| {
         let item = &p.items[i];
         let mut m = Map::new();
         m.insert("id".into(), json!(item.id));

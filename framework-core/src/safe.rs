@@ -1,0 +1,104 @@
+//! Text made safe to show: what a file or a CSV row holds never reaches a terminal, a Markdown
+//! page or a spreadsheet as something other than text. Control characters (C0 but line breaks
+//! and tabs, DEL, C1) and invisible format characters (bidi overrides and isolates, zero-width
+//! characters, the byte-order mark) are shown as escapes, so a title cannot clear a screen,
+//! set a window title or reorder what is read.
+
+use std::borrow::Cow;
+
+/// Whether a character must not be written raw: a control character other than a line break
+/// or a tab, or an invisible character that changes how text around it reads.
+pub fn is_unsafe(c: char) -> bool {
+    match c {
+        '\n' | '\t' => false,
+        c if c.is_control() => true,
+        // Zero-width spaces and joiners, marks, bidi embeddings, overrides and isolates, the
+        // word joiner and invisible operators, the byte-order mark, interlinear annotation.
+        '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{061C}'
+        | '\u{180E}' => true,
+        _ => false,
+    }
+}
+
+/// Text with every unsafe character written as an escape (`\u{1b}`); line breaks and tabs
+/// kept. Borrows when nothing needs escaping.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    escape_with(text, false)
+}
+
+/// Text on one line: as [`escape`], with line breaks and tabs escaped too (`\n`, `\t`), for a
+/// table cell or a CSV field.
+pub fn escape_line(text: &str) -> Cow<'_, str> {
+    escape_with(text, true)
+}
+
+fn escape_with(text: &str, one_line: bool) -> Cow<'_, str> {
+    let needs = |c: char| is_unsafe(c) || (one_line && (c == '\n' || c == '\t'));
+    if !text.chars().any(needs) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' if one_line => out.push_str("\\n"),
+            '\t' if one_line => out.push_str("\\t"),
+            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text with every unsafe character replaced by one of the same length in bytes (`?` for
+/// each byte), so byte offsets into it stay valid: for source snippets.
+pub fn same_length(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether text contains an unsafe character.
+pub fn has_unsafe(text: &str) -> bool {
+    text.chars().any(is_unsafe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_invisibles_are_escaped() {
+        assert_eq!(escape("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(
+            escape("bell\x07 cr\r bs\x08"),
+            "bell\\u{7} cr\\u{d} bs\\u{8}"
+        );
+        assert_eq!(escape("ab\u{202E}cd\u{200B}"), "ab\\u{202e}cd\\u{200b}");
+        assert_eq!(escape("two\nlines\tand tab"), "two\nlines\tand tab");
+        assert_eq!(escape_line("two\nlines"), "two\\nlines");
+        assert!(matches!(escape("plain é ✓"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn same_length_keeps_offsets() {
+        for s in ["a\x1bb", "x\u{202E}y", "\u{85}z", "clean"] {
+            assert_eq!(same_length(s).len(), s.len(), "{s:?}");
+            assert!(!has_unsafe(&same_length(s)));
+        }
+    }
+}
