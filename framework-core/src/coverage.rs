@@ -325,10 +325,17 @@ pub fn coverage(
     // through a parent, or through full-strength mappings), then each activity's hours shared
     // equally among the top-level items it touches.
     let roots: Vec<ItemHandle> = catalog.roots(f);
-    let root_pos: HashMap<ItemHandle, usize> =
-        roots.iter().enumerate().map(|(n, &r)| (r, n)).collect();
+    // Each top-level item's position among the roots, and (cached) the top-level items above
+    // each parent, by item position.
+    let item_count = tree.len();
+    let mut root_pos: Vec<Option<usize>> = vec![None; item_count];
+    for (n, r) in roots.iter().enumerate() {
+        if let Some(slot) = root_pos.get_mut(r.item().index()) {
+            *slot = Some(n);
+        }
+    }
     let mut touching: Vec<Activities> = vec![Activities::default(); roots.len()];
-    let mut tops_cache: HashMap<Option<crate::model::ItemIdx>, Vec<usize>> = HashMap::new();
+    let mut tops_cache: Vec<Option<Vec<usize>>> = vec![None; item_count + 1];
     for idx in tree.all_leaves() {
         let leaf = ItemHandle::new(f, idx);
         let Some(st) = leaves.get(leaf) else { continue };
@@ -341,13 +348,14 @@ pub fn coverage(
         let compute = || -> Vec<usize> {
             tree.tops(idx)
                 .iter()
-                .filter_map(|&t| root_pos.get(&ItemHandle::new(f, t)).copied())
+                .filter_map(|&t| root_pos.get(t.index()).copied().flatten())
                 .collect()
         };
-        let tops = if single {
-            tops_cache.entry(parent).or_insert_with(compute).clone()
-        } else {
-            compute()
+        // Top-level leaves share the last slot.
+        let slot = parent.map_or(item_count, crate::model::ItemIdx::index);
+        let tops = match tops_cache.get_mut(slot) {
+            Some(cached) if single => cached.get_or_insert_with(compute).clone(),
+            _ => compute(),
         };
         for t in tops {
             if let Some(acts) = touching.get_mut(t) {

@@ -7,7 +7,7 @@
 //! crosswalk cannot tell and says `related`. These rules make a crosswalk read backwards the
 //! exact inverse of the crosswalk read forwards.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -16,7 +16,7 @@ use crate::catalog::Catalog;
 use crate::composition::{Composed, Label, Reached, State, Walk};
 use crate::graph::ItemHandle;
 use crate::ids::{DocId, FrameworkId, ItemRef};
-use crate::model::{DocumentKind, Relation};
+use crate::model::{DocumentKind, ItemIdx, Relation};
 use crate::report::Report;
 
 /// How an item of the `from` framework reaches an item of the `to` framework.
@@ -174,51 +174,55 @@ pub fn crosswalk(
         }
     }
 
-    // Counterparts, one-to-many and many-to-one.
-    let mut from_targets: BTreeMap<ItemRef, BTreeSet<ItemRef>> = BTreeMap::new();
-    let mut to_sources: BTreeMap<ItemRef, BTreeSet<ItemRef>> = BTreeMap::new();
-    for l in &links {
-        from_targets
-            .entry(l.from.clone())
-            .or_default()
-            .insert(l.to.clone());
-        to_sources
-            .entry(l.to.clone())
-            .or_default()
-            .insert(l.from.clone());
-    }
-    let ordered = |fw: usize, set: &BTreeMap<ItemRef, BTreeSet<ItemRef>>| -> Vec<ItemRef> {
+    // Counterparts, one-to-many and many-to-one: per item (by position), how many distinct
+    // items of the other side its links reach.
+    let counterparts = |fw: usize, end: fn(&CrosswalkLink) -> (&ItemRef, &ItemRef)| {
+        let framework = &catalog.frameworks()[fw];
+        let mut per_item: Vec<BTreeSet<&ItemRef>> = vec![BTreeSet::new(); framework.items().len()];
+        for l in &links {
+            let (mine, theirs) = end(l);
+            if let Some(set) = mine
+                .item_id()
+                .and_then(|id| framework.find(id.as_str()))
+                .and_then(|i| per_item.get_mut(i.index()))
+            {
+                set.insert(theirs);
+            }
+        }
+        per_item.iter().map(BTreeSet::len).collect::<Vec<usize>>()
+    };
+    let from_counts = counterparts(f, |l| (&l.from, &l.to));
+    let to_counts = counterparts(t, |l| (&l.to, &l.from));
+    let many = |fw: usize, counts: &[usize]| -> Vec<ItemRef> {
         let framework = &catalog.frameworks()[fw];
         framework
-            .items()
-            .iter()
-            .map(|i| ItemRef::item(framework.info.id.clone(), i.id.clone()))
-            .filter(|r| set.get(r).is_some_and(|s| s.len() > 1))
+            .indexed()
+            .filter(|(i, _)| counts.get(i.index()).is_some_and(|&n| n > 1))
+            .map(|(_, item)| ItemRef::item(framework.info.id.clone(), item.id.clone()))
             .collect()
     };
-    let one_to_many = ordered(f, &from_targets);
-    let many_to_one = ordered(t, &to_sources);
-    let unmatched = |fw: usize, matched: &BTreeMap<ItemRef, BTreeSet<ItemRef>>| -> Vec<ItemRef> {
+    let one_to_many = many(f, &from_counts);
+    let many_to_one = many(t, &to_counts);
+    // Leaves that neither they nor an item above them have a counterpart.
+    let unmatched = |fw: usize, counts: &[usize]| -> Vec<ItemRef> {
         let Some(tree) = catalog.hierarchy(fw) else {
             return Vec::new();
         };
+        let matched = |i: ItemIdx| counts.get(i.index()).is_some_and(|&n| n > 0);
         tree.leaves()
             .filter(|&leaf| {
-                !std::iter::once(leaf).chain(tree.ancestors(leaf)).any(|i| {
-                    catalog
-                        .item_ref(ItemHandle::new(fw, i))
-                        .is_some_and(|r| matched.contains_key(&r))
-                })
+                !std::iter::once(leaf)
+                    .chain(tree.ancestors(leaf))
+                    .any(matched)
             })
-            .map(|i| ItemHandle::new(fw, i))
-            .filter_map(|h| catalog.item_ref(h))
+            .filter_map(|i| catalog.item_ref(ItemHandle::new(fw, i)))
             .collect()
     };
     let body = CrosswalkReport {
         from: catalog.frameworks()[f].info.id.clone(),
         to: catalog.frameworks()[t].info.id.clone(),
-        unmatched_from: unmatched(f, &from_targets),
-        unmatched_to: unmatched(t, &to_sources),
+        unmatched_from: unmatched(f, &from_counts),
+        unmatched_to: unmatched(t, &to_counts),
         one_to_many,
         many_to_one,
         links,

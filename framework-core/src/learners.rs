@@ -62,8 +62,14 @@ pub fn learners<L: Read, E: Read>(
     let leaves = RoleLeaves::of(catalog, role);
     let mut intake = Intake::default();
     let learners = records::read_learners(catalog, role, learners_csv, &mut intake)?;
-    let done =
-        records::read_evidence(catalog, &leaves.index, &learners, evidence_csv, &mut intake)?;
+    let done = records::read_evidence(
+        catalog,
+        &leaves.index,
+        leaves.leaves.len(),
+        &learners,
+        evidence_csv,
+        &mut intake,
+    )?;
     let statuses = status::statuses(catalog, role, &leaves, &learners.rows, &done, as_of, only);
     if let Some(id) = only
         && statuses.learners.is_empty()

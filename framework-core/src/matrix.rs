@@ -70,8 +70,13 @@ pub fn matrix(
 
     let tree = fw.hierarchy();
     let leaves: Vec<usize> = tree.all_leaves().map(ItemIdx::index).collect();
-    let row_of: std::collections::HashMap<usize, usize> =
-        leaves.iter().enumerate().map(|(r, &n)| (n, r)).collect();
+    // Each item's row (leaves only), by item position.
+    let mut row_of: Vec<Option<usize>> = vec![None; fw.items().len()];
+    for (r, &n) in leaves.iter().enumerate() {
+        if let Some(slot) = row_of.get_mut(n) {
+            *slot = Some(r);
+        }
+    }
     let mut cells: Vec<Vec<Option<Depth>>> = vec![vec![None; activities.len()]; leaves.len()];
     let mut columns = Vec::with_capacity(activities.len());
     for (col, a) in activities.iter().enumerate() {
@@ -86,8 +91,10 @@ pub fn matrix(
                     continue;
                 }
                 if let Some(cell) = row_of
-                    .get(&leaf.item().index())
-                    .and_then(|&r| cells.get_mut(r))
+                    .get(leaf.item().index())
+                    .copied()
+                    .flatten()
+                    .and_then(|r| cells.get_mut(r))
                     .and_then(|row| row.get_mut(col))
                 {
                     *cell = (*cell).max(Some(depth));

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::graph::ItemHandle;
+use crate::graph::ItemTable;
 use crate::ids::ItemRef;
 use crate::model::Role;
 
@@ -434,11 +434,12 @@ pub(super) fn read_learners<R: Read>(
 }
 
 /// Reads `evidence.csv` for the learners read: per learner, the set of the role's leaves met or
-/// exempt (bits numbered as `index` numbers the role's leaves), where for each leaf the row with the latest
+/// exempt (bits numbered as `index` numbers the role's `leaves`), where for each leaf the row with the latest
 /// date wins (on equal dates, the later row).
 pub(super) fn read_evidence<R: Read>(
     catalog: &Catalog,
-    index: &FxHashMap<ItemHandle, u32>,
+    index: &ItemTable<Option<u32>>,
+    leaves: usize,
     learners: &Learners,
     input: CsvInput<R>,
     intake: &mut Intake,
@@ -540,7 +541,7 @@ pub(super) fn read_evidence<R: Read>(
                             catalog
                                 .leaves_of(&r)
                                 .iter()
-                                .filter_map(|h| index.get(h).copied())
+                                .filter_map(|&h| index.get(h).copied().flatten())
                                 .collect(),
                         );
                         ref_targets.len() - 1
@@ -574,7 +575,7 @@ pub(super) fn read_evidence<R: Read>(
             }));
         }
     }
-    Ok(latest_done(evidence, index.len()))
+    Ok(latest_done(evidence, leaves))
 }
 
 /// Per learner, the leaves whose latest evidence is met or exempt, as bits.

@@ -3,12 +3,11 @@
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-use rustc_hash::FxHashMap;
 use serde::{Serialize, Serializer};
 
 use super::records::{LearnerRow, parse_date};
 use crate::catalog::Catalog;
-use crate::graph::ItemHandle;
+use crate::graph::{ItemHandle, ItemTable};
 use crate::ids::ItemRef;
 use crate::model::{Condition, Duration, DurationUnit, Requirement, Role, Rule};
 
@@ -183,14 +182,15 @@ impl StatusCounts {
 #[derive(Debug)]
 pub(super) struct RoleLeaves {
     pub leaves: Vec<ItemHandle>,
-    pub index: FxHashMap<ItemHandle, u32>,
+    /// Each leaf's number, by handle (a dense table over the catalog's items).
+    pub index: ItemTable<Option<u32>>,
     pub per_requirement: Vec<Vec<u32>>,
 }
 
 impl RoleLeaves {
     /// Numbers the leaves of `role`'s requirements.
     pub fn of(catalog: &Catalog, role: &Role) -> Self {
-        let mut index: FxHashMap<ItemHandle, u32> = FxHashMap::default();
+        let mut index: ItemTable<Option<u32>> = ItemTable::new(catalog.sizes());
         let mut leaves: Vec<ItemHandle> = Vec::new();
         let per_requirement = role
             .requirements
@@ -200,7 +200,10 @@ impl RoleLeaves {
                 for r in &req.items {
                     for h in catalog.leaves_of(r) {
                         let next = leaves.len() as u32;
-                        let i = *index.entry(h).or_insert_with(|| {
+                        let Some(slot) = index.get_mut(h) else {
+                            continue;
+                        };
+                        let i = *slot.get_or_insert_with(|| {
                             leaves.push(h);
                             next
                         });
