@@ -62,16 +62,27 @@ pub struct Cell {
     pub tone: Tone,
 }
 
+/// Text from documents or records made safe to show (see `framework_core::safe`): every piece
+/// of text a report shows passes through here as its cell or block is made, so no format can
+/// write a raw control or invisible character.
+fn shown(text: String) -> String {
+    if framework_core::safe::has_unsafe(&text) {
+        framework_core::safe::escape(&text).into_owned()
+    } else {
+        text
+    }
+}
+
 impl Cell {
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            text: text.into(),
+            text: shown(text.into()),
             tone: Tone::Plain,
         }
     }
     pub fn toned(text: impl Into<String>, tone: Tone) -> Self {
         Self {
-            text: text.into(),
+            text: shown(text.into()),
             tone,
         }
     }
@@ -108,7 +119,7 @@ impl Table {
                 .collect(),
             headers: headers
                 .iter()
-                .map(|h| h.as_ref().trim_start_matches('#').to_owned())
+                .map(|h| shown(h.as_ref().trim_start_matches('#').to_owned()))
                 .collect(),
             rows: Vec::new(),
         }
@@ -154,8 +165,9 @@ impl Table {
     }
 
     fn markdown(&self, out: &mut String) {
-        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-        let _ = writeln!(out, "| {} |", self.headers.join(" | "));
+        let esc = |s: &str| html(s).replace('|', "\\|").replace('\n', " ");
+        let headers: Vec<String> = self.headers.iter().map(|h| esc(h)).collect();
+        let _ = writeln!(out, "| {} |", headers.join(" | "));
         let rule: Vec<&str> = self
             .numeric
             .iter()
@@ -172,7 +184,7 @@ impl Table {
     /// `=`, `+`, `-`, `@`, a tab or a carriage return) are prefixed with `'`.
     pub fn csv(&self) -> String {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        let _ = w.write_record(&self.headers);
+        let _ = w.write_record(self.headers.iter().map(|h| csv_safe(h)));
         for row in &self.rows {
             let _ = w.write_record(row.iter().map(|c| csv_safe(&c.text)));
         }
@@ -181,10 +193,23 @@ impl Table {
     }
 }
 
+/// Text for Markdown: `<` and `>` written as entities, so text from documents is never read as
+/// HTML by a Markdown renderer.
+fn html(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(['<', '>']) {
+        std::borrow::Cow::Owned(text.replace('<', "&lt;").replace('>', "&gt;"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Escapes a cell so a spreadsheet never runs it as a formula.
 pub fn csv_safe(text: &str) -> String {
     match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        // The formula starters, and their full-width forms, which some spreadsheets also run.
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => {
+            format!("'{text}")
+        }
         _ => text.to_owned(),
     }
 }
@@ -205,16 +230,16 @@ pub struct Doc(pub Vec<Block>);
 
 impl Doc {
     pub fn heading(&mut self, s: impl Into<String>) {
-        self.0.push(Block::Heading(s.into()));
+        self.0.push(Block::Heading(shown(s.into())));
     }
     pub fn text(&mut self, s: impl Into<String>) {
-        self.0.push(Block::Text(s.into()));
+        self.0.push(Block::Text(shown(s.into())));
     }
     pub fn table(&mut self, t: Table) {
         self.0.push(Block::Table(t));
     }
     pub fn raw(&mut self, s: impl Into<String>) {
-        self.0.push(Block::Raw(s.into()));
+        self.0.push(Block::Raw(shown(s.into())));
     }
 
     pub fn human(&self, colour: bool) -> String {
@@ -248,13 +273,13 @@ impl Doc {
             match b {
                 Block::Heading(h) => {
                     let level = if n == 0 { "#" } else { "##" };
-                    let _ = writeln!(out, "{level} {h}");
+                    let _ = writeln!(out, "{level} {}", html(h));
                 }
                 Block::Text(t) => {
-                    let _ = writeln!(out, "{t}");
+                    let _ = writeln!(out, "{}", html(t));
                 }
                 Block::Table(t) => t.markdown(&mut out),
-                Block::Raw(r) => out.push_str(r),
+                Block::Raw(r) => out.push_str(&html(r)),
             }
         }
         out
@@ -272,6 +297,10 @@ mod tests {
         assert_eq!(csv_safe("-x"), "'-x");
         assert_eq!(csv_safe("@cmd"), "'@cmd");
         assert_eq!(csv_safe("1.1a"), "1.1a");
+        assert_eq!(csv_safe("＝1+1"), "'＝1+1");
+        let mut h = Table::new(&["=HEADER", "ok"]);
+        h.row(vec!["\u{1b}[2J".into(), "x".into()]);
+        assert_eq!(h.csv(), "'=HEADER,ok\n\\u{1b}[2J,x\n");
         let mut t = Table::new(&["A", "#B"]);
         t.row(vec!["=1+1".into(), "a,\"b\"".into()]);
         assert_eq!(t.csv(), "A,B\n'=1+1,\"a,\"\"b\"\"\"\n");

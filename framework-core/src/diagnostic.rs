@@ -161,6 +161,9 @@ codes! {
     /// An export cannot hold everything in the framework (Moodle's CSV has no place for item
     /// types, tags or a second parent, for instance); the message says what is left out.
     ExportLoss = "export-loss", Warning;
+    /// A text holds a control character or an invisible one (a bidi override, a zero-width
+    /// space): it is kept as its escape (`\u{1b}`), so no output can carry it raw.
+    UnsafeCharacter = "unsafe-character", Warning;
 
     /// A path given on the command line (or to `Catalog.load`) does not exist.
     NotFound = "not-found", Fatal;

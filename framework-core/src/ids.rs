@@ -71,8 +71,8 @@ fn check_item(s: &str) -> Result<(), IdError> {
         if c.is_whitespace() {
             return bad("white space");
         }
-        if c.is_control() {
-            return bad("a control character");
+        if crate::safe::is_unsafe(c) {
+            return bad("a control or invisible character");
         }
     }
     if s == "*" {

@@ -346,7 +346,18 @@ pub(super) fn read_learners<R: Read>(
             intake.skip(true, Code::MalformedRow);
             continue;
         }
-        let id = field(&record, c_learner).unwrap_or("").to_owned();
+        let raw_id = field(&record, c_learner).unwrap_or("");
+        if crate::safe::has_unsafe(raw_id) {
+            intake.diags.push(row_diag(
+                Code::UnsafeCharacter,
+                &file,
+                line,
+                c_learner.unwrap_or(0),
+                "the learner id holds a control or invisible character: kept as its escape".into(),
+                "remove it: such characters can hide or reorder what people read",
+            ));
+        }
+        let id = crate::safe::escape(raw_id).into_owned();
         if id.is_empty() {
             intake.diags.push(row_diag(
                 Code::MissingField,
@@ -484,7 +495,8 @@ pub(super) fn read_evidence<R: Read>(
             intake.skip(false, Code::MalformedRow);
             continue;
         };
-        let learner = match learners.by_id.get(id) {
+        let id = crate::safe::escape(id);
+        let learner = match learners.by_id.get(id.as_ref()) {
             Some(&usize::MAX) => continue, // another role, or left out above
             Some(&n) => n,
             None => {

@@ -159,6 +159,20 @@ impl<'n> Fields<'n> {
 /// Text: strings, and numbers or booleans taken as written.
 pub(crate) fn text(ctx: &mut Ctx<'_>, node: &Node) -> Option<String> {
     match &node.value {
+        Value::Str(s) if crate::safe::has_unsafe(s) => {
+            let c = s.chars().find(|&c| crate::safe::is_unsafe(c)).unwrap_or('?');
+            ctx.error(
+                Code::UnsafeCharacter,
+                node,
+                format!(
+                    "text holds the control or invisible character U+{:04X}: kept as its escape",
+                    c as u32
+                ),
+            )
+            .label("holds a control or invisible character")
+            .help("remove it: such characters can hide or reorder what people read");
+            Some(crate::safe::escape(s).into_owned())
+        }
         Value::Str(s) => Some(s.clone()),
         Value::Number(n) => Some(written(ctx, node, *n)),
         Value::Bool(b) => {
