@@ -183,10 +183,10 @@ impl CatalogBuilder {
             docs.insert(doc, &mut diags);
         }
         let mut catalog = Catalog {
-            frameworks: docs.frameworks,
-            curricula: docs.curricula,
-            mappings: docs.mappings,
-            roles: docs.roles,
+            frameworks: docs.frameworks.list,
+            curricula: docs.curricula.list,
+            mappings: docs.mappings.list,
+            roles: docs.roles.list,
             framework_index: HashMap::new(),
             curriculum_index: HashMap::new(),
             mapping_index: HashMap::new(),
@@ -217,25 +217,45 @@ fn too_large(name: &str, len: u64, limit: usize) -> Diagnostic {
     .with_help("split the document into several files, or check that this is the file you meant")
 }
 
+/// Every document file under `dir`, in name order (a folder's files where its name falls
+/// among its siblings): regular files (or links to them) named `*.yaml`, `*.yml` or `*.json`,
+/// not hidden. Each folder is read once, however many links lead to it, so a link that loops is
+/// no trap; FIFOs, sockets and devices are not documents and are passed over (reading one could
+/// block forever). Iterative: no folder depth can exhaust the stack.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CatalogError> {
-    let io = |source| CatalogError::Io {
-        path: dir.to_owned(),
-        source,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(io)?;
-    entries.sort();
-    for path in entries {
+    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    // Each open folder's entries, in reverse name order (the next one last).
+    let mut open: Vec<Vec<PathBuf>> = vec![vec![dir.to_owned()]];
+    while let Some(entries) = open.last_mut() {
+        let Some(path) = entries.pop() else {
+            open.pop();
+            continue;
+        };
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
+        if name.starts_with('.') && path != dir {
             continue;
         }
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else {
+        // Following links; a broken one is passed over like any other non-document.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            let io = |source| CatalogError::Io {
+                path: path.clone(),
+                source,
+            };
+            if !seen.insert(std::fs::canonicalize(&path).map_err(io)?) {
+                continue;
+            }
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(&path)
+                .map_err(io)?
+                .map(|e| e.map(|e| e.path()))
+                .collect::<Result<_, _>>()
+                .map_err(io)?;
+            inside.sort();
+            inside.reverse();
+            open.push(inside);
+        } else if meta.is_file() {
             let lower = name.to_ascii_lowercase();
             if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
                 out.push(path);
@@ -248,18 +268,41 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CatalogError> {
 /// Documents by kind, with the replacement and duplicate rules applied.
 #[derive(Default)]
 struct Documents {
-    frameworks: Vec<Framework>,
-    curricula: Vec<Curriculum>,
-    mappings: Vec<Mapping>,
-    roles: Vec<Role>,
+    frameworks: Placed<Framework>,
+    curricula: Placed<Curriculum>,
+    mappings: Placed<Mapping>,
+    roles: Placed<Role>,
 }
 
-fn place<T>(list: &mut Vec<T>, doc: T, info: fn(&T) -> &DocumentInfo, diags: &mut Vec<Diagnostic>) {
+/// Documents of one kind in load order, with their positions by id (so placing each is
+/// constant time, and loading grows with the number of documents, not its square).
+struct Placed<T> {
+    list: Vec<T>,
+    by_id: HashMap<crate::ids::DocId, usize>,
+}
+
+impl<T> Default for Placed<T> {
+    fn default() -> Self {
+        Self {
+            list: Vec::new(),
+            by_id: HashMap::new(),
+        }
+    }
+}
+
+fn place<T>(
+    placed: &mut Placed<T>,
+    doc: T,
+    info: fn(&T) -> &DocumentInfo,
+    diags: &mut Vec<Diagnostic>,
+) {
     let new = info(&doc);
-    let Some(pos) = list.iter().position(|d| info(d).id == new.id) else {
-        list.push(doc);
+    let Some(&pos) = placed.by_id.get(&new.id) else {
+        placed.by_id.insert(new.id.clone(), placed.list.len());
+        placed.list.push(doc);
         return;
     };
+    let list = &mut placed.list;
     let Some(old) = list.get(pos).map(info) else {
         return;
     };

@@ -2,7 +2,8 @@
 //! page or a spreadsheet as something other than text. Control characters (C0 but line breaks
 //! and tabs, DEL, C1) and invisible format characters (bidi overrides and isolates, zero-width
 //! characters, the byte-order mark) are shown as escapes, so a title cannot clear a screen,
-//! set a window title or reorder what is read.
+//! set a window title or reorder what is read. A carriage return that ends a line (`\r\n`, as
+//! Windows writes line breaks) is a line break, and kept.
 
 use std::borrow::Cow;
 
@@ -38,17 +39,26 @@ pub fn escape_line(text: &str) -> Cow<'_, str> {
     escape_with(text, true)
 }
 
+/// The unsafe characters of a text, with their byte offsets: as [`is_unsafe`], but for a
+/// carriage return that ends a line.
+fn unsafe_at(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    text.char_indices()
+        .filter(move |&(i, c)| is_unsafe(c) && !(c == '\r' && text[i + 1..].starts_with('\n')))
+}
+
 fn escape_with(text: &str, one_line: bool) -> Cow<'_, str> {
-    let needs = |c: char| is_unsafe(c) || (one_line && (c == '\n' || c == '\t'));
-    if !text.chars().any(needs) {
+    let breaks = one_line && text.contains(['\n', '\t', '\r']);
+    if !breaks && unsafe_at(text).next().is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
+        let crlf = c == '\r' && text[i + 1..].starts_with('\n');
         match c {
             '\n' if one_line => out.push_str("\\n"),
             '\t' if one_line => out.push_str("\\t"),
-            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            '\r' if one_line && crlf => out.push_str("\\r"),
+            c if is_unsafe(c) && !crlf => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -58,23 +68,26 @@ fn escape_with(text: &str, one_line: bool) -> Cow<'_, str> {
 /// Text with every unsafe character replaced by one of the same length in bytes (`?` for
 /// each byte), so byte offsets into it stay valid: for source snippets.
 pub fn same_length(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    if unsafe_at(text).next().is_none() {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if is_unsafe(c) {
-            out.extend(std::iter::repeat_n('?', c.len_utf8()));
-        } else {
-            out.push(c);
-        }
+    let mut out = String::from(text);
+    let at: Vec<(usize, char)> = unsafe_at(text).collect();
+    // Each unsafe character becomes `?`s of its length, from the end (offsets stay valid).
+    for (i, c) in at.into_iter().rev() {
+        out.replace_range(i..i + c.len_utf8(), &"?".repeat(c.len_utf8()));
     }
     Cow::Owned(out)
 }
 
-/// Whether text contains an unsafe character.
+/// Whether text contains an unsafe character (a carriage return ending a line is not one).
 pub fn has_unsafe(text: &str) -> bool {
-    text.chars().any(is_unsafe)
+    first_unsafe(text).is_some()
+}
+
+/// The first unsafe character of a text.
+pub fn first_unsafe(text: &str) -> Option<char> {
+    unsafe_at(text).next().map(|(_, c)| c)
 }
 
 #[cfg(test)]
@@ -92,6 +105,8 @@ mod tests {
         assert_eq!(escape("two\nlines\tand tab"), "two\nlines\tand tab");
         assert_eq!(escape_line("two\nlines"), "two\\nlines");
         assert!(matches!(escape("plain é ✓"), Cow::Borrowed(_)));
+        assert!(matches!(escape("windows\r\nlines"), Cow::Borrowed(_)));
+        assert_eq!(escape("over\rwrite"), "over\\u{d}write");
     }
 
     #[test]

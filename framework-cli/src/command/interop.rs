@@ -325,13 +325,30 @@ fn write_all(
     Ok(())
 }
 
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it, so
+/// a failed write never leaves the old file truncated.
 fn write_file(g: &GlobalArgs, path: &Path, text: &str) -> Result<(), ExitStatus> {
-    std::fs::write(path, text).map_err(|e| {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let written = tempfile::NamedTempFile::new_in(folder).and_then(|mut tmp| {
+        use std::io::Write as _;
+        tmp.write_all(text.as_bytes())?;
+        usual_permissions(tmp.as_file(), path)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    });
+    written.map_err(|e| {
+        // The cause, without the temporary file's name that the error also carries.
+        let text = e.to_string();
+        let cause = text.split(" at path ").next().unwrap_or(&text);
         output::fatal(
             g.format,
             &Fatal {
                 code: Code::Unwritable,
-                message: format!("cannot write `{}`: {e}", path.display()),
+                message: format!("cannot write `{}`: {cause}", path.display()),
                 help: None,
             },
         )
@@ -426,4 +443,22 @@ fn pretty(v: &Value) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The temporary file is private (0600): the file written is as readable as the one it
+/// replaces, or as a new file usually is (0644).
+#[cfg(unix)]
+fn usual_permissions(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let permissions = std::fs::metadata(path).map_or_else(
+        |_| std::fs::Permissions::from_mode(0o644),
+        |m| m.permissions(),
+    );
+    file.set_permissions(permissions)
+}
+
+/// Elsewhere a temporary file has the usual permissions already.
+#[cfg(not(unix))]
+fn usual_permissions(_file: &std::fs::File, _path: &Path) -> std::io::Result<()> {
+    Ok(())
 }

@@ -129,14 +129,45 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
         .from_reader(source.text().as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    let text = source.text();
     loop {
         let offset = reader.position().byte();
         match reader.read_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => rows.push(Row {
-                fields: record.iter().map(str::to_owned).collect(),
-                loc: at(offset),
-            }),
+            Ok(true) => {
+                // The reader's offset is where the row before ended: the row starts after the
+                // line ends (and blank lines) that follow.
+                let from = usize::try_from(offset).unwrap_or(0).min(text.len());
+                let start = from
+                    + text[from..]
+                        .bytes()
+                        .take_while(|b| matches!(b, b'\r' | b'\n'))
+                        .count();
+                let end = usize::try_from(reader.position().byte())
+                    .unwrap_or(text.len())
+                    .min(text.len());
+                let raw = text.get(start..end.max(start)).unwrap_or("");
+                // Quotes come in pairs (`""` inside a field): an odd count is a quote left open,
+                // which swallows every line after it into one field.
+                if raw.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+                    let lines = raw.bytes().filter(|&b| b == b'\n').count();
+                    diags.push(
+                        Diagnostic::at(
+                            Code::ImportInvalid,
+                            &at(start as u64),
+                            format!(
+                                "a quote opened in this row is not closed: this row and the {lines} lines after it are read as one, and left out"
+                            ),
+                        )
+                        .with_help("close the quote; a quote inside a field is written twice (\"\")"),
+                    );
+                    continue;
+                }
+                rows.push(Row {
+                    fields: record.iter().map(str::to_owned).collect(),
+                    loc: at(start as u64),
+                });
+            }
             Err(e) => {
                 let offset = e.position().map_or(offset, csv::Position::byte);
                 diags.push(

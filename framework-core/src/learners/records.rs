@@ -104,6 +104,9 @@ pub struct CsvInput<R> {
     pub name: String,
     /// The text.
     pub reader: R,
+    /// The most bytes read from it (default [`crate::MAX_FILE_BYTES`]); a longer input stops
+    /// the analysis (`unreadable`) instead of filling memory.
+    pub max_bytes: u64,
 }
 
 impl<R: Read> CsvInput<R> {
@@ -112,8 +115,85 @@ impl<R: Read> CsvInput<R> {
         Self {
             name: name.into(),
             reader,
+            max_bytes: crate::MAX_FILE_BYTES as u64,
         }
     }
+
+    /// The most bytes to read from it.
+    #[must_use]
+    pub fn max_bytes(mut self, bytes: u64) -> Self {
+        self.max_bytes = bytes;
+        self
+    }
+}
+
+/// A reader that counts: it stops with an error past its limit, and notes where each line
+/// ends, so that rows are placed by their byte offset (right with CRLF line ends, blank lines
+/// and quoted line breaks alike).
+struct Counted<R> {
+    inner: R,
+    read: u64,
+    limit: u64,
+    /// Offsets of every `\n` read so far.
+    newlines: Vec<u64>,
+}
+
+/// The error a [`Counted`] reader stops with.
+const TOO_LONG: &str = "the file is longer than the size limit";
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read > self.limit {
+            return Err(std::io::Error::other(TOO_LONG));
+        }
+        let n = self.inner.read(buf)?;
+        for (i, &b) in buf.iter().take(n).enumerate() {
+            if b == b'\n' {
+                self.newlines.push(self.read + i as u64);
+            }
+        }
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(std::io::Error::other(TOO_LONG));
+        }
+        Ok(n)
+    }
+}
+
+impl<R> Counted<R> {
+    fn new(inner: R, limit: u64) -> Self {
+        Self {
+            inner,
+            read: 0,
+            limit,
+            newlines: Vec::new(),
+        }
+    }
+
+    /// The 1-based line of a byte offset.
+    fn line_of(&self, offset: u64) -> u64 {
+        1 + self.newlines.partition_point(|&n| n < offset) as u64
+    }
+
+    /// The line of what ends at `end` (an offset just past a record, or past its `\n`).
+    fn line_ending_at(&self, end: u64) -> u64 {
+        let last = end.saturating_sub(1);
+        if self.newlines.binary_search(&last).is_ok() {
+            self.line_of(last)
+        } else {
+            self.line_of(end)
+        }
+    }
+}
+
+/// A CSV reader over a counted input.
+type CsvReader<R> = csv::Reader<Counted<R>>;
+
+fn csv_reader<R: Read>(input: CsvInput<R>) -> (String, CsvReader<R>) {
+    let reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(Counted::new(input.reader, input.max_bytes));
+    (input.name, reader)
 }
 
 const LEARNER_COLUMNS: &str = "learner, role, start_date[, qualifications]";
@@ -181,27 +261,46 @@ fn row_diag(
 enum Row {
     /// A row with the header's number of fields, on this line.
     Read(u64),
-    /// A row that cannot be used; it has been reported.
-    Bad,
+    /// Rows that cannot be used (more than one when a quote left open swallowed the rows
+    /// after it); they have been reported.
+    Bad(usize),
     /// The end of the file.
     End,
 }
 
 /// Reads the next row into `record`, skipping blank lines and reporting rows that cannot be read
-/// as CSV or do not have `width` fields.
+/// as CSV, do not have `width` fields, or run over several lines (a quote left open swallows
+/// the lines after it: they are reported, never lost in silence). Stops with an error when the
+/// input cannot be read or is longer than its limit.
 fn next_row<R: Read>(
-    reader: &mut csv::Reader<R>,
+    reader: &mut CsvReader<R>,
     record: &mut csv::ByteRecord,
     file: &str,
     width: usize,
     diags: &mut Vec<Diagnostic>,
-) -> Row {
+) -> Result<Row, RecordsError> {
     loop {
         match reader.read_byte_record(record) {
-            Ok(false) => return Row::End,
+            Ok(false) => return Ok(Row::End),
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                if let csv::ErrorKind::Io(io) = e.kind() {
+                    let message = if io.to_string() == TOO_LONG {
+                        format!(
+                            "it is longer than the limit of {} bytes",
+                            reader.get_ref().limit
+                        )
+                    } else {
+                        io.to_string()
+                    };
+                    return Err(RecordsError::Unreadable {
+                        file: file.to_owned(),
+                        message,
+                    });
+                }
+                let line = e
+                    .position()
+                    .map_or(0, |p| reader.get_ref().line_of(p.byte()));
                 diags.push(row_diag(
                     Code::MalformedRow,
                     file,
@@ -210,12 +309,37 @@ fn next_row<R: Read>(
                     "row cannot be read as CSV".into(),
                     "check the quoting of this row",
                 ));
-                return Row::Bad;
+                return Ok(Row::Bad(1));
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        // The csv reader places a record where the one before it ended (before its line end
+        // and any blank lines), so the row is placed by where it ends: its last line, less the
+        // line breaks inside its fields.
+        let last = reader.get_ref().line_ending_at(reader.position().byte());
+        let inside: u64 = record
+            .iter()
+            .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
+            .sum();
+        // A quote left open at the end of the file takes the file's last line break too.
+        let trailing = u64::from(record.iter().last().is_some_and(|f| f.ends_with(b"\n")));
+        let line = (last + trailing).saturating_sub(inside);
         if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
             continue; // a blank line
+        }
+        // No field of learner records holds a line break: one that does is a quote left open.
+        if inside > 0 {
+            diags.push(row_diag(
+                Code::MalformedRow,
+                file,
+                line,
+                0,
+                format!(
+                    "a quote opened on this line is not closed: this row and the {} lines after it are read as one row, and left out",
+                    inside - trailing
+                ),
+                "close the quote (or double a quote inside a field: \"\"); no field here holds a line break",
+            ));
+            return Ok(Row::Bad(1 + (inside - trailing) as usize));
         }
         if record.len() != width {
             diags.push(row_diag(
@@ -226,9 +350,9 @@ fn next_row<R: Read>(
                 format!("row has {} fields, the header {}", record.len(), width),
                 "every row needs as many fields as the header; quote fields that contain commas",
             ));
-            return Row::Bad;
+            return Ok(Row::Bad(1));
         }
-        return Row::Read(line);
+        return Ok(Row::Read(line));
     }
 }
 
@@ -273,17 +397,17 @@ pub(super) struct Intake {
 
 impl Intake {
     /// Counts a row of `learners.csv` (or of `evidence.csv`) left out, and why.
-    fn skip(&mut self, learners_file: bool, code: Code) {
+    fn skip(&mut self, learners_file: bool, code: Code, rows: usize) {
         if learners_file {
-            self.skipped.learners += 1;
+            self.skipped.learners += rows;
         } else {
-            self.skipped.evidence += 1;
+            self.skipped.evidence += rows;
         }
         *self
             .skipped
             .reasons
             .entry(code.as_str().to_owned())
-            .or_default() += 1;
+            .or_default() += rows;
     }
 }
 
@@ -305,10 +429,7 @@ pub(super) fn read_learners<R: Read>(
     input: CsvInput<R>,
     intake: &mut Intake,
 ) -> Result<Learners, RecordsError> {
-    let file = input.name;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(input.reader);
+    let (file, mut reader) = csv_reader(input);
     let cols = columns(
         &mut reader,
         &file,
@@ -326,10 +447,10 @@ pub(super) fn read_learners<R: Read>(
     let mut first_line: FxHashMap<String, u64> = FxHashMap::default();
     let mut record = csv::ByteRecord::new();
     loop {
-        let line = match next_row(&mut reader, &mut record, &file, width, &mut intake.diags) {
+        let line = match next_row(&mut reader, &mut record, &file, width, &mut intake.diags)? {
             Row::End => break,
-            Row::Bad => {
-                intake.skip(true, Code::MalformedRow);
+            Row::Bad(rows) => {
+                intake.skip(true, Code::MalformedRow, rows);
                 continue;
             }
             Row::Read(line) => line,
@@ -343,7 +464,7 @@ pub(super) fn read_learners<R: Read>(
                 "row is not valid UTF-8".into(),
                 "save the file as UTF-8",
             ));
-            intake.skip(true, Code::MalformedRow);
+            intake.skip(true, Code::MalformedRow, 1);
             continue;
         }
         let raw_id = field(&record, c_learner).unwrap_or("");
@@ -367,7 +488,7 @@ pub(super) fn read_learners<R: Read>(
                 "row has no learner id".into(),
                 "give every learner an id",
             ));
-            intake.skip(true, Code::MissingField);
+            intake.skip(true, Code::MissingField, 1);
             continue;
         }
         if let Some(first) = first_line.get(&id) {
@@ -379,7 +500,7 @@ pub(super) fn read_learners<R: Read>(
                 format!("learner `{id}` is listed again (first on line {first})"),
                 "list each learner once; this row is left out",
             ));
-            intake.skip(true, Code::DuplicateLearner);
+            intake.skip(true, Code::DuplicateLearner, 1);
             continue;
         }
         first_line.insert(id.clone(), line);
@@ -408,7 +529,7 @@ pub(super) fn read_learners<R: Read>(
                 format!("learner `{id}`: the start date is not a date"),
                 "write dates as YYYY-MM-DD; this learner is left out",
             ));
-            intake.skip(true, Code::InvalidDate);
+            intake.skip(true, Code::InvalidDate, 1);
             out.by_id.insert(id, usize::MAX);
             continue;
         };
@@ -455,10 +576,7 @@ pub(super) fn read_evidence<R: Read>(
     input: CsvInput<R>,
     intake: &mut Intake,
 ) -> Result<Vec<Vec<u64>>, RecordsError> {
-    let efile = input.name;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(input.reader);
+    let (efile, mut reader) = csv_reader(input);
     let cols = columns(
         &mut reader,
         &efile,
@@ -475,10 +593,10 @@ pub(super) fn read_evidence<R: Read>(
     let mut ref_targets: Vec<Vec<u32>> = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
-        let line = match next_row(&mut reader, &mut record, &efile, width, &mut intake.diags) {
+        let line = match next_row(&mut reader, &mut record, &efile, width, &mut intake.diags)? {
             Row::End => break,
-            Row::Bad => {
-                intake.skip(false, Code::MalformedRow);
+            Row::Bad(rows) => {
+                intake.skip(false, Code::MalformedRow, rows);
                 continue;
             }
             Row::Read(line) => line,
@@ -492,7 +610,7 @@ pub(super) fn read_evidence<R: Read>(
                 "row is not valid UTF-8".into(),
                 "save the file as UTF-8",
             ));
-            intake.skip(false, Code::MalformedRow);
+            intake.skip(false, Code::MalformedRow, 1);
             continue;
         };
         let id = crate::safe::escape(id);
@@ -508,7 +626,7 @@ pub(super) fn read_evidence<R: Read>(
                     format!("learner `{id}` is not in the learners file"),
                     "add the learner to the learners file, or correct the id; this row is left out",
                 ));
-                intake.skip(false, Code::UnknownLearner);
+                intake.skip(false, Code::UnknownLearner, 1);
                 continue;
             }
         };
@@ -524,7 +642,7 @@ pub(super) fn read_evidence<R: Read>(
                     format!("learner `{id}`: the status is not `met`, `not-met` or `exempt`"),
                     "use one of met, not-met, exempt; this row is left out",
                 ));
-                intake.skip(false, Code::InvalidStatus);
+                intake.skip(false, Code::InvalidStatus, 1);
                 continue;
             }
         };
@@ -537,7 +655,7 @@ pub(super) fn read_evidence<R: Read>(
                 format!("learner `{id}`: the date is not a date"),
                 "write dates as YYYY-MM-DD; this row is left out",
             ));
-            intake.skip(false, Code::InvalidDate);
+            intake.skip(false, Code::InvalidDate, 1);
             continue;
         };
         let raw = e_ref.and_then(|c| record.get(c)).unwrap_or_default();
@@ -571,7 +689,7 @@ pub(super) fn read_evidence<R: Read>(
                 format!("learner `{id}`: the reference is not an item of the catalog"),
                 "write references as FRAMEWORK:ITEM (see `competence show FRAMEWORK`); this row is left out",
             ));
-            intake.skip(false, Code::UnknownRef);
+            intake.skip(false, Code::UnknownRef, 1);
             continue;
         };
         if let Some(list) = evidence.get_mut(learner) {

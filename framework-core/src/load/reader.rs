@@ -160,7 +160,7 @@ impl<'n> Fields<'n> {
 pub(crate) fn text(ctx: &mut Ctx<'_>, node: &Node) -> Option<String> {
     match &node.value {
         Value::Str(s) if crate::safe::has_unsafe(s) => {
-            let c = s.chars().find(|&c| crate::safe::is_unsafe(c)).unwrap_or('?');
+            let c = crate::safe::first_unsafe(s).unwrap_or('?');
             ctx.error(
                 Code::UnsafeCharacter,
                 node,
