@@ -321,7 +321,7 @@ fn next_row<R: Read>(
             .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
             .sum();
         // A quote left open at the end of the file takes the file's last line break too.
-        let trailing = u64::from(record.iter().last().is_some_and(|f| f.ends_with(b"\n")));
+        let trailing = u64::from(record.iter().next_back().is_some_and(|f| f.ends_with(b"\n")));
         let line = (last + trailing).saturating_sub(inside);
         if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
             continue; // a blank line
