@@ -164,6 +164,12 @@ codes! {
     /// A text holds a control character or an invisible one (a bidi override, a zero-width
     /// space): it is kept as its escape (`\u{1b}`), so no output can carry it raw.
     UnsafeCharacter = "unsafe-character", Warning;
+    /// A learner's qualification is not one the role names, but close to one (a misspelling):
+    /// it exempts from nothing. Names are compared without regard to case, spaces, `-` or `_`.
+    UnknownQualification = "unknown-qualification", Warning;
+    /// A result is below the threshold the command line set (`--min-coverage`, `--fail-on-gaps`,
+    /// `--fail-on-overdue`): the command exits with status 1.
+    BelowThreshold = "below-threshold", Error;
 
     /// A path given on the command line (or to `Catalog.load`) does not exist.
     NotFound = "not-found", Fatal;

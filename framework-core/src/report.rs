@@ -8,10 +8,10 @@ use std::ops::Deref;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, DocumentRef};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::graph::ItemHandle;
 use crate::ids::{DocId, ItemRef};
-use crate::model::{Completeness, DocumentKind};
+use crate::model::{Completeness, DocumentInfo, DocumentKind};
 
 /// What an analysis found, and every problem met on the way: the catalog's diagnostics, then
 /// the analysis's own (rows of learner records it could not read, for instance). Serializes as
@@ -39,6 +39,16 @@ impl<T> Report<T> {
         Self { body, diagnostics }
     }
 
+    /// Records that the result is below a threshold the caller set (`below-threshold`, an
+    /// error), placed at the document the threshold concerns (or at the start of `file`).
+    pub fn below_threshold(&mut self, at: Threshold<'_>, message: String, help: &str) {
+        let d = match at {
+            Threshold::Document(info) => Diagnostic::at(Code::BelowThreshold, &info.loc, message),
+            Threshold::File(file) => Diagnostic::in_file(Code::BelowThreshold, file, 1, 1, message),
+        };
+        self.diagnostics.push(d.with_help(help));
+    }
+
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
@@ -59,6 +69,15 @@ impl<T> Deref for Report<T> {
     fn deref(&self) -> &T {
         &self.body
     }
+}
+
+/// What a threshold concerns: a document (its id is where the diagnostic points), or a file.
+#[derive(Debug, Clone, Copy)]
+pub enum Threshold<'a> {
+    /// A document of the catalog.
+    Document(&'a DocumentInfo),
+    /// A file (learner records).
+    File(&'a str),
 }
 
 /// The result of checking a catalog (its diagnostics are the envelope's).

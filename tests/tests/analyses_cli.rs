@@ -75,7 +75,21 @@ fn min_coverage_fails_below_the_threshold() {
     .output()
     .unwrap();
     assert_eq!(below.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&below.stderr).contains("below the minimum of 90%"));
+    // The threshold's failure is in the one JSON document, as a diagnostic.
+    let doc: serde_json::Value = serde_json::from_slice(&below.stdout).unwrap();
+    let failed: Vec<&serde_json::Value> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "below-threshold")
+        .collect();
+    assert_eq!(failed.len(), 1, "{doc}");
+    assert!(
+        failed[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("below the minimum of 90%")
+    );
     let above = on_fixtures(&["coverage", "course", "--min-coverage", "10"])
         .output()
         .unwrap();

@@ -158,6 +158,10 @@ fn run(path: &Path, json: bool) -> std::process::Output {
         .arg(path.join("learners.csv"))
         .arg("--evidence")
         .arg(path.join("evidence.csv"));
+        // Options a fixture needs (a threshold, say), one per line of its `args` file.
+        if let Ok(extra) = std::fs::read_to_string(root().join(path).join("args")) {
+            cmd.args(extra.lines().map(str::trim).filter(|l| !l.is_empty()));
+        }
         if json {
             cmd.args(["--format", "json"]);
         }

@@ -2,6 +2,7 @@
 
 use clap::Args;
 use framework_core::coverage::{CoverageReport, ItemCoverage, coverage};
+use framework_core::report::Threshold;
 
 use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
@@ -46,25 +47,31 @@ pub fn percent(ratio: f64) -> String {
 
 /// Runs `competence coverage`.
 pub fn run(g: &GlobalArgs, args: &CoverageArgs) -> ExitStatus {
-    let (catalog, report) = match analyse(g, |c| {
+    let (catalog, mut report) = match analyse(g, |c| {
         coverage(c, &args.curriculum, args.framework.as_deref())
     }) {
         Ok(done) => done,
         Err(status) => return status,
     };
+    let below = args
+        .min_coverage
+        .filter(|&min| report.ratio * 100.0 < min);
+    if let (Some(min), Some(cur)) = (below, catalog.curriculum(&args.curriculum)) {
+        let message = format!(
+            "coverage {} is below the minimum of {min}% (`--min-coverage`)",
+            percent(report.ratio)
+        );
+        report.below_threshold(
+            Threshold::Document(&cur.info),
+            message,
+            "cover more of the framework's leaves, or lower `--min-coverage`",
+        );
+    }
     let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         return written;
     }
-    let below = args
-        .min_coverage
-        .is_some_and(|min| report.ratio * 100.0 < min);
-    if below {
-        eprintln!(
-            "coverage {} is below the minimum of {}%",
-            percent(report.ratio),
-            args.min_coverage.unwrap_or_default()
-        );
+    if below.is_some() {
         return ExitStatus::Failure;
     }
     status_of(&catalog)

@@ -2,7 +2,8 @@
 
 use clap::Args;
 use framework_core::gaps::{GapReason, GapsReport, gaps};
-use framework_core::model::Depth;
+use framework_core::model::{Depth, DocumentKind};
+use framework_core::report::Threshold;
 
 use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
@@ -81,18 +82,30 @@ impl Render for GapsReport {
 
 /// Runs `competence gaps`.
 pub fn run(g: &GlobalArgs, args: &GapsArgs) -> ExitStatus {
-    let (catalog, report) = match analyse(g, |c| {
+    let (catalog, mut report) = match analyse(g, |c| {
         gaps(c, &args.target, &args.source, args.require_depth)
     }) {
         Ok(done) => done,
         Err(status) => return status,
     };
+    let failing = args.fail_on_gaps && !report.gaps.is_empty();
+    if failing && let Ok(target) = catalog.lookup(&args.target, &[DocumentKind::Framework, DocumentKind::Role]) {
+        let info = target.info();
+        let message = format!(
+            "{} remaining (`--fail-on-gaps`)",
+            output::plural(report.gaps.len(), "gap")
+        );
+        report.below_threshold(
+            Threshold::Document(info),
+            message,
+            "fill the gaps listed, or leave out `--fail-on-gaps`",
+        );
+    }
     let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         return written;
     }
-    if args.fail_on_gaps && !report.gaps.is_empty() {
-        eprintln!("{} remaining", output::plural(report.gaps.len(), "gap"));
+    if failing {
         return ExitStatus::Failure;
     }
     status_of(&catalog)

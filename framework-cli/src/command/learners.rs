@@ -3,10 +3,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use framework_core::report::Threshold;
 use framework_core::learners::{CsvInput, LearnersReport, RecordsError, Status, learners};
 
 use crate::exit::ExitStatus;
-use crate::options::{Format, GlobalArgs};
+use crate::options::GlobalArgs;
 use crate::output;
 use crate::report::{Cell, Doc, Render, Table, Tone};
 use crate::session::catalog_or_exit;
@@ -213,24 +214,29 @@ pub fn run(g: &GlobalArgs, args: &LearnersArgs) -> ExitStatus {
             )
         })
     });
-    let report = match result {
+    let mut report = match result {
         Ok(r) => r,
         Err(e) => return output::fatal_with(g.format, &e, catalog.diagnostics()),
     };
+    let overdue = report.summary.counts.overdue;
+    let failing = args.fail_on_overdue && overdue > 0;
+    if failing {
+        let file = args.learners.display().to_string();
+        let message = format!(
+            "{} overdue (`--fail-on-overdue`)",
+            output::plural(overdue, "requirement")
+        );
+        report.below_threshold(
+            Threshold::File(&file),
+            message,
+            "the overdue learners and requirements are listed in the report",
+        );
+    }
     let written = output::emit(g.format, &report);
     if written == ExitStatus::Error {
         return written;
     }
     if report.has_errors() {
-        return ExitStatus::Failure;
-    }
-    if args.fail_on_overdue && report.summary.counts.overdue > 0 {
-        if g.format != Format::Json {
-            eprintln!(
-                "{} overdue",
-                output::plural(report.summary.counts.overdue, "requirement")
-            );
-        }
         return ExitStatus::Failure;
     }
     ExitStatus::Success

@@ -372,11 +372,29 @@ pub(crate) fn parse_date(s: &str) -> Option<Date> {
     s.parse().ok()
 }
 
+/// A qualification's name as compared: lower case, and each run of anything but letters and
+/// digits (spaces, `-`, `_`) as one `-`, so `Recent Care_Experience` is
+/// `recent-care-experience`.
+pub(super) fn qualification_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
 /// One learner as read from `learners.csv`.
 pub(super) struct LearnerRow {
     pub id: String,
     pub start: Date,
-    /// (qualification, date gained if given).
+    /// (qualification as compared, see [`qualification_key`]; date gained if given).
     pub qualifications: Vec<(String, Option<Date>)>,
 }
 
@@ -445,6 +463,13 @@ pub(super) fn read_learners<R: Read>(
         other_roles: 0,
     };
     let mut first_line: FxHashMap<String, u64> = FxHashMap::default();
+    // The qualifications the role's exemptions name, as compared.
+    let named: Vec<String> = role
+        .requirements
+        .iter()
+        .flat_map(|r| r.exempt_if.iter())
+        .map(|c| qualification_key(&c.qualification))
+        .collect();
     let mut record = csv::ByteRecord::new();
     loop {
         let line = match next_row(&mut reader, &mut record, &file, width, &mut intake.diags)? {
@@ -533,6 +558,27 @@ pub(super) fn read_learners<R: Read>(
             out.by_id.insert(id, usize::MAX);
             continue;
         };
+        // A start date so late that a due date would fall past the calendar's end.
+        if let Some(req) = role
+            .requirements
+            .iter()
+            .find(|r| r.within.is_some_and(|w| super::add_duration(start, w).is_none()))
+        {
+            intake.diags.push(row_diag(
+                Code::InvalidDate,
+                &file,
+                line,
+                c_start.unwrap_or(0),
+                format!(
+                    "learner `{id}`: the start date plus requirement `{}`'s time limit falls after 9999-12-31",
+                    req.id
+                ),
+                "check the start date; this learner is left out",
+            ));
+            intake.skip(true, Code::InvalidDate, 1);
+            out.by_id.insert(id, usize::MAX);
+            continue;
+        }
         let mut qualifications = Vec::new();
         for q in field(&record, c_quals)
             .unwrap_or("")
@@ -540,10 +586,27 @@ pub(super) fn read_learners<R: Read>(
             .map(str::trim)
             .filter(|q| !q.is_empty())
         {
-            match q.split_once('@') {
-                None => qualifications.push((q.to_owned(), None)),
-                Some((name, d)) => match parse_date(d.trim()) {
-                    Some(d) => qualifications.push((name.trim().to_owned(), Some(d))),
+            let (name, date) = match q.split_once('@') {
+                None => (q, None),
+                Some((name, d)) => (name.trim(), Some(d.trim())),
+            };
+            let key = qualification_key(name);
+            if !named.iter().any(|n| *n == key)
+                && let Some(close) = crate::suggest::closest(&key, named.iter().map(String::as_str))
+            {
+                intake.diags.push(row_diag(
+                    Code::UnknownQualification,
+                    &file,
+                    line,
+                    c_quals.unwrap_or(0),
+                    format!("learner `{id}`: a qualification is not one the role names, and exempts from nothing"),
+                    &format!("did you mean `{close}`? (names are compared without regard to case, spaces, `-` or `_`)"),
+                ));
+            }
+            match date {
+                None => qualifications.push((key, None)),
+                Some(d) => match parse_date(d) {
+                    Some(d) => qualifications.push((key, Some(d))),
                     None => intake.diags.push(row_diag(
                         Code::InvalidDate,
                         &file,

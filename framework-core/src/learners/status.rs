@@ -5,7 +5,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Serialize, Serializer};
 
-use super::records::{LearnerRow, parse_date};
+use super::records::{LearnerRow, parse_date, qualification_key};
 use crate::catalog::Catalog;
 use crate::graph::{ItemHandle, ItemTable};
 use crate::ids::ItemRef;
@@ -361,8 +361,9 @@ fn requirement_status(
 /// Whether a learner meets an exemption condition: holds the qualification, gained (when the
 /// condition has `within`) no earlier than that long before the start date and no later than it.
 fn holds(c: &Condition, learner: &LearnerRow) -> bool {
+    let wanted = qualification_key(&c.qualification);
     learner.qualifications.iter().any(|(name, gained)| {
-        name == &c.qualification
+        *name == wanted
             && match c.within {
                 None => true,
                 Some(w) => match (gained, sub_duration(learner.start, w)) {

@@ -234,7 +234,7 @@ pub(crate) fn non_negative(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option
             return None;
         }
     };
-    if v < 0.0 || !v.is_finite() {
+    if v < 0.0 {
         ctx.error(
             Code::InvalidValue,
             node,
@@ -244,8 +244,24 @@ pub(crate) fn non_negative(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option
         .help(format!("give {what} as 0 or more"));
         return None;
     }
+    if !v.is_finite() || v > MAX_QUANTITY {
+        ctx.error(
+            Code::InvalidValue,
+            node,
+            format!("{what} cannot be more than {MAX_QUANTITY}"),
+        )
+        .label("too large")
+        .help(format!(
+            "give {what} as a number up to {MAX_QUANTITY}: sums of such numbers stay exact enough and never overflow"
+        ));
+        return None;
+    }
     Some(v)
 }
+
+/// The largest hours, credits or guided learning hours a document may give (a million): far
+/// beyond any course, and small enough that no sum of them overflows.
+pub(crate) const MAX_QUANTITY: f64 = 1_000_000.0;
 
 /// A whole number of at least 1.
 pub(crate) fn positive_int(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option<u32> {
