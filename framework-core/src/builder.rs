@@ -200,8 +200,7 @@ impl CatalogBuilder {
         validate::references(&catalog, &mut diags);
         catalog.graph = CompetenceGraph::build(catalog.edges());
         validate::cycles(&catalog, &mut diags);
-        diagnostic::sort(&mut diags);
-        catalog.diagnostics = diags;
+        catalog.diagnostics = diagnostic::cap(diags);
         catalog
     }
 }

@@ -770,6 +770,75 @@ impl miette::Diagnostic for MietteDiagnostic {
     }
 }
 
+/// The most diagnostics of one code shown for one file; past it, the rest are counted and
+/// reported as one (a file of a million bad rows gives a readable report, not a flood).
+pub const MAX_PER_CODE: usize = 100;
+
+/// Diagnostics gathered with a cap: at most [`MAX_PER_CODE`] of each code per file are kept;
+/// the others are only counted, and [`Capped::finish`] reports each count as one diagnostic.
+#[derive(Debug, Default)]
+pub(crate) struct Capped {
+    kept: Vec<Diagnostic>,
+    /// (file, code) -> (kept, more)
+    counts: std::collections::HashMap<(String, Code), (usize, usize)>,
+}
+
+impl Capped {
+    /// Adds a diagnostic, or counts it when its file has had enough of its code.
+    pub fn push(&mut self, d: Diagnostic) {
+        let entry = self
+            .counts
+            .entry((d.file().to_owned(), d.code()))
+            .or_insert((0, 0));
+        if entry.0 < MAX_PER_CODE {
+            entry.0 += 1;
+            self.kept.push(d);
+        } else {
+            entry.1 += 1;
+        }
+    }
+
+    /// The diagnostics kept, and one more for each (file, code) with some left out, saying how
+    /// many; sorted.
+    pub fn finish(self) -> Vec<Diagnostic> {
+        let mut out = self.kept;
+        let mut more: Vec<(&(String, Code), &(usize, usize))> =
+            self.counts.iter().filter(|(_, c)| c.1 > 0).collect();
+        more.sort_by(|a, b| a.0.cmp(b.0));
+        for ((file, code), &(_, n)) in more {
+            let last = out
+                .iter()
+                .filter(|d| d.file() == file && d.code() == *code)
+                .map(|d| (d.line(), d.column()))
+                .max()
+                .unwrap_or((1, 1));
+            out.push(
+                Diagnostic::in_file(
+                    *code,
+                    file,
+                    last.0,
+                    last.1,
+                    format!("{n} more `{code}` problems in this file are not shown"),
+                )
+                .with_help(format!(
+                    "only the first {MAX_PER_CODE} of each code are shown per file; fix these and run again"
+                )),
+            );
+        }
+        sort(&mut out);
+        out
+    }
+}
+
+/// Caps a list of diagnostics as [`Capped`] does.
+pub(crate) fn cap(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut c = Capped::default();
+    for d in diagnostics {
+        c.push(d);
+    }
+    c.finish()
+}
+
 /// Sorts diagnostics by file, position and code, the order they are reported in.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {

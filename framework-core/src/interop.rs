@@ -62,6 +62,13 @@ impl Imported {
         }
     }
 
+    /// The same, with its diagnostics capped (see [`crate::diagnostic::MAX_PER_CODE`]) and
+    /// sorted.
+    pub(crate) fn capped(mut self) -> Self {
+        self.diagnostics = crate::diagnostic::cap(self.diagnostics);
+        self
+    }
+
     /// Adds what another import made.
     pub fn extend(&mut self, other: Imported) {
         self.frameworks.extend(other.frameworks);

@@ -80,9 +80,9 @@ pub fn learners<L: Read, E: Read>(
             role: role.info.id.to_string(),
         });
     }
-    let Intake { mut diags, skipped } = intake;
+    let Intake { diags, skipped } = intake;
     let summary = summary::summarise(catalog, role, &leaves, &statuses, &learners, skipped, only);
-    crate::diagnostic::sort(&mut diags);
+    let diags = diags.finish();
     let body = LearnersReport {
         role: role.info.id.to_string(),
         as_of: Some(as_of),

@@ -206,10 +206,15 @@ fn options() -> serde_saphyr::Options {
     // events. Stop early so the bomb is rejected in milliseconds.
     alias_limits.max_total_replayed_events = 100_000;
     serde_saphyr::options! {
+        // A document here is a few values per item: four million values is a framework of
+        // several hundred thousand items, and keeps the tree of a 64 MiB file within about
+        // half a gigabyte. Merge keys (`<<`) are rare in documents and each costs work over
+        // what it merges, so few are allowed.
         budget: serde_saphyr::budget! {
-            max_events: 40_000_000,
-            max_nodes: 20_000_000,
+            max_events: 8_000_000,
+            max_nodes: 4_000_000,
             max_depth: 128,
+            max_merge_keys: 64,
         },
         alias_limits: alias_limits,
         strict_booleans: true,
@@ -391,8 +396,9 @@ fn yaml_error(source: &Arc<Source>, e: &serde_saphyr::Error) -> Diagnostic {
             use serde_saphyr::budget::BudgetBreach as B;
             let what = match breach {
                 B::Depth { .. } => "it nests more than 128 levels deep".to_owned(),
-                B::Nodes { .. } => "it holds more than 20,000,000 values".to_owned(),
-                B::Events { .. } => "it holds more than 40,000,000 parser events".to_owned(),
+                B::Nodes { .. } => "it holds more than 4,000,000 values".to_owned(),
+                B::Events { .. } => "it holds more than 8,000,000 parser events".to_owned(),
+                B::MergeKeys { .. } => "it uses more than 64 merge keys (`<<`)".to_owned(),
                 B::Aliases { .. } | B::Anchors { .. } => {
                     "it uses too many YAML aliases or anchors".to_owned()
                 }

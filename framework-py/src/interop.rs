@@ -36,7 +36,21 @@ pub(crate) fn source_bytes(
         .import("os")?
         .call_method1("fspath", (source,))?
         .extract()?;
-    let bytes = py.detach(|| std::fs::read(&path))?;
+    let bytes = py.detach(|| {
+        use std::io::Read as _;
+        let limit = framework_core::MAX_FILE_BYTES as u64;
+        let mut bytes = Vec::new();
+        std::fs::File::open(&path)?
+            .take(limit + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(std::io::Error::other(format!(
+                "`{}` is longer than the limit of {limit} bytes",
+                path.display()
+            )));
+        }
+        Ok(bytes)
+    })?;
     Ok((path.display().to_string(), bytes))
 }
 

@@ -53,9 +53,7 @@ pub fn run(g: &GlobalArgs, args: &CoverageArgs) -> ExitStatus {
         Ok(done) => done,
         Err(status) => return status,
     };
-    let below = args
-        .min_coverage
-        .filter(|&min| report.ratio * 100.0 < min);
+    let below = args.min_coverage.filter(|&min| report.ratio * 100.0 < min);
     if let (Some(min), Some(cur)) = (below, catalog.curriculum(&args.curriculum)) {
         let message = format!(
             "coverage {} is below the minimum of {min}% (`--min-coverage`)",

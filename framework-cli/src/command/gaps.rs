@@ -89,7 +89,10 @@ pub fn run(g: &GlobalArgs, args: &GapsArgs) -> ExitStatus {
         Err(status) => return status,
     };
     let failing = args.fail_on_gaps && !report.gaps.is_empty();
-    if failing && let Ok(target) = catalog.lookup(&args.target, &[DocumentKind::Framework, DocumentKind::Role]) {
+    if failing
+        && let Ok(target) =
+            catalog.lookup(&args.target, &[DocumentKind::Framework, DocumentKind::Role])
+    {
         let info = target.info();
         let message = format!(
             "{} remaining (`--fail-on-gaps`)",

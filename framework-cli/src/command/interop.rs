@@ -124,7 +124,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
     }
     let mut read = Vec::new();
     for path in &args.files {
-        match std::fs::read(path) {
+        match read_limited(path, g.max_file_size) {
             Ok(bytes) => read.push((path.display().to_string(), bytes)),
             Err(e) => {
                 return output::fatal(
@@ -274,6 +274,22 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
         }
     }
     status
+}
+
+/// A file's bytes, up to `limit`: a longer file (or a device that never ends) is an error, not
+/// a flood of memory.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "it is longer than the limit of {limit} bytes (--max-file-size)"
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Checks the imported documents with the catalog they will join (duplicate ids, references

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use framework_core::report::Threshold;
 use framework_core::learners::{CsvInput, LearnersReport, RecordsError, Status, learners};
+use framework_core::report::Threshold;
 
 use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;

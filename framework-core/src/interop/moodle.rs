@@ -110,6 +110,11 @@ struct Competency {
 
 /// Imports a Moodle competency framework CSV into a framework document.
 pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
+    read(name, bytes, id).capped()
+}
+
+/// Imports a Moodle competency framework CSV into a framework document.
+fn read(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
     let mut out = Imported::default();
     let source = match yaml::decode(name, bytes, false) {
         Ok(s) => s,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Capped, Code, Diagnostic};
 use crate::graph::ItemTable;
 use crate::ids::ItemRef;
 use crate::model::Role;
@@ -277,7 +277,7 @@ fn next_row<R: Read>(
     record: &mut csv::ByteRecord,
     file: &str,
     width: usize,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Capped,
 ) -> Result<Row, RecordsError> {
     loop {
         match reader.read_byte_record(record) {
@@ -321,7 +321,12 @@ fn next_row<R: Read>(
             .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
             .sum();
         // A quote left open at the end of the file takes the file's last line break too.
-        let trailing = u64::from(record.iter().next_back().is_some_and(|f| f.ends_with(b"\n")));
+        let trailing = u64::from(
+            record
+                .iter()
+                .next_back()
+                .is_some_and(|f| f.ends_with(b"\n")),
+        );
         let line = (last + trailing).saturating_sub(inside);
         if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
             continue; // a blank line
@@ -409,7 +414,7 @@ struct Latest {
 /// Where the problems found in the records go, and the count of rows left out.
 #[derive(Debug, Default)]
 pub(super) struct Intake {
-    pub diags: Vec<Diagnostic>,
+    pub diags: Capped,
     pub skipped: Skipped,
 }
 
@@ -559,11 +564,10 @@ pub(super) fn read_learners<R: Read>(
             continue;
         };
         // A start date so late that a due date would fall past the calendar's end.
-        if let Some(req) = role
-            .requirements
-            .iter()
-            .find(|r| r.within.is_some_and(|w| super::add_duration(start, w).is_none()))
-        {
+        if let Some(req) = role.requirements.iter().find(|r| {
+            r.within
+                .is_some_and(|w| super::add_duration(start, w).is_none())
+        }) {
             intake.diags.push(row_diag(
                 Code::InvalidDate,
                 &file,

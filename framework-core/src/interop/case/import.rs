@@ -308,6 +308,12 @@ struct ImportedItem {
 /// Imports CASE packages (each a file's name and bytes) into framework documents, and mappings
 /// for the associations between them.
 pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
+    read(files, id).capped()
+}
+
+/// Imports CASE packages (each a file's name and bytes) into framework documents, and mappings
+/// for the associations between them.
+fn read(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
     let mut out = Imported::default();
     let mut packages = Vec::new();
     for &(name, bytes) in files {
