@@ -802,19 +802,23 @@ impl Capped {
     /// many; sorted.
     pub fn finish(self) -> Vec<Diagnostic> {
         let mut out = self.kept;
-        let mut more: Vec<(&(String, Code), &(usize, usize))> =
-            self.counts.iter().filter(|(_, c)| c.1 > 0).collect();
-        more.sort_by(|a, b| a.0.cmp(b.0));
-        for ((file, code), &(_, n)) in more {
+        let mut more: Vec<(&str, Code, usize)> = self
+            .counts
+            .iter()
+            .filter(|(_, c)| c.1 > 0)
+            .map(|((file, code), c)| (file.as_str(), *code, c.1))
+            .collect();
+        more.sort();
+        for (file, code, n) in more {
             let last = out
                 .iter()
-                .filter(|d| d.file() == file && d.code() == *code)
+                .filter(|d| d.file() == file && d.code() == code)
                 .map(|d| (d.line(), d.column()))
                 .max()
                 .unwrap_or((1, 1));
             out.push(
                 Diagnostic::in_file(
-                    *code,
+                    code,
                     file,
                     last.0,
                     last.1,

@@ -595,7 +595,7 @@ pub(super) fn read_learners<R: Read>(
                 Some((name, d)) => (name.trim(), Some(d.trim())),
             };
             let key = qualification_key(name);
-            if !named.iter().any(|n| *n == key)
+            if !named.contains(&key)
                 && let Some(close) = crate::suggest::closest(&key, named.iter().map(String::as_str))
             {
                 intake.diags.push(row_diag(
