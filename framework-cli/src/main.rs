@@ -54,13 +54,15 @@ fn run(args: Vec<OsString>, json: bool) -> ExitStatus {
 /// (status 2): clap's own text for people, a JSON error document with `--format json`.
 fn bad_arguments(e: &clap::Error, json: bool) -> ExitStatus {
     let asked = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
-    if asked || !json {
+    if asked {
         let _ = e.print();
-        return if asked {
-            ExitStatus::Success
-        } else {
-            ExitStatus::Error
-        };
+        return ExitStatus::Success;
+    }
+    if !json {
+        // clap's own text, which quotes what was typed: escaped like everything shown.
+        let text = e.render().to_string();
+        eprint!("{}", framework_core::safe::escape(&text));
+        return ExitStatus::Error;
     }
     let text = e.render().to_string();
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());

@@ -205,10 +205,11 @@ pub fn fatal_with(
                 Some(code) => format!("error[{code}]: "),
                 None => String::from("error: "),
             };
-            out.push_str(&e.to_string());
+            out.push_str(&framework_core::safe::escape(&e.to_string()));
             out.push('\n');
             if let Some(h) = e.help() {
-                out.push_str(&format!("  help: {h}\n"));
+                let h = h.to_string();
+                out.push_str(&format!("  help: {}\n", framework_core::safe::escape(&h)));
             }
             let _ = std::io::stderr().write_all(out.as_bytes());
         }

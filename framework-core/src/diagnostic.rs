@@ -589,7 +589,7 @@ impl miette::SourceCode for NamedText {
                 .shown_text()
                 .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.0.name().to_owned(),
+            crate::safe::escape_line(self.0.name()).into_owned(),
             inner.data(),
             *inner.span(),
             inner.line(),

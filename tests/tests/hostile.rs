@@ -523,3 +523,16 @@ fn an_output_file_is_replaced_whole() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!missing.exists());
 }
+
+#[test]
+fn what_the_command_line_quotes_back_is_escaped() {
+    for args in [
+        vec!["coverage", "evil\u{1b}]0;title\u{7}"],
+        vec!["show", "x\u{202e}y"],
+        vec!["l\u{1b}[2Jst"],
+    ] {
+        let out = run(&args);
+        safe(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
