@@ -24,8 +24,9 @@ pub struct GlobalArgs {
     pub max_file_size: u64,
 
     /// Output format: `human` (tables and trees; diagnostics on stderr), `json` (one JSON
-    /// document on stdout, diagnostics inside it), `csv` (the main table, for spreadsheets) or
-    /// `md` (Markdown, for reports).
+    /// document on stdout, diagnostics inside it), `jsonl` (one JSON object per line: each row
+    /// of the report's main list, then one line with the rest), `csv` (the main table, for
+    /// spreadsheets) or `md` (Markdown, for reports).
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
     pub format: Format,
 }
@@ -37,6 +38,10 @@ pub enum Format {
     Human,
     /// For programs: one JSON document on stdout (SPEC §3).
     Json,
+    /// For programs reading a stream: one JSON object per line (SPEC §4): each row of the
+    /// report's main list (for `learners`, one learner), then one line with the rest of the
+    /// report (`summary`, `diagnostics`, ...).
+    Jsonl,
     /// For spreadsheets: the main table as CSV on stdout; diagnostics on stderr.
     Csv,
     /// For reports: Markdown on stdout; diagnostics on stderr.

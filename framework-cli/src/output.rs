@@ -93,13 +93,21 @@ pub fn counts(diagnostics: &[Diagnostic]) -> String {
     )
 }
 
-/// Writes a value as one JSON document on stdout.
+/// Writes a value as one JSON document on stdout, through a buffer (stdout alone is
+/// line-buffered: a large report would be millions of small writes).
 pub fn print_json<T: Serialize>(value: &T) -> ExitStatus {
-    let mut out = std::io::stdout().lock();
-    let written = serde_json::to_writer_pretty(&mut out, value)
-        .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(out))
-        .and_then(|()| out.flush());
+    write_out(|out| {
+        serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+        writeln!(out)
+    })
+}
+
+/// Writes on stdout through a buffer; a closed pipe is not an error.
+pub fn write_out(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) -> ExitStatus {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = write(&mut out).and_then(|()| out.flush());
     match written {
         Ok(()) => ExitStatus::Success,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitStatus::Success,
@@ -112,15 +120,7 @@ pub fn print_json<T: Serialize>(value: &T) -> ExitStatus {
 
 /// Writes text on stdout (a closed pipe is not an error).
 pub fn print_text(text: &str) -> ExitStatus {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => ExitStatus::Success,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitStatus::Success,
-        Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
-            ExitStatus::Error
-        }
-    }
+    write_out(|out| out.write_all(text.as_bytes()))
 }
 
 /// Writes a report in the chosen format, with the emitter of that format: JSON is the
@@ -129,10 +129,35 @@ pub fn print_text(text: &str) -> ExitStatus {
 pub fn emit<T: Serialize + Render>(format: Format, report: &Report<T>) -> ExitStatus {
     match format {
         Format::Json => print_json(report),
+        Format::Jsonl => jsonl(report),
         Format::Human => human(report),
         Format::Md => markdown(report),
         Format::Csv => csv(report),
     }
+}
+
+/// The JSON-lines emitter: the report's rows one per line, then the rest; a report without a
+/// list to stream says so (status 2).
+fn jsonl<T: Render>(report: &Report<T>) -> ExitStatus {
+    let mut missing = false;
+    let status = write_out(|out| match report.body.jsonl(&report.diagnostics, out) {
+        Some(written) => written,
+        None => {
+            missing = true;
+            Ok(())
+        }
+    });
+    if missing {
+        return fatal(
+            Format::Jsonl,
+            &Fatal::new(
+                Code::BadArguments,
+                "this command has no list to write as JSON lines".to_owned(),
+                Some("use `--format json`".to_owned()),
+            ),
+        );
+    }
+    status
 }
 
 /// The human emitter: each diagnostic with its source lines on stderr, the report on stdout
@@ -185,19 +210,28 @@ pub fn fatal_with(
     diagnostics: &[Diagnostic],
 ) -> ExitStatus {
     match format {
-        Format::Json => {
+        Format::Json | Format::Jsonl => {
             let code = e
                 .code()
                 .map(|c| c.to_string())
                 .unwrap_or_else(|| "internal-error".to_owned());
-            print_json(&FatalJson {
+            let doc = FatalJson {
                 error: FatalError {
                     code: &code,
                     message: e.to_string(),
                     help: e.help().map(|h| h.to_string()),
                 },
                 diagnostics,
-            });
+            };
+            if format == Format::Jsonl {
+                // One line, as every line of JSON lines is.
+                write_out(|out| {
+                    serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
+                    writeln!(out)
+                });
+            } else {
+                print_json(&doc);
+            }
         }
         Format::Human | Format::Csv | Format::Md => {
             print_diagnostics(diagnostics);

@@ -20,12 +20,63 @@ pub trait Render {
     /// The report's main table, as CSV writes it.
     fn table(&self, diagnostics: &[Diagnostic]) -> Table;
 
+    /// The report as JSON lines: each row of its main list, then one line with the rest (the
+    /// envelope's `diagnostics` included). `None` when the report has no list to stream.
+    fn jsonl(
+        &self,
+        _diagnostics: &[Diagnostic],
+        _out: &mut dyn std::io::Write,
+    ) -> Option<std::io::Result<()>> {
+        None
+    }
+
     /// Whether the report's document and table list the diagnostics themselves (then the
     /// emitters do not repeat them on stderr, except on a terminal, which shows each with its
     /// source lines).
     fn lists_diagnostics(&self) -> bool {
         false
     }
+}
+
+/// Writes a report as JSON lines: the elements of its list field `list`, one per line, then one
+/// line with its other fields and the diagnostics. (For reports small enough to hold as a JSON
+/// value; the learners report, which can be large, writes its rows from the typed report.)
+pub fn json_lines_of(
+    body: &impl serde::Serialize,
+    list: &str,
+    diagnostics: &[Diagnostic],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut value = serde_json::to_value(body).map_err(std::io::Error::from)?;
+    let rows = value
+        .as_object_mut()
+        .and_then(|m| m.shift_remove(list))
+        .and_then(|v| match v {
+            serde_json::Value::Array(a) => Some(a),
+            _ => None,
+        })
+        .unwrap_or_default();
+    if let Some(m) = value.as_object_mut() {
+        m.insert(
+            "diagnostics".into(),
+            serde_json::to_value(diagnostics).map_err(std::io::Error::from)?,
+        );
+    }
+    json_lines(&rows, &value, out)
+}
+
+/// Writes rows as JSON lines, then `rest` as the last line.
+pub fn json_lines<T: serde::Serialize>(
+    rows: &[T],
+    rest: &impl serde::Serialize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for row in rows {
+        serde_json::to_writer(&mut *out, row)?;
+        out.write_all(b"\n")?;
+    }
+    serde_json::to_writer(&mut *out, rest)?;
+    out.write_all(b"\n")
 }
 
 /// How a cell is coloured in human output.

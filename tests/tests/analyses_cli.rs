@@ -268,3 +268,46 @@ fn missing_records_cannot_run() {
     let bad_date = cohort(&["--as-of", "1 Sept"]).output().unwrap();
     assert_eq!(bad_date.status.code(), Some(2));
 }
+
+/// `--format jsonl` (SPEC §4): each row of the report's main list on its own line, then one
+/// line with the rest; the same data as `--format json`.
+#[test]
+fn json_lines_hold_the_json_report_row_by_row() {
+    let lines = |out: &std::process::Output| -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let jsonl = cohort(&["--format", "jsonl"]).output().unwrap();
+    let json = cohort(&["--format", "json"]).output().unwrap();
+    assert_eq!(jsonl.status.code(), json.status.code());
+    let rows = lines(&jsonl);
+    let whole: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let learners = whole["learners"].as_array().unwrap();
+    assert_eq!(rows.len(), learners.len() + 1);
+    assert_eq!(&rows[..learners.len()], &learners[..]);
+    let last = rows.last().unwrap();
+    assert_eq!(last["summary"], whole["summary"]);
+    assert_eq!(last["diagnostics"], whole["diagnostics"]);
+    // Other reports stream their main list the same way.
+    let cov = on_fixtures(&["coverage", "course", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let whole: serde_json::Value = serde_json::from_slice(
+        &on_fixtures(&["coverage", "course", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let rows = lines(&cov);
+    assert_eq!(rows.len(), whole["items"].as_array().unwrap().len() + 1);
+    assert_eq!(rows.last().unwrap()["ratio"], whole["ratio"]);
+    // A command with no list says so (status 2), in one JSON line.
+    let show = on_fixtures(&["show", "skills", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(show.status.code(), Some(2));
+    assert_eq!(lines(&show)[0]["error"]["code"], "bad-arguments");
+}

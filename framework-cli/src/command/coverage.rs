@@ -159,6 +159,19 @@ fn csv_table(r: &CoverageReport) -> Table {
 }
 
 impl Render for CoverageReport {
+    fn jsonl(
+        &self,
+        diagnostics: &[Diagnostic],
+        out: &mut dyn std::io::Write,
+    ) -> Option<std::io::Result<()>> {
+        Some(crate::report::json_lines_of(
+            self,
+            "items",
+            diagnostics,
+            out,
+        ))
+    }
+
     fn doc(&self, _: &[Diagnostic]) -> Doc {
         doc(self)
     }

@@ -69,6 +69,19 @@ fn refs(list: &[framework_core::ItemRef]) -> String {
 }
 
 impl Render for CrosswalkReport {
+    fn jsonl(
+        &self,
+        diagnostics: &[Diagnostic],
+        out: &mut dyn std::io::Write,
+    ) -> Option<std::io::Result<()>> {
+        Some(crate::report::json_lines_of(
+            self,
+            "links",
+            diagnostics,
+            out,
+        ))
+    }
+
     fn doc(&self, _: &[Diagnostic]) -> Doc {
         let report = self;
         let mut d = Doc::default();

@@ -55,6 +55,14 @@ fn table(r: &GapsReport, csv: bool) -> Table {
 }
 
 impl Render for GapsReport {
+    fn jsonl(
+        &self,
+        diagnostics: &[Diagnostic],
+        out: &mut dyn std::io::Write,
+    ) -> Option<std::io::Result<()>> {
+        Some(crate::report::json_lines_of(self, "gaps", diagnostics, out))
+    }
+
     fn doc(&self, _: &[Diagnostic]) -> Doc {
         let mut d = Doc::default();
         d.heading(format!(

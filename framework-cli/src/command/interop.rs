@@ -110,8 +110,26 @@ struct ImportReport<'a> {
     documents: Vec<ImportedDocument<'a>>,
 }
 
+/// `import` and `export` write documents, not rows: JSON lines have nothing to stream.
+fn no_json_lines(g: &GlobalArgs) -> Option<ExitStatus> {
+    (g.format == Format::Jsonl).then(|| {
+        output::fatal(
+            g.format,
+            &Fatal::new(
+                Code::BadArguments,
+                "import and export write documents, which have no rows to write as JSON lines"
+                    .to_owned(),
+                Some("use `--format json`".to_owned()),
+            ),
+        )
+    })
+}
+
 /// Runs `competence import`.
 pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
+    if let Some(status) = no_json_lines(g) {
+        return status;
+    }
     if args.id.is_some() && args.files.len() > 1 {
         return output::fatal(
             g.format,
@@ -382,6 +400,9 @@ struct ExportReport<'a> {
 
 /// Runs `competence export`.
 pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
+    if let Some(status) = no_json_lines(g) {
+        return status;
+    }
     let catalog = match catalog_or_exit(g, &[]) {
         Ok(c) => c,
         Err(status) => return status,

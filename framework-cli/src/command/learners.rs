@@ -96,7 +96,32 @@ fn table(r: &LearnersReport, csv: bool) -> Table {
     t
 }
 
+/// The last line of the learners report as JSON lines.
+#[derive(serde::Serialize)]
+struct LearnersRest<'a> {
+    role: &'a str,
+    as_of: Option<String>,
+    summary: &'a framework_core::learners::Summary,
+    diagnostics: &'a [Diagnostic],
+}
+
 impl Render for LearnersReport {
+    /// One learner per line, from the typed report (no JSON value of the whole report), then
+    /// `{"role", "as_of", "summary", "diagnostics"}`.
+    fn jsonl(
+        &self,
+        diagnostics: &[Diagnostic],
+        out: &mut dyn std::io::Write,
+    ) -> Option<std::io::Result<()>> {
+        let rest = LearnersRest {
+            role: &self.role,
+            as_of: self.as_of.map(|d| d.to_string()),
+            summary: &self.summary,
+            diagnostics,
+        };
+        Some(crate::report::json_lines(&self.learners, &rest, out))
+    }
+
     fn doc(&self, _: &[Diagnostic]) -> Doc {
         doc(self)
     }

@@ -84,6 +84,14 @@ fn doc(report: &MatrixReport, dots: bool) -> Doc {
 }
 
 impl Render for MatrixReport {
+    fn jsonl(
+        &self,
+        diagnostics: &[Diagnostic],
+        out: &mut dyn std::io::Write,
+    ) -> Option<std::io::Result<()>> {
+        Some(crate::report::json_lines_of(self, "rows", diagnostics, out))
+    }
+
     fn doc(&self, _: &[Diagnostic]) -> Doc {
         doc(self, false)
     }

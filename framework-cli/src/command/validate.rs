@@ -24,6 +24,15 @@ pub struct ValidateArgs {
 /// terminal each is shown on stderr and a summary on stdout; CSV and Markdown put them in a
 /// table on stdout.
 impl Render for ValidateReport {
+    /// The diagnostics one per line, then the counts.
+    fn jsonl(
+        &self,
+        diagnostics: &[Diagnostic],
+        out: &mut dyn std::io::Write,
+    ) -> Option<std::io::Result<()>> {
+        Some(crate::report::json_lines(diagnostics, self, out))
+    }
+
     fn doc(&self, diagnostics: &[Diagnostic]) -> Doc {
         let mut doc = Doc::default();
         doc.heading("Validation");
