@@ -227,13 +227,11 @@ pub fn run(g: &GlobalArgs, args: &LearnersArgs) -> ExitStatus {
                 CsvInput::new(
                     args.learners.display().to_string(),
                     std::io::BufReader::new(l),
-                )
-                .max_bytes(g.max_file_size),
+                ),
                 CsvInput::new(
                     args.evidence.display().to_string(),
                     std::io::BufReader::new(e),
-                )
-                .max_bytes(g.max_file_size),
+                ),
                 args.as_of.unwrap_or_else(framework_core::learners::today),
                 args.learner.as_deref(),
             )

@@ -104,8 +104,9 @@ pub struct CsvInput<R> {
     pub name: String,
     /// The text.
     pub reader: R,
-    /// The most bytes read from it (default [`crate::MAX_FILE_BYTES`]); a longer input stops
-    /// the analysis (`unreadable`) instead of filling memory.
+    /// The most bytes read from it (default [`MAX_RECORDS_BYTES`]); a longer input stops the
+    /// analysis (`unreadable`). Records are streamed, so memory does not grow with this; it
+    /// stops an input that never ends.
     pub max_bytes: u64,
 }
 
@@ -115,7 +116,7 @@ impl<R: Read> CsvInput<R> {
         Self {
             name: name.into(),
             reader,
-            max_bytes: crate::MAX_FILE_BYTES as u64,
+            max_bytes: MAX_RECORDS_BYTES,
         }
     }
 
@@ -138,8 +139,17 @@ struct Counted<R> {
     newlines: Vec<u64>,
 }
 
-/// The error a [`Counted`] reader stops with.
+/// The largest learner records file read by default (1 GiB): records are streamed, so this
+/// only stops an input that never ends.
+pub const MAX_RECORDS_BYTES: u64 = 1 << 30;
+
+/// The longest line of a records file (1 MiB): a row is a few fields, and the CSV reader holds
+/// a row whole, so a longer line (a device that never ends, a binary file) stops the reading.
+pub const MAX_LINE_BYTES: u64 = 1 << 20;
+
+/// The errors a [`Counted`] reader stops with.
 const TOO_LONG: &str = "the file is longer than the size limit";
+const LINE_TOO_LONG: &str = "a line is longer than the limit";
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -155,6 +165,10 @@ impl<R: Read> Read for Counted<R> {
         self.read += n as u64;
         if self.read > self.limit {
             return Err(std::io::Error::other(TOO_LONG));
+        }
+        let line_start = self.newlines.last().map_or(0, |&n| n + 1);
+        if self.read.saturating_sub(line_start) > MAX_LINE_BYTES {
+            return Err(std::io::Error::other(LINE_TOO_LONG));
         }
         Ok(n)
     }
@@ -186,6 +200,18 @@ impl<R> Counted<R> {
     }
 }
 
+/// Why a counted input could not be read, in words.
+fn why<R>(io: &std::io::Error, counted: &Counted<R>) -> String {
+    match io.to_string().as_str() {
+        TOO_LONG => format!("it is longer than the limit of {} bytes", counted.limit),
+        LINE_TOO_LONG => format!(
+            "line {} is longer than {MAX_LINE_BYTES} bytes: this is not a records file",
+            counted.newlines.len() + 1
+        ),
+        other => other.to_owned(),
+    }
+}
+
 /// A CSV reader over a counted input.
 type CsvReader<R> = csv::Reader<Counted<R>>;
 
@@ -201,18 +227,25 @@ const EVIDENCE_COLUMNS: &str = "learner, ref, status, date";
 
 /// Reads a header and finds the named columns (in any order; other columns are ignored).
 fn columns<R: Read>(
-    reader: &mut csv::Reader<R>,
+    reader: &mut CsvReader<R>,
     file: &str,
     required: &[&'static str],
     optional: &[&'static str],
     expected: &'static str,
 ) -> Result<Vec<Option<usize>>, RecordsError> {
-    let headers = reader
-        .byte_headers()
-        .map_err(|e| RecordsError::Unreadable {
-            file: file.to_owned(),
-            message: e.to_string(),
-        })?;
+    let headers = match reader.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            let message = match e.kind() {
+                csv::ErrorKind::Io(io) => why(io, reader.get_ref()),
+                _ => e.to_string(),
+            };
+            return Err(RecordsError::Unreadable {
+                file: file.to_owned(),
+                message,
+            });
+        }
+    };
     if headers.is_empty() || headers.iter().all(|h| h.is_empty()) {
         return Err(RecordsError::Empty {
             file: file.to_owned(),
@@ -285,14 +318,7 @@ fn next_row<R: Read>(
             Ok(true) => {}
             Err(e) => {
                 if let csv::ErrorKind::Io(io) = e.kind() {
-                    let message = if io.to_string() == TOO_LONG {
-                        format!(
-                            "it is longer than the limit of {} bytes",
-                            reader.get_ref().limit
-                        )
-                    } else {
-                        io.to_string()
-                    };
+                    let message = why(io, reader.get_ref());
                     return Err(RecordsError::Unreadable {
                         file: file.to_owned(),
                         message,
