@@ -129,7 +129,8 @@ pub fn catalog() -> Catalog {
 /// Learner records at the scale of issue 5: a framework of 300 leaves (30 top-level items of 10),
 /// a role over them (three requirements: all within 16 weeks with an exemption; a 0.8 ratio within
 /// 6 months; all with no deadline), 100,000 learners and 2,000,000 evidence rows, written to
-/// `dir` as learners.csv and evidence.csv. Returns the catalog.
+/// `dir` as learners.csv and evidence.csv (beside the framework and role, records.yaml and
+/// role.yaml). Returns the catalog.
 pub fn records(dir: &std::path::Path) -> std::io::Result<Catalog> {
     use std::io::Write as _;
     let framework = framework("records", 30, 10);
@@ -140,6 +141,8 @@ pub fn records(dir: &std::path::Path) -> std::io::Result<Catalog> {
     let mut b = Catalog::builder().builtin(false);
     b.add_bytes("records.yaml", framework.as_bytes());
     b.add_bytes("role.yaml", role.as_bytes());
+    std::fs::write(dir.join("records.yaml"), &framework)?;
+    std::fs::write(dir.join("role.yaml"), role)?;
     let catalog = b.build();
     assert!(!catalog.has_errors(), "{:?}", catalog.diagnostics().first());
 

@@ -1,6 +1,7 @@
 //! Time and peak memory of the analyses on the generated benchmark catalog, for the README:
 //! `cargo run --release -p framework-core --example scale` (add `-- learners` for the learner
-//! records alone).
+//! records alone; `-- write DIR` writes the catalog to DIR/catalog and the learner records to
+//! DIR/records, to time the CLI end to end).
 
 #[path = "../benches/generate.rs"]
 mod generate;
@@ -22,6 +23,17 @@ fn peak_mib() -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().nth(1).as_deref() == Some("write") {
+        let dir = std::path::PathBuf::from(std::env::args().nth(2).ok_or("write DIR")?);
+        std::fs::create_dir_all(dir.join("catalog"))?;
+        std::fs::create_dir_all(dir.join("records"))?;
+        for (name, text) in generate::documents() {
+            std::fs::write(dir.join("catalog").join(name), text)?;
+        }
+        generate::records(&dir.join("records"))?;
+        println!("wrote {}", dir.display());
+        return Ok(());
+    }
     // `scale learners` measures the learner records alone.
     if std::env::args().nth(1).as_deref() != Some("learners") {
         analyses()?;

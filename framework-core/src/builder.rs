@@ -174,8 +174,9 @@ impl CatalogBuilder {
             .cloned()
             .collect();
         let mut docs = Documents::default();
-        for source in &sources {
-            if let Some(doc) = load::load(source, &mut diags) {
+        for (doc, mut found) in load_all(&sources) {
+            diags.append(&mut found);
+            if let Some(doc) = doc {
                 docs.insert(doc, &mut diags);
             }
         }
@@ -203,6 +204,62 @@ impl CatalogBuilder {
         catalog.diagnostics = diagnostic::cap(diags);
         catalog
     }
+}
+
+/// What loading one source gave: its document (unless it could not be made) and its problems.
+type Loaded = (Option<Document>, Vec<Diagnostic>);
+
+/// Loads every source, in parallel on the machine's cores (largest files first, so one big file
+/// does not start last), and gives the results in the sources' order, so the catalog and its
+/// diagnostics are the same however the work was shared.
+fn load_all(sources: &[Arc<Source>]) -> Vec<Loaded> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(sources.len());
+    if workers <= 1 {
+        return sources
+            .iter()
+            .map(|s| {
+                let mut found = Vec::new();
+                (load::load(s, &mut found), found)
+            })
+            .collect();
+    }
+    let mut order: Vec<usize> = (0..sources.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sources[i].text().len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Loaded>> = (0..sources.len()).map(|_| None).collect();
+    let done: Vec<Vec<(usize, Loaded)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = order.get(k) else { break };
+                        let mut found = Vec::new();
+                        let doc = load::load(&sources[i], &mut found);
+                        mine.push((i, (doc, found)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        // A worker that panicked passes its panic on: no file is lost in silence.
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    for (i, r) in done.into_iter().flatten() {
+        if let Some(slot) = results.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or((None, Vec::new())))
+        .collect()
 }
 
 fn too_large(name: &str, len: u64, limit: usize) -> Diagnostic {
