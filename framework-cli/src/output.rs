@@ -56,7 +56,7 @@ pub fn render_human(diagnostics: &[Diagnostic]) -> String {
                 "{}[{}]: {}\n",
                 d.severity(),
                 d.code(),
-                d.message()
+                framework_core::safe::escape(d.message())
             ));
         }
     }
@@ -97,9 +97,84 @@ pub fn counts(diagnostics: &[Diagnostic]) -> String {
 /// line-buffered: a large report would be millions of small writes).
 pub fn print_json<T: Serialize>(value: &T) -> ExitStatus {
     write_out(|out| {
-        serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+        write_json(&mut *out, value, true)?;
         writeln!(out)
     })
+}
+
+/// Writes a value as JSON (indented, or on one line), every string's unsafe characters as JSON
+/// escapes (see [`framework_core::safe::json_escape`]): the same data, no raw control or
+/// invisible character.
+pub fn write_json<T: Serialize + ?Sized>(
+    out: &mut dyn Write,
+    value: &T,
+    pretty: bool,
+) -> std::io::Result<()> {
+    let result = if pretty {
+        let mut ser = serde_json::Serializer::with_formatter(
+            out,
+            Safe(serde_json::ser::PrettyFormatter::new()),
+        );
+        value.serialize(&mut ser)
+    } else {
+        let mut ser =
+            serde_json::Serializer::with_formatter(out, Safe(serde_json::ser::CompactFormatter));
+        value.serialize(&mut ser)
+    };
+    result.map_err(std::io::Error::from)
+}
+
+/// A JSON formatter that escapes unsafe characters in strings and otherwise does what `F` does.
+struct Safe<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Safe<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut buf = Vec::with_capacity(fragment.len());
+        framework_core::safe::json_escape(fragment, &mut buf)?;
+        w.write_all(&buf)
+    }
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 /// Writes on stdout through a buffer; a closed pipe is not an error.
@@ -226,7 +301,7 @@ pub fn fatal_with(
             if format == Format::Jsonl {
                 // One line, as every line of JSON lines is.
                 write_out(|out| {
-                    serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
+                    write_json(&mut *out, &doc, false)?;
                     writeln!(out)
                 });
             } else {

@@ -72,10 +72,10 @@ pub fn json_lines<T: serde::Serialize>(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     for row in rows {
-        serde_json::to_writer(&mut *out, row)?;
+        crate::output::write_json(&mut *out, row, false)?;
         out.write_all(b"\n")?;
     }
-    serde_json::to_writer(&mut *out, rest)?;
+    crate::output::write_json(&mut *out, rest, false)?;
     out.write_all(b"\n")
 }
 
@@ -216,7 +216,7 @@ impl Table {
     }
 
     fn markdown(&self, out: &mut String) {
-        let esc = |s: &str| html(s).replace('|', "\\|").replace('\n', " ");
+        let esc = |s: &str| md_inline(s);
         let headers: Vec<String> = self.headers.iter().map(|h| esc(h)).collect();
         let _ = writeln!(out, "| {} |", headers.join(" | "));
         let rule: Vec<&str> = self
@@ -244,14 +244,48 @@ impl Table {
     }
 }
 
-/// Text for Markdown: `<` and `>` written as entities, so text from documents is never read as
-/// HTML by a Markdown renderer.
+/// Text for a Markdown heading or paragraph of ours (which may hold our own code spans): a line
+/// break is a space, and `<`, `>`, `[` and `]` are escaped, so text from documents is never
+/// read as HTML, a link or an image, and never starts a new block.
 fn html(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains(['<', '>']) {
-        std::borrow::Cow::Owned(text.replace('<', "&lt;").replace('>', "&gt;"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
+    if !text.contains(['<', '>', '[', ']', '\n', '\r']) {
+        return std::borrow::Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Text from documents inside Markdown (a table cell, a list item): the characters that make
+/// links, images, HTML, emphasis and table cells are escaped, a line break is a space, so it
+/// reads as the text it is. (Backticks are kept: our messages quote ids in code spans, and a
+/// code span can hold nothing harmful.)
+pub fn md_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '*' | '_' | '[' | ']' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a cell so a spreadsheet never runs it as a formula.
@@ -330,7 +364,8 @@ impl Doc {
                     let _ = writeln!(out, "{}", html(t));
                 }
                 Block::Table(t) => t.markdown(&mut out),
-                Block::Raw(r) => out.push_str(&html(r)),
+                // Already Markdown, made with `md_inline` around text from documents.
+                Block::Raw(r) => out.push_str(r),
             }
         }
         out

@@ -225,7 +225,22 @@ pub(crate) fn nest(
             }
             continue;
         }
-        let (m, span) = node(i, depth);
+        let (mut m, span) = node(i, depth);
+        if cut_deep_values(&mut m) {
+            diags.push(
+                Diagnostic::at(
+                    Code::ImportInvalid,
+                    &Loc {
+                        source: source.clone(),
+                        span,
+                    },
+                    format!(
+                        "a value kept from this object nests deeper than {MAX_VALUE_NESTING} levels: the part below is left out"
+                    ),
+                )
+                .with_help("values here nest a few levels; check the file for one that should not"),
+            );
+        }
         if deep && !children[i].is_empty() {
             let lost = descendants(children, i);
             diags.push(
@@ -259,6 +274,33 @@ pub(crate) fn nest(
         built[i] = Some(tree);
     }
     roots.iter().filter_map(|&r| built[r].take()).collect()
+}
+
+/// How deep a value an import keeps (in `extensions`) may nest, so that with items nested
+/// [`MAX_NESTING`] deep the document written stays within the YAML reader's 128 levels.
+pub const MAX_VALUE_NESTING: usize = 56;
+
+/// Cuts every part of an object's values nested deeper than [`MAX_VALUE_NESTING`] levels
+/// (replaced by `null`), without recursion; whether anything was cut.
+pub(crate) fn cut_deep_values(map: &mut Map<String, Value>) -> bool {
+    let mut cut = false;
+    let mut stack: Vec<(&mut Value, usize)> = map.values_mut().map(|v| (v, 1)).collect();
+    while let Some((v, depth)) = stack.pop() {
+        let children: Vec<&mut Value> = match v {
+            Value::Array(items) => items.iter_mut().collect(),
+            Value::Object(o) => o.values_mut().collect(),
+            _ => continue,
+        };
+        for c in children {
+            if depth >= MAX_VALUE_NESTING && matches!(c, Value::Array(_) | Value::Object(_)) {
+                *c = Value::Null;
+                cut = true;
+            } else {
+                stack.push((c, depth + 1));
+            }
+        }
+    }
+    cut
 }
 
 /// How many items lie under `i` (each counted once).

@@ -13,18 +13,55 @@ pub fn is_unsafe(c: char) -> bool {
     match c {
         '\n' | '\t' => false,
         c if c.is_control() => true,
-        // Zero-width spaces and joiners, marks, bidi embeddings, overrides and isolates, the
-        // word joiner and invisible operators, the byte-order mark, interlinear annotation.
-        '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
+        // Unicode's format characters (category Cf: soft hyphen, bidi embeddings, overrides and
+        // isolates, zero-width spaces and joiners, the word joiner and invisible operators, the
+        // byte-order mark, interlinear annotation, tags, ...), the invisible fillers that pass
+        // for letters, and the line and paragraph separators.
+        '\u{00AD}'
+        | '\u{0600}'..='\u{0605}'
+        | '\u{061C}'
+        | '\u{06DD}'
+        | '\u{070F}'
+        | '\u{0890}'..='\u{0891}'
+        | '\u{08E2}'
+        | '\u{115F}'..='\u{1160}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{2028}'..='\u{202E}'
         | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{206F}'
+        | '\u{3164}'
         | '\u{FEFF}'
+        | '\u{FFA0}'
         | '\u{FFF9}'..='\u{FFFB}'
-        | '\u{061C}'
-        | '\u{180E}' => true,
+        | '\u{110BD}'
+        | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}'
+        | '\u{E0020}'..='\u{E007F}' => true,
         _ => false,
     }
+}
+
+/// Text with every unsafe character written as a JSON escape (`\u009b`, surrogate pairs
+/// beyond the basic plane), for JSON output: the JSON means the same text, and no byte of it is
+/// a control or invisible character. serde_json escapes C0 controls itself; this covers DEL,
+/// C1 and the invisible characters.
+pub fn json_escape(text: &str, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if is_unsafe(c) && !matches!(c, '\u{0}'..='\u{1f}') {
+            out.write_all(&text.as_bytes()[start..i])?;
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                write!(out, "\\u{:04x}", u)?;
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    out.write_all(&text.as_bytes()[start..])
 }
 
 /// Text with every unsafe character written as an escape (`\u{1b}`); line breaks and tabs

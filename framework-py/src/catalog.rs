@@ -31,7 +31,7 @@ where
     R: Serialize + Send + Sync + 'static,
     E: miette::Diagnostic + Send + Sync,
 {
-    py.detach(|| analysis(catalog).map(PyReport::new))
+    crate::run::detached(py, || analysis(catalog).map(PyReport::new))
         .map_err(|e| error_with(py, &e, None, catalog.diagnostics()))
 }
 
@@ -56,7 +56,7 @@ impl PyCatalog {
     #[staticmethod]
     fn builtin(py: Python<'_>) -> Self {
         Self {
-            inner: Arc::new(py.detach(CoreCatalog::builtin)),
+            inner: Arc::new(crate::run::detached(py, CoreCatalog::builtin)),
             builtin: true,
         }
     }
@@ -65,7 +65,7 @@ impl PyCatalog {
     #[staticmethod]
     #[pyo3(signature = (paths, builtin = true))]
     fn load(py: Python<'_>, paths: Vec<PathBuf>, builtin: bool) -> PyResult<Self> {
-        let built = py.detach(|| {
+        let built = crate::run::detached(py, || {
             let mut b = CoreCatalog::builder().builtin(builtin);
             for p in &paths {
                 b.add_path(p).map_err(|e| (e, p.display().to_string()))?;
@@ -85,7 +85,7 @@ impl PyCatalog {
     #[staticmethod]
     #[pyo3(signature = (sources, builtin = true))]
     fn from_sources(py: Python<'_>, sources: Vec<(String, String)>, builtin: bool) -> Self {
-        let inner = py.detach(|| {
+        let inner = crate::run::detached(py, || {
             let mut b = CoreCatalog::builder().builtin(builtin);
             for (name, text) in &sources {
                 b.add_bytes(name, text.as_bytes());
@@ -206,8 +206,9 @@ impl PyCatalog {
         let n = self.framework_position(py, framework)?;
         let options = framework_core::interop::case::ExportOptions { base_uri };
         let c = &self.inner;
-        let package =
-            py.detach(|| framework_core::interop::case::export(c, &c.frameworks()[n], &options));
+        let package = crate::run::detached(py, || {
+            framework_core::interop::case::export(c, &c.frameworks()[n], &options)
+        });
         crate::convert::to_py(py, &package)
     }
 
@@ -235,15 +236,16 @@ impl PyCatalog {
         crate::convert::to_py(py, &achievement)
     }
 
-    /// Learner records (CSV text) against a role (SPEC §3).
+    /// Learner records against a role (SPEC §3): each file as CSV bytes, or as a path the
+    /// engine reads itself (streamed, under its limits).
     #[pyo3(signature = (role, learners, evidence, learners_name, evidence_name, as_of = None, learner = None))]
     #[allow(clippy::too_many_arguments)]
     fn learners(
         &self,
         py: Python<'_>,
         role: &str,
-        learners: Vec<u8>,
-        evidence: Vec<u8>,
+        learners: Records,
+        evidence: Records,
         learners_name: String,
         evidence_name: String,
         as_of: Option<&str>,
@@ -259,15 +261,43 @@ impl PyCatalog {
                 )
             })?,
         };
+        let open = |r: Records, name: &str| -> PyResult<Box<dyn std::io::Read + Send>> {
+            match r {
+                Records::Bytes(b) => Ok(Box::new(std::io::Cursor::new(b))),
+                Records::Path(p) => std::fs::File::open(&p)
+                    .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn std::io::Read + Send>)
+                    .map_err(|e| {
+                        error(
+                            py,
+                            &framework_core::learners::RecordsError::Unreadable {
+                                file: name.to_owned(),
+                                message: e.to_string(),
+                            },
+                            Some(name.to_owned()),
+                        )
+                    }),
+            }
+        };
+        let l = open(learners, &learners_name)?;
+        let e = open(evidence, &evidence_name)?;
         analyse(py, &self.inner, |c| {
             framework_core::learners::learners(
                 c,
                 role,
-                CsvInput::new(learners_name, learners.as_slice()),
-                CsvInput::new(evidence_name, evidence.as_slice()),
+                CsvInput::new(learners_name, l),
+                CsvInput::new(evidence_name, e),
                 as_of,
                 learner,
             )
         })
     }
+}
+
+/// Learner records as Python hands them over: CSV bytes, or a path.
+#[derive(Debug, FromPyObject)]
+pub enum Records {
+    /// CSV bytes.
+    Bytes(Vec<u8>),
+    /// A file's path.
+    Path(PathBuf),
 }

@@ -19,6 +19,9 @@ fn competence_error(
     diagnostics: &[Diagnostic],
 ) -> PyErr {
     let (file, line, column) = place.map_or((None, None, None), |(f, l, c)| (Some(f), l, c));
+    // What Python shows (a traceback, a log) is escaped as the CLI's output is.
+    let message = framework_core::safe::escape(&message).into_owned();
+    let help = help.map(|h| framework_core::safe::escape(&h).into_owned());
     let made = serialized(py, diagnostics).and_then(|diagnostics| {
         py.import("competence_engine")?
             .getattr("CompetenceError")?
@@ -104,6 +107,7 @@ pub(crate) fn warn(py: Python<'_>, diagnostics: &[Diagnostic]) -> PyResult<()> {
     let category = py
         .import("competence_engine")?
         .getattr("CompetenceWarning")?;
+    let message = framework_core::safe::escape(&message);
     let text = CString::new(message.replace('\0', " ")).unwrap_or_default();
     PyErr::warn(py, &category, &text, 2)
 }

@@ -36,7 +36,7 @@ pub(crate) fn source_bytes(
         .import("os")?
         .call_method1("fspath", (source,))?
         .extract()?;
-    let bytes = py.detach(|| {
+    let bytes = crate::run::detached(py, || {
         use std::io::Read as _;
         let limit = framework_core::MAX_FILE_BYTES as u64;
         let mut bytes = Vec::new();
@@ -65,7 +65,7 @@ pub(crate) fn import_case_checked(
         .enumerate()
         .map(|(n, s)| source_bytes(py, s, &format!("package-{}.json", n + 1)))
         .collect::<PyResult<Vec<_>>>()?;
-    let imported = py.detach(|| {
+    let imported = crate::run::detached(py, || {
         let files: Vec<(&str, &[u8])> = files
             .iter()
             .map(|(n, b)| (n.as_str(), b.as_slice()))
@@ -83,7 +83,7 @@ pub(crate) fn import_moodle_checked(
     id: Option<&str>,
 ) -> PyResult<Imported> {
     let (name, bytes) = source_bytes(py, source, "competencies.csv")?;
-    let imported = py.detach(|| moodle::import(&name, &bytes, id));
+    let imported = crate::run::detached(py, || moodle::import(&name, &bytes, id));
     raise_or_warn(py, &imported.diagnostics)?;
     Ok(imported)
 }

@@ -14,6 +14,7 @@ mod error;
 mod framework;
 mod interop;
 mod report;
+mod run;
 
 /// The native module.
 #[pymodule]

@@ -331,3 +331,47 @@ def test_open_badges_export(catalog):
     assert all(x["targetCode"] and x["targetUrl"] for x in a["alignment"])
     with pytest.raises(ce.CompetenceError):
         catalog.export_ob3("no-such-course")
+
+
+def test_records_paths_are_read_by_the_engine_under_its_limits(catalog, tmp_path):
+    evidence = tmp_path / "evidence.csv"
+    evidence.write_text("learner,ref,status,date\n")
+    with pytest.raises(ce.CompetenceError) as e:
+        catalog.learners("cpft-peer-support-worker", "/dev/zero", evidence)
+    assert e.value.code == "unreadable"
+
+
+def test_work_runs_on_a_roomy_stack_whatever_the_calling_thread(catalog):
+    import threading
+
+    package = catalog.export_case("imroc-peer-principles")
+    deep: dict = {}
+    cur = deep
+    for _ in range(120):
+        cur["a"] = {}
+        cur = cur["a"]
+    package["CFItems"][0]["deepField"] = deep
+    results: list = []
+
+    def work() -> None:
+        try:
+            ce.Framework.from_case(package)
+        except ce.CompetenceError as err:
+            results.append(err.code)
+        else:
+            results.append("ok")
+
+    old = threading.stack_size(512 * 1024)
+    try:
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(old)
+    assert results == ["import-invalid"]
+
+
+def test_messages_shown_by_python_are_escaped():
+    with pytest.raises(ce.CompetenceError) as e:
+        ce.Catalog.builtin().coverage("evil\x1b[2J")
+    assert "\x1b" not in str(e.value) and "\\u{1b}" in str(e.value)

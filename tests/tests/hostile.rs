@@ -536,3 +536,124 @@ fn what_the_command_line_quotes_back_is_escaped() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+/// JSON output escapes what serde_json leaves raw (DEL, C1, invisible characters), and the
+/// loader escapes what `extensions` hold, so exports are safe too.
+#[test]
+fn json_and_exports_carry_no_raw_invisible_character() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "{\"kind\":\"framework\",\"id\":\"x\",\"title\":\"T\",\"completeness\":\"complete\",\"extensions\":{\"k\\u202e\":\"v\\u009b\\u007f\\u200b\"},\"items\":[{\"id\":\"1\",\"title\":\"one\",\"extensions\":{\"case\":{\"note\":\"\\u001b[2J\"}}}]}";
+    let file = write(dir.path(), "x.json", doc);
+    for args in [
+        vec!["--catalog", file.as_str(), "show", "x", "--format", "json"],
+        vec!["--catalog", file.as_str(), "export", "case", "x"],
+        vec!["--catalog", file.as_str(), "export", "moodle", "x"],
+        vec!["--catalog", file.as_str(), "validate", "--format", "json"],
+        vec!["--catalog", file.as_str(), "list", "--format", "jsonl"],
+    ] {
+        let out = run(&args);
+        safe(&out);
+    }
+    let out = run(&["--catalog", &file, "validate", "--format", "json"]);
+    assert!(
+        codes(&json(&out))
+            .iter()
+            .any(|(c, _)| c == "unsafe-character")
+    );
+}
+
+#[test]
+fn cr_only_line_ends_place_rows_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = "learner,role,start_date,qualifications\rA,support-worker,2025-01-06,\rB,support-worker,bad,\r\rC,support-worker,\"worse,\rD,support-worker,2025-01-06,\r";
+    let out = learners(dir.path(), l, "learner,ref,status,date\r", &[]);
+    let doc = json(&out);
+    let found = codes(&doc);
+    assert!(found.contains(&("invalid-date".to_owned(), 3)), "{found:?}");
+    assert!(
+        found.contains(&("malformed-row".to_owned(), 5)),
+        "{found:?}"
+    );
+    assert_eq!(doc["summary"]["skipped"]["learners"], 3);
+}
+
+#[test]
+fn documents_that_share_an_id_are_written_to_files_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.json", &case_chain(3));
+    let b = write(
+        dir.path(),
+        "b.json",
+        &case_chain(4).replace(
+            "20000000-0000-4000-8000-000000000000",
+            "30000000-0000-4000-8000-000000000000",
+        ),
+    );
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        "import",
+        "case",
+        &a,
+        &b,
+        "-o",
+        &format!("{}/", out_dir.display()),
+        "--format",
+        "json",
+    ]);
+    safe(&out);
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["deep-2.yaml", "deep.yaml"]);
+}
+
+#[test]
+fn values_kept_from_an_import_nest_within_what_loads_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut deep = String::from("1");
+    for _ in 0..120 {
+        deep = format!("{{\"a\":{deep}}}");
+    }
+    let package = case_chain(2).replacen(
+        "\"fullStatement\"",
+        &format!("\"deepField\":{deep},\"fullStatement\""),
+        1,
+    );
+    let file = write(dir.path(), "deep.json", &package);
+    let out_file = dir.path().join("deep.yaml");
+    let out = run(&[
+        "import",
+        "case",
+        &file,
+        "-o",
+        &out_file.display().to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        codes(&json(&out))
+            .iter()
+            .any(|(c, _)| c == "import-invalid")
+    );
+    let again = run(&["--no-builtin", "validate", &out_file.display().to_string()]);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
+
+#[test]
+fn markdown_never_carries_links_images_or_blocks_from_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = r#"{"kind":"framework","id":"md","title":"T\n# Injected","completeness":"complete","items":[{"id":"1","title":"![x](https://example.org/t.png) [click](javascript:alert(1)) | cell"}]}"#;
+    let file = write(dir.path(), "md.json", doc);
+    let out = run(&["--catalog", &file, "show", "md", "--format", "md"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("](") || text.contains("\\]("), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("# Injected")), "{text}");
+}

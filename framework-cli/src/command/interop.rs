@@ -205,14 +205,27 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
             },
         );
     }
+    // Each document's file: ID.yaml, or ID-2.yaml, ... when documents share an id (two
+    // packages with the same title, say), so no file overwrites another.
+    let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
     let names: Vec<String> = views
         .iter()
         .map(|d| {
             let id = &d.info().id;
+            let stem = (1..)
+                .map(|n| {
+                    if n == 1 {
+                        id.to_string()
+                    } else {
+                        format!("{id}-{n}")
+                    }
+                })
+                .find(|stem| used.insert(stem.clone()))
+                .unwrap_or_else(|| id.to_string());
             match (&folder, &args.output) {
-                (Some(dir), _) => dir.join(format!("{id}.yaml")).display().to_string(),
+                (Some(dir), _) => dir.join(format!("{stem}.yaml")).display().to_string(),
                 (None, Some(file)) => file.display().to_string(),
-                (None, None) => format!("{id}.yaml"),
+                (None, None) => format!("{stem}.yaml"),
             }
         })
         .collect();
@@ -476,10 +489,12 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
     }
 }
 
+/// A JSON document as text, indented, with unsafe characters escaped (as all JSON output is).
 fn pretty(v: &Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    let _ = output::write_json(&mut out, v, true);
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The temporary file is private (0600): the file written is as readable as the one it

@@ -8,7 +8,7 @@ use framework_core::{AnalysisError, Catalog, Diagnostic};
 use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
 use crate::output::{self, Fatal};
-use crate::report::{Doc, Render, Table};
+use crate::report::{Doc, Render, Table, md_inline};
 use crate::session::{catalog_or_exit, status_of};
 
 /// Arguments of `competence show`.
@@ -170,14 +170,18 @@ fn walk(fw: &Framework, depth: Option<usize>) -> Vec<(usize, ItemIdx)> {
 /// The framework as a Markdown list.
 fn markdown(fw: &Framework, depth: Option<usize>) -> String {
     let info = &fw.info;
-    let mut out = format!("# {} ({})\n\n", info.title, info.id);
+    let mut out = format!(
+        "# {} ({})\n\n",
+        md_inline(&info.title),
+        md_inline(info.id.as_str())
+    );
     if let Some(s) = &info.source {
-        out.push_str(&format!("Source: {s}\n\n"));
+        out.push_str(&format!("Source: {}\n\n", md_inline(s)));
     }
     if let Some(c) = info.completeness {
         out.push_str(&format!("Completeness: {c}\n"));
         for m in &info.missing {
-            out.push_str(&format!("- missing: {m}\n"));
+            out.push_str(&format!("- missing: {}\n", md_inline(m)));
         }
         out.push('\n');
     }
@@ -187,8 +191,8 @@ fn markdown(fw: &Framework, depth: Option<usize>) -> String {
             out.push_str(&format!(
                 "{}- **{}** {}{optional}\n",
                 "  ".repeat(level),
-                item.id,
-                item.title
+                md_inline(item.id.as_str()),
+                md_inline(&item.title)
             ));
         }
     }

@@ -347,21 +347,37 @@ fn read(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
             )),
         }
     }
+    // Parent chains that loop are cut at the looping competency that comes first in the file,
+    // which becomes top-level. Each competency is walked once (linear in the file).
+    let mut state = vec![0u8; n]; // 0 not seen, 1 on the walk, 2 leads to a top-level item
     for i in 0..n {
-        let mut slow = Some(i);
-        let mut steps = 0;
-        while let Some(s) = slow {
-            steps += 1;
-            if steps > n {
-                diags.push(Diagnostic::at(
-                    Code::ImportLeniency,
-                    &competencies[i].loc,
-                    "this competency's parents lead back to it: made top-level",
-                ));
-                parent[i] = None;
-                break;
+        let mut path: Vec<usize> = Vec::new();
+        let mut at: Option<usize> = Some(i);
+        while let Some(c) = at {
+            match state[c] {
+                2 => break,
+                1 => {
+                    // `c` is on this walk: the competencies from `c` on make a loop.
+                    let from = path.iter().position(|&p| p == c).unwrap_or(0);
+                    if let Some(&cut) = path[from..].iter().min() {
+                        diags.push(Diagnostic::at(
+                            Code::ImportLeniency,
+                            &competencies[cut].loc,
+                            "this competency's parents lead back to it: made top-level",
+                        ));
+                        parent[cut] = None;
+                    }
+                    break;
+                }
+                _ => {
+                    state[c] = 1;
+                    path.push(c);
+                    at = parent[c];
+                }
             }
-            slow = parent[s];
+        }
+        for c in path {
+            state[c] = 2;
         }
     }
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];

@@ -135,8 +135,16 @@ struct Counted<R> {
     inner: R,
     read: u64,
     limit: u64,
-    /// Offsets of every `\n` read so far.
-    newlines: Vec<u64>,
+    /// Offsets of the line ends read but not yet passed (`\n`, a `\r` not followed by `\n`,
+    /// so CRLF, LF and CR-only files alike): only those ahead of the row being read are kept,
+    /// so memory does not grow with the file.
+    ends: std::collections::VecDeque<u64>,
+    /// How many line ends come before those in `ends`.
+    passed: u64,
+    /// The offset of the last line end read (the line being read starts after it).
+    last_end: Option<u64>,
+    /// A `\r` at this offset, ending a line unless a `\n` follows.
+    pending_cr: Option<u64>,
 }
 
 /// The largest learner records file read by default (1 GiB): records are streamed, so this
@@ -146,6 +154,9 @@ pub const MAX_RECORDS_BYTES: u64 = 1 << 30;
 /// The longest line of a records file (1 MiB): a row is a few fields, and the CSV reader holds
 /// a row whole, so a longer line (a device that never ends, a binary file) stops the reading.
 pub const MAX_LINE_BYTES: u64 = 1 << 20;
+
+/// The most line ends a [`Counted`] reader keeps (those ahead of the row being read).
+const KEPT_ENDS: usize = 1 << 16;
 
 /// The errors a [`Counted`] reader stops with.
 const TOO_LONG: &str = "the file is longer than the size limit";
@@ -157,16 +168,29 @@ impl<R: Read> Read for Counted<R> {
             return Err(std::io::Error::other(TOO_LONG));
         }
         let n = self.inner.read(buf)?;
+        if n == 0
+            && let Some(cr) = self.pending_cr.take()
+        {
+            self.end_line(cr);
+        }
         for (i, &b) in buf.iter().take(n).enumerate() {
-            if b == b'\n' {
-                self.newlines.push(self.read + i as u64);
+            let at = self.read + i as u64;
+            if let Some(cr) = self.pending_cr.take()
+                && b != b'\n'
+            {
+                self.end_line(cr);
+            }
+            match b {
+                b'\n' => self.end_line(at),
+                b'\r' => self.pending_cr = Some(at),
+                _ => {}
             }
         }
         self.read += n as u64;
         if self.read > self.limit {
             return Err(std::io::Error::other(TOO_LONG));
         }
-        let line_start = self.newlines.last().map_or(0, |&n| n + 1);
+        let line_start = self.last_end.map_or(0, |e| e + 1);
         if self.read.saturating_sub(line_start) > MAX_LINE_BYTES {
             return Err(std::io::Error::other(LINE_TOO_LONG));
         }
@@ -180,24 +204,66 @@ impl<R> Counted<R> {
             inner,
             read: 0,
             limit,
-            newlines: Vec::new(),
+            ends: std::collections::VecDeque::new(),
+            passed: 0,
+            last_end: None,
+            pending_cr: None,
         }
     }
 
-    /// The 1-based line of a byte offset.
-    fn line_of(&self, offset: u64) -> u64 {
-        1 + self.newlines.partition_point(|&n| n < offset) as u64
+    fn end_line(&mut self, at: u64) {
+        self.ends.push_back(at);
+        self.last_end = Some(at);
+        // Rows are placed by line ends near them (the CSV reader reads a few kilobytes ahead),
+        // so a long run of blank lines, which the reader passes over in one go, is counted, not
+        // kept.
+        if self.ends.len() > KEPT_ENDS {
+            self.ends.pop_front();
+            self.passed += 1;
+        }
     }
 
-    /// The line of what ends at `end` (an offset just past a record, or past its `\n`).
+    /// The 1-based line of a byte offset (not before the last offset forgotten).
+    fn line_of(&self, offset: u64) -> u64 {
+        1 + self.passed + self.ends.partition_point(|&n| n < offset) as u64
+    }
+
+    /// The line of what ends at `end` (an offset just past a row, or past its line end).
     fn line_ending_at(&self, end: u64) -> u64 {
         let last = end.saturating_sub(1);
-        if self.newlines.binary_search(&last).is_ok() {
+        if self.ends.binary_search(&last).is_ok() {
             self.line_of(last)
         } else {
             self.line_of(end)
         }
     }
+
+    /// Forgets the line ends before `offset` (rows before it are done), keeping their count.
+    fn forget_before(&mut self, offset: u64) {
+        while self.ends.front().is_some_and(|&e| e < offset) {
+            self.ends.pop_front();
+            self.passed += 1;
+        }
+    }
+
+    /// How many lines the line ends read so far make (for messages).
+    fn lines(&self) -> u64 {
+        self.passed + self.ends.len() as u64
+    }
+}
+
+/// How many line breaks a field holds (`\r\n`, `\n` or a lone `\r` each count once).
+fn line_breaks(field: &[u8]) -> u64 {
+    let mut n = 0;
+    let mut bytes = field.iter().peekable();
+    while let Some(&b) = bytes.next() {
+        match b {
+            b'\n' => n += 1,
+            b'\r' if bytes.peek() != Some(&&b'\n') => n += 1,
+            _ => {}
+        }
+    }
+    n
 }
 
 /// Why a counted input could not be read, in words.
@@ -206,7 +272,7 @@ fn why<R>(io: &std::io::Error, counted: &Counted<R>) -> String {
         TOO_LONG => format!("it is longer than the limit of {} bytes", counted.limit),
         LINE_TOO_LONG => format!(
             "line {} is longer than {MAX_LINE_BYTES} bytes: this is not a records file",
-            counted.newlines.len() + 1
+            counted.lines() + 1
         ),
         other => other.to_owned(),
     }
@@ -341,17 +407,16 @@ fn next_row<R: Read>(
         // The csv reader places a record where the one before it ended (before its line end
         // and any blank lines), so the row is placed by where it ends: its last line, less the
         // line breaks inside its fields.
-        let last = reader.get_ref().line_ending_at(reader.position().byte());
-        let inside: u64 = record
-            .iter()
-            .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
-            .sum();
+        let end = reader.position().byte();
+        let last = reader.get_ref().line_ending_at(end);
+        reader.get_mut().forget_before(end.saturating_sub(1));
+        let inside: u64 = record.iter().map(line_breaks).sum();
         // A quote left open at the end of the file takes the file's last line break too.
         let trailing = u64::from(
             record
                 .iter()
                 .next_back()
-                .is_some_and(|f| f.ends_with(b"\n")),
+                .is_some_and(|f| f.ends_with(b"\n") || f.ends_with(b"\r")),
         );
         let line = (last + trailing).saturating_sub(inside);
         if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {

@@ -83,13 +83,57 @@ fn extensions(
     node: &Node,
 ) -> Option<serde_json::Map<String, serde_json::Value>> {
     match node.to_json(ctx.source) {
-        serde_json::Value::Object(map) => Some(map),
+        serde_json::Value::Object(map) => {
+            let mut value = serde_json::Value::Object(map);
+            if escape_unsafe(&mut value) {
+                ctx.error(
+                    Code::UnsafeCharacter,
+                    node,
+                    "extensions hold control or invisible characters: kept as their escapes",
+                )
+                .help("remove them: such characters can hide or reorder what people read");
+            }
+            match value {
+                serde_json::Value::Object(map) => Some(map),
+                _ => None,
+            }
+        }
         serde_json::Value::Null => None,
         _ => {
             ctx.wrong_type(node, "a mapping");
             None
         }
     }
+}
+
+/// Escapes every text (and key) of a JSON value that holds an unsafe character (see
+/// `crate::safe`), without recursion; whether any did.
+fn escape_unsafe(value: &mut serde_json::Value) -> bool {
+    use crate::safe::{escape, has_unsafe};
+    let mut changed = false;
+    let mut stack: Vec<&mut serde_json::Value> = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::String(s) if has_unsafe(s) => {
+                *s = escape(s).into_owned();
+                changed = true;
+            }
+            serde_json::Value::Array(items) => stack.extend(items.iter_mut()),
+            serde_json::Value::Object(map) => {
+                if map.keys().any(|k| has_unsafe(k)) {
+                    let old = std::mem::take(map);
+                    *map = old
+                        .into_iter()
+                        .map(|(k, v)| (escape(&k).into_owned(), v))
+                        .collect();
+                    changed = true;
+                }
+                stack.extend(map.values_mut());
+            }
+            _ => {}
+        }
+    }
+    changed
 }
 
 struct ItemsBuilder {

@@ -644,11 +644,11 @@ def import_moodle(source: "_Source", id: Optional[str] = None) -> list:
 _Records = Union[str, "os.PathLike[str]", Sequence[Mapping[str, Any]], Any]
 
 
-def _csv_bytes(records: _Records, columns: Sequence[str]) -> Tuple[bytes, str]:
-    """Learner records as CSV bytes: a path, a pandas DataFrame, or a list of dicts."""
+def _csv_bytes(records: _Records, columns: Sequence[str]) -> Tuple[Union[bytes, str], str]:
+    """Learner records as CSV: a path (read by the engine, streamed, under its limits), a
+    pandas DataFrame, or a list of dicts (as CSV bytes)."""
     if isinstance(records, (str, os.PathLike)):
-        with open(records, "rb") as f:
-            return f.read(), os.fspath(records)
+        return os.fspath(records), os.fspath(records)
     to_csv = getattr(records, "to_csv", None)
     if callable(to_csv):
         return str(to_csv(index=False)).encode("utf-8"), "<DataFrame>"

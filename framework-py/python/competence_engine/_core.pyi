@@ -98,8 +98,8 @@ class Catalog:
     def learners(
         self,
         role: str,
-        learners: bytes,
-        evidence: bytes,
+        learners: Union[bytes, str],
+        evidence: Union[bytes, str],
         learners_name: str,
         evidence_name: str,
         as_of: Optional[str] = None,

@@ -1062,6 +1062,22 @@ fn finish(mut p: Package, diags: &mut Vec<Diagnostic>) -> (Arc<Source>, Node) {
     {
         p.document.remove("extensions");
     }
+    if crate::interop::cut_deep_values(&mut p.document) {
+        diags.push(
+            Diagnostic::at(
+                Code::ImportInvalid,
+                &Loc {
+                    source: p.source.clone(),
+                    span: p.span,
+                },
+                format!(
+                    "a value kept from the CFDocument nests deeper than {} levels: the part below is left out",
+                    crate::interop::MAX_VALUE_NESTING
+                ),
+            )
+            .with_help("values here nest a few levels; check the file for one that should not"),
+        );
+    }
     let mut tree = Node::from_json_at(Value::Object(p.document), p.span);
     tree.insert("items", Node::list(items, p.span));
     (p.source, tree)
