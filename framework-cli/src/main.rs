@@ -42,7 +42,7 @@ fn main() -> ExitCode {
 
 /// Parses the command line and runs it. With `--format json`, a command line that does not
 /// parse is reported as one JSON document (`bad-arguments`), as every other error is.
-fn run(args: Vec<OsString>, json: bool) -> ExitStatus {
+fn run(args: Vec<OsString>, json: Option<Format>) -> ExitStatus {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return bad_arguments(&e, json),
@@ -52,18 +52,18 @@ fn run(args: Vec<OsString>, json: bool) -> ExitStatus {
 
 /// Help and version go to stdout (status 0); any other parse error is `bad-arguments`
 /// (status 2): clap's own text for people, a JSON error document with `--format json`.
-fn bad_arguments(e: &clap::Error, json: bool) -> ExitStatus {
+fn bad_arguments(e: &clap::Error, json: Option<Format>) -> ExitStatus {
     let asked = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
     if asked {
         let _ = e.print();
         return ExitStatus::Success;
     }
-    if !json {
+    let Some(format) = json else {
         // clap's own text, which quotes what was typed: escaped like everything shown.
         let text = e.render().to_string();
         eprint!("{}", framework_core::safe::escape(&text));
         return ExitStatus::Error;
-    }
+    };
     let text = e.render().to_string();
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let message = lines
@@ -75,16 +75,28 @@ fn bad_arguments(e: &clap::Error, json: bool) -> ExitStatus {
         .find(|l| l.starts_with("tip:") || l.starts_with("For more information"))
         .map(|l| l.trim_start_matches("tip: ").to_owned())
         .or_else(|| Some("run `competence --help` for the commands and options".to_owned()));
-    output::fatal(Format::Json, &Fatal::new(Code::BadArguments, message, help))
+    output::fatal(format, &Fatal::new(Code::BadArguments, message, help))
 }
 
-/// Whether the raw command line asks for JSON output (`--format json` or `--format=json`),
+/// The JSON format the raw command line asks for (`--format json`, `--format=jsonl`, ...),
 /// read before parsing so that a command line that does not parse is answered in JSON too.
-fn wants_json(args: &[OsString]) -> bool {
-    args.iter()
-        .zip(args.iter().skip(1))
-        .any(|(a, b)| a == "--format" && b == "json")
-        || args.iter().any(|a| a == "--format=json")
+fn wants_json(args: &[OsString]) -> Option<Format> {
+    let format = |v: &OsString| match v.to_str() {
+        Some("json") => Some(Format::Json),
+        Some("jsonl") => Some(Format::Jsonl),
+        _ => None,
+    };
+    let pairs = args.iter().zip(args.iter().skip(1));
+    pairs
+        .filter(|(a, _)| *a == "--format")
+        .find_map(|(_, b)| format(b))
+        .or_else(|| {
+            args.iter().find_map(|a| {
+                a.to_str()
+                    .and_then(|a| a.strip_prefix("--format="))
+                    .and_then(|v| format(&OsString::from(v)))
+            })
+        })
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -96,8 +108,8 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Reports a failure of the engine itself as `internal-error` (status 2, never 101).
-fn internal_error(json: bool, message: &str) -> ExitStatus {
-    let format = if json { Format::Json } else { Format::Human };
+fn internal_error(json: Option<Format>, message: &str) -> ExitStatus {
+    let format = json.unwrap_or(Format::Human);
     output::fatal(
         format,
         &Fatal::new(
@@ -118,14 +130,26 @@ mod tests {
 
     #[test]
     fn json_is_asked_for_before_parsing() {
-        assert!(wants_json(&os(&["competence", "--format", "json", "lst"])));
-        assert!(wants_json(&os(&["competence", "lst", "--format=json"])));
-        assert!(!wants_json(&os(&["competence", "--format", "csv", "json"])));
+        assert_eq!(
+            wants_json(&os(&["competence", "--format", "json", "lst"])),
+            Some(Format::Json)
+        );
+        assert_eq!(
+            wants_json(&os(&["competence", "lst", "--format=jsonl"])),
+            Some(Format::Jsonl)
+        );
+        assert_eq!(
+            wants_json(&os(&["competence", "--format", "csv", "json"])),
+            None
+        );
     }
 
     #[test]
     fn a_panic_is_an_internal_error_with_status_2() {
         assert_eq!(panic_message(&"boom"), "boom");
-        assert_eq!(internal_error(true, "boom"), ExitStatus::Error);
+        assert_eq!(
+            internal_error(Some(Format::Json), "boom"),
+            ExitStatus::Error
+        );
     }
 }

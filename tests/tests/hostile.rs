@@ -657,3 +657,12 @@ fn markdown_never_carries_links_images_or_blocks_from_documents() {
     assert!(!text.contains("](") || text.contains("\\]("), "{text}");
     assert!(!text.lines().any(|l| l.starts_with("# Injected")), "{text}");
 }
+
+#[test]
+fn json_lines_errors_are_one_line_of_json_too() {
+    let out = run(&["--format", "jsonl", "lst"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert_eq!(json(&out)["error"]["code"], "bad-arguments");
+}
