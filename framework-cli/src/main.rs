@@ -5,6 +5,7 @@ mod command;
 mod exit;
 mod options;
 mod output;
+mod parquet;
 mod report;
 mod session;
 

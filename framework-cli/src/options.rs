@@ -26,9 +26,15 @@ pub struct GlobalArgs {
     /// Output format: `human` (tables and trees; diagnostics on stderr), `json` (one JSON
     /// document on stdout, diagnostics inside it), `jsonl` (one JSON object per line: each row
     /// of the report's main list, then one line with the rest), `csv` (the main table, for
-    /// spreadsheets) or `md` (Markdown, for reports).
+    /// spreadsheets), `md` (Markdown, for reports) or `parquet` (the main table with typed
+    /// columns, with `-o FILE`).
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
     pub format: Format,
+
+    /// Write the output to this file instead of stdout (whole or not at all; needed for
+    /// `parquet`). For `import`, a folder when several documents result.
+    #[arg(short, long, value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
 }
 
 /// How results are written.
@@ -46,4 +52,7 @@ pub enum Format {
     Csv,
     /// For reports: Markdown on stdout; diagnostics on stderr.
     Md,
+    /// For data tools (pandas, polars, DuckDB, Spark): the main table as Parquet, with typed
+    /// columns, written with `-o FILE`.
+    Parquet,
 }

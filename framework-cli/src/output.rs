@@ -8,7 +8,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 use serde::Serialize;
 
 use crate::exit::ExitStatus;
-use crate::options::Format;
+use crate::options::{Format, GlobalArgs};
 use crate::report::Render;
 
 /// Whether to colour output on this stream.
@@ -200,63 +200,128 @@ pub fn print_text(text: &str) -> ExitStatus {
 
 /// Writes a report in the chosen format, with the emitter of that format: JSON is the
 /// envelope's `Serialize` form (diagnostics inside); the others render the report (see
-/// [`Render`]) on stdout and show the diagnostics on stderr.
-pub fn emit<T: Serialize + Render>(format: Format, report: &Report<T>) -> ExitStatus {
-    match format {
-        Format::Json => print_json(report),
-        Format::Jsonl => jsonl(report),
-        Format::Human => human(report),
-        Format::Md => markdown(report),
-        Format::Csv => csv(report),
+/// [`Render`]) and show the diagnostics on stderr. The output goes to stdout, or with `-o FILE`
+/// to that file (written whole or not at all); Parquet needs a file.
+pub fn emit<T: Serialize + Render>(g: &GlobalArgs, report: &Report<T>) -> ExitStatus {
+    let to_file = g.output.as_deref();
+    let on_stderr = match g.format {
+        Format::Json | Format::Jsonl => false,
+        Format::Human => true,
+        Format::Md | Format::Csv | Format::Parquet => !report.body.lists_diagnostics(),
+    };
+    if on_stderr {
+        print_diagnostics(&report.diagnostics);
     }
-}
-
-/// The JSON-lines emitter: the report's rows one per line, then the rest; a report without a
-/// list to stream says so (status 2).
-fn jsonl<T: Render>(report: &Report<T>) -> ExitStatus {
-    let mut missing = false;
-    let status = write_out(|out| match report.body.jsonl(&report.diagnostics, out) {
-        Some(written) => written,
-        None => {
-            missing = true;
-            Ok(())
-        }
-    });
-    if missing {
-        return fatal(
-            Format::Jsonl,
-            &Fatal::new(
+    let colour_on = to_file.is_none() && colour(std::io::stdout().is_terminal());
+    let mut bytes: Vec<u8> = Vec::new();
+    let made: Result<(), Fatal> = match g.format {
+        Format::Json => write_json(&mut bytes, report, true)
+            .and_then(|()| writeln!(bytes))
+            .map_err(cannot_write),
+        Format::Jsonl => match report.body.jsonl(&report.diagnostics, &mut bytes) {
+            Some(written) => written.map_err(cannot_write),
+            None => Err(Fatal::new(
                 Code::BadArguments,
                 "this command has no list to write as JSON lines".to_owned(),
                 Some("use `--format json`".to_owned()),
+            )),
+        },
+        Format::Human => {
+            let doc = report.body.human(&report.diagnostics);
+            bytes.extend_from_slice(doc.human(colour_on).as_bytes());
+            Ok(())
+        }
+        Format::Md => {
+            let doc = report.body.doc(&report.diagnostics);
+            bytes.extend_from_slice(doc.markdown().as_bytes());
+            Ok(())
+        }
+        Format::Csv => {
+            let table = report.body.table(&report.diagnostics);
+            bytes.extend_from_slice(table.csv().as_bytes());
+            Ok(())
+        }
+        Format::Parquet => match to_file {
+            None => Err(Fatal::new(
+                Code::BadArguments,
+                "Parquet is written to a file, not to the terminal".to_owned(),
+                Some("add `-o FILE.parquet`".to_owned()),
+            )),
+            Some(_) => crate::parquet::write(&report.body.table(&report.diagnostics), &mut bytes),
+        },
+    };
+    if let Err(e) = made {
+        return fatal(g.format, &e);
+    }
+    match to_file {
+        Some(path) => match write_file_atomically(path, &bytes) {
+            Ok(()) => {
+                eprintln!(
+                    "wrote {}",
+                    framework_core::safe::escape_line(&path.display().to_string())
+                );
+                ExitStatus::Success
+            }
+            Err(e) => fatal(
+                g.format,
+                &Fatal::new(
+                    Code::Unwritable,
+                    format!("cannot write `{}`: {e}", path.display()),
+                    None,
+                ),
             ),
-        );
+        },
+        None => write_out(|out| out.write_all(&bytes)),
     }
-    status
 }
 
-/// The human emitter: each diagnostic with its source lines on stderr, the report on stdout
-/// (coloured on a terminal).
-fn human<T: Render>(report: &Report<T>) -> ExitStatus {
-    print_diagnostics(&report.diagnostics);
-    let doc = report.body.human(&report.diagnostics);
-    print_text(&doc.human(colour(std::io::stdout().is_terminal())))
+fn cannot_write(e: std::io::Error) -> Fatal {
+    Fatal::new(
+        Code::InternalError,
+        format!("cannot make the output: {e}"),
+        None,
+    )
 }
 
-/// The Markdown emitter.
-fn markdown<T: Render>(report: &Report<T>) -> ExitStatus {
-    if !report.body.lists_diagnostics() {
-        print_diagnostics(&report.diagnostics);
-    }
-    print_text(&report.body.doc(&report.diagnostics).markdown())
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it,
+/// so a failed write never leaves the old file truncated. The file keeps the permissions of the
+/// one it replaces (a new one gets the usual 0644). Errors name the cause, not the temporary
+/// file.
+pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let written = tempfile::NamedTempFile::new_in(folder).and_then(|mut tmp| {
+        tmp.write_all(bytes)?;
+        usual_permissions(tmp.as_file(), path)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    });
+    written.map_err(|e| {
+        let text = e.to_string();
+        let cause = text.split(" at path ").next().unwrap_or(&text).to_owned();
+        std::io::Error::new(e.kind(), cause)
+    })
 }
 
-/// The CSV emitter: the report's main table.
-fn csv<T: Render>(report: &Report<T>) -> ExitStatus {
-    if !report.body.lists_diagnostics() {
-        print_diagnostics(&report.diagnostics);
-    }
-    print_text(&report.body.table(&report.diagnostics).csv())
+/// The temporary file is private (0600): the file written is as readable as the one it
+/// replaces, or as a new file usually is (0644).
+#[cfg(unix)]
+fn usual_permissions(file: &std::fs::File, path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let permissions = std::fs::metadata(path).map_or_else(
+        |_| std::fs::Permissions::from_mode(0o644),
+        |m| m.permissions(),
+    );
+    file.set_permissions(permissions)
+}
+
+/// Elsewhere a temporary file has the usual permissions already.
+#[cfg(not(unix))]
+fn usual_permissions(_file: &std::fs::File, _path: &std::path::Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -308,7 +373,7 @@ pub fn fatal_with(
                 print_json(&doc);
             }
         }
-        Format::Human | Format::Csv | Format::Md => {
+        Format::Human | Format::Csv | Format::Md | Format::Parquet => {
             print_diagnostics(diagnostics);
             let mut out = match e.code() {
                 Some(code) => format!("error[{code}]: "),

@@ -311,3 +311,59 @@ fn json_lines_hold_the_json_report_row_by_row() {
     assert_eq!(show.status.code(), Some(2));
     assert_eq!(lines(&show)[0]["error"]["code"], "bad-arguments");
 }
+
+/// `--format parquet -o FILE` (SPEC §4): the main table with typed columns, the same rows as
+/// the CSV; without `-o` it says so (status 2). `-o` writes any format to a file.
+#[test]
+fn parquet_holds_the_main_table_with_typed_columns() {
+    use arrow_array::Array;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("coverage.parquet");
+    let out = on_fixtures(&["coverage", "course", "--format", "parquet", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
+    let batches: Vec<_> = reader.map(Result::unwrap).collect();
+    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+    let csv = on_fixtures(&["coverage", "course", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        rows + 1,
+        String::from_utf8_lossy(&csv.stdout).lines().count()
+    );
+    let schema = batches[0].schema();
+    let kind = |name: &str| schema.field_with_name(name).unwrap().data_type().clone();
+    assert_eq!(kind("ref"), arrow_schema::DataType::Utf8);
+    assert_eq!(kind("leaf"), arrow_schema::DataType::Boolean);
+    assert_eq!(kind("leaves"), arrow_schema::DataType::Int64);
+    let leaves = batches[0].column(schema.index_of("leaves").unwrap());
+    assert!(leaves.null_count() > 0, "leaves have no leaf count: null");
+
+    let none = on_fixtures(&["coverage", "course", "--format", "parquet"])
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(2));
+    let json_file = dir.path().join("coverage.json");
+    let out = on_fixtures(&["coverage", "course", "--format", "json", "-o"])
+        .arg(&json_file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
+    assert!(written["items"].is_array());
+}

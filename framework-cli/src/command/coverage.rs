@@ -65,7 +65,7 @@ pub fn run(g: &GlobalArgs, args: &CoverageArgs) -> ExitStatus {
             "cover more of the framework's leaves, or lower `--min-coverage`",
         );
     }
-    let written = output::emit(g.format, &report);
+    let written = output::emit(g, &report);
     if written == ExitStatus::Error {
         return written;
     }

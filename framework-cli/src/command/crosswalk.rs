@@ -130,7 +130,7 @@ pub fn run(g: &GlobalArgs, args: &CrosswalkArgs) -> ExitStatus {
         Ok(done) => done,
         Err(status) => return status,
     };
-    let written = output::emit(g.format, &report);
+    let written = output::emit(g, &report);
     if written == ExitStatus::Error {
         written
     } else {

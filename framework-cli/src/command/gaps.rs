@@ -112,7 +112,7 @@ pub fn run(g: &GlobalArgs, args: &GapsArgs) -> ExitStatus {
             "fill the gaps listed, or leave out `--fail-on-gaps`",
         );
     }
-    let written = output::emit(g.format, &report);
+    let written = output::emit(g, &report);
     if written == ExitStatus::Error {
         return written;
     }

@@ -47,11 +47,6 @@ pub struct ImportArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 
-    /// Where to write: a file (one document), or a folder (each document as ID.yaml; needed when
-    /// several documents result). Without it, the document goes to stdout.
-    #[arg(short, long, value_name = "OUT")]
-    pub output: Option<PathBuf>,
-
     /// The id of the framework made (default: from the package's title, or the Moodle
     /// framework's ID number). Only with one file.
     #[arg(long, value_name = "ID")]
@@ -68,10 +63,6 @@ pub struct ExportArgs {
     /// The framework (case, moodle) or curriculum (ob3) to export (see `competence list`).
     #[arg(value_name = "ID")]
     pub document: String,
-
-    /// Write to this file instead of stdout.
-    #[arg(short, long, value_name = "OUT")]
-    pub output: Option<PathBuf>,
 
     /// Where the CASE objects are published: each object's `uri` is this followed by its
     /// identifier (default: `urn:uuid:IDENTIFIER`). For ob3, alignments then point at these uris.
@@ -110,14 +101,15 @@ struct ImportReport<'a> {
     documents: Vec<ImportedDocument<'a>>,
 }
 
-/// `import` and `export` write documents, not rows: JSON lines have nothing to stream.
+/// `import` and `export` write documents, not rows: JSON lines and Parquet have nothing to
+/// hold.
 fn no_json_lines(g: &GlobalArgs) -> Option<ExitStatus> {
-    (g.format == Format::Jsonl).then(|| {
+    matches!(g.format, Format::Jsonl | Format::Parquet).then(|| {
         output::fatal(
             g.format,
             &Fatal::new(
                 Code::BadArguments,
-                "import and export write documents, which have no rows to write as JSON lines"
+                "import and export write documents, which have no rows to write as JSON lines or Parquet"
                     .to_owned(),
                 Some("use `--format json`".to_owned()),
             ),
@@ -186,13 +178,13 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
 
     // Where each document goes.
     let several = views.len() > 1;
-    let folder = match &args.output {
+    let folder = match &g.output {
         Some(out) if several || out.is_dir() || out.to_string_lossy().ends_with('/') => {
             Some(out.clone())
         }
         _ => None,
     };
-    if several && args.output.is_none() && g.format != Format::Json {
+    if several && g.output.is_none() && g.format != Format::Json {
         return output::fatal(
             g.format,
             &Fatal {
@@ -222,7 +214,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
                 })
                 .find(|stem| used.insert(stem.clone()))
                 .unwrap_or_else(|| id.to_string());
-            match (&folder, &args.output) {
+            match (&folder, &g.output) {
                 (Some(dir), _) => dir.join(format!("{stem}.yaml")).display().to_string(),
                 (None, Some(file)) => file.display().to_string(),
                 (None, None) => format!("{stem}.yaml"),
@@ -269,7 +261,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
                 .map(|(d, name)| ImportedDocument {
                     kind: d.info().kind,
                     id: d.info().id.as_str(),
-                    file: args.output.as_ref().map(|_| name.clone()),
+                    file: g.output.as_ref().map(|_| name.clone()),
                     document: d,
                 })
                 .collect(),
@@ -278,7 +270,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
             body,
             diagnostics: diagnostics.clone(),
         };
-        if args.output.is_some()
+        if g.output.is_some()
             && let Err(s) = write_all(g, folder.as_deref(), &names, &texts)
         {
             return s;
@@ -291,7 +283,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
         };
     }
     output::print_diagnostics(&diagnostics);
-    if args.output.is_some() {
+    if g.output.is_some() {
         if let Err(s) = write_all(g, folder.as_deref(), &names, &texts) {
             return s;
         }
@@ -372,30 +364,14 @@ fn write_all(
     Ok(())
 }
 
-/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it, so
-/// a failed write never leaves the old file truncated.
+/// Writes a file whole or not at all (see `output::write_file_atomically`).
 fn write_file(g: &GlobalArgs, path: &Path, text: &str) -> Result<(), ExitStatus> {
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let written = tempfile::NamedTempFile::new_in(folder).and_then(|mut tmp| {
-        use std::io::Write as _;
-        tmp.write_all(text.as_bytes())?;
-        usual_permissions(tmp.as_file(), path)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
-    });
-    written.map_err(|e| {
-        // The cause, without the temporary file's name that the error also carries.
-        let text = e.to_string();
-        let cause = text.split(" at path ").next().unwrap_or(&text);
+    output::write_file_atomically(path, text.as_bytes()).map_err(|e| {
         output::fatal(
             g.format,
             &Fatal {
                 code: Code::Unwritable,
-                message: format!("cannot write `{}`: {cause}", path.display()),
+                message: format!("cannot write `{}`: {e}", path.display()),
                 help: None,
             },
         )
@@ -452,7 +428,7 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
             }
         }
     };
-    if let Some(out) = &args.output
+    if let Some(out) = &g.output
         && let Err(s) = write_file(g, out, &text)
     {
         return s;
@@ -467,14 +443,14 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
             body: ExportReport {
                 format: name,
                 document: &args.document,
-                file: args.output.as_ref().map(|p| p.display().to_string()),
+                file: g.output.as_ref().map(|p| p.display().to_string()),
                 output: output_value,
             },
             diagnostics: diagnostics.clone(),
         })
     } else {
         output::print_diagnostics(&diagnostics);
-        match &args.output {
+        match &g.output {
             Some(out) => {
                 eprintln!("wrote {}", out.display());
                 ExitStatus::Success
@@ -495,22 +471,4 @@ fn pretty(v: &Value) -> String {
     let _ = output::write_json(&mut out, v, true);
     out.push(b'\n');
     String::from_utf8(out).unwrap_or_default()
-}
-
-/// The temporary file is private (0600): the file written is as readable as the one it
-/// replaces, or as a new file usually is (0644).
-#[cfg(unix)]
-fn usual_permissions(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt as _;
-    let permissions = std::fs::metadata(path).map_or_else(
-        |_| std::fs::Permissions::from_mode(0o644),
-        |m| m.permissions(),
-    );
-    file.set_permissions(permissions)
-}
-
-/// Elsewhere a temporary file has the usual permissions already.
-#[cfg(not(unix))]
-fn usual_permissions(_file: &std::fs::File, _path: &Path) -> std::io::Result<()> {
-    Ok(())
 }

@@ -255,7 +255,7 @@ pub fn run(g: &GlobalArgs, args: &LearnersArgs) -> ExitStatus {
             "the overdue learners and requirements are listed in the report",
         );
     }
-    let written = output::emit(g.format, &report);
+    let written = output::emit(g, &report);
     if written == ExitStatus::Error {
         return written;
     }

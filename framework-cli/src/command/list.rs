@@ -62,7 +62,7 @@ pub fn run(g: &GlobalArgs, _args: &ListArgs) -> ExitStatus {
         Err(status) => return status,
     };
     let report = framework_core::report::list(&catalog);
-    let written = output::emit(g.format, &report);
+    let written = output::emit(g, &report);
     if written == ExitStatus::Error {
         written
     } else {

@@ -113,7 +113,7 @@ pub fn run(g: &GlobalArgs, args: &MatrixArgs) -> ExitStatus {
         Ok(done) => done,
         Err(status) => return status,
     };
-    let written = output::emit(g.format, &report);
+    let written = output::emit(g, &report);
     if written == ExitStatus::Error {
         written
     } else {

@@ -38,7 +38,7 @@ pub fn run(g: &GlobalArgs, args: &ShowArgs) -> ExitStatus {
         Err(e) => return output::fatal_with(g.format, &e, catalog.diagnostics()),
     };
     let report = Report::new(&catalog, fw.document_view(args.depth));
-    let written = output::emit(g.format, &report);
+    let written = output::emit(g, &report);
     if written == ExitStatus::Error {
         written
     } else {

@@ -91,7 +91,7 @@ pub fn run(g: &GlobalArgs, args: &ValidateArgs) -> ExitStatus {
         Err(status) => return status,
     };
     let report = framework_core::report::validate(&catalog);
-    let written = output::emit(g.format, &report);
+    let written = output::emit(g, &report);
     if written == ExitStatus::Error {
         written
     } else {
