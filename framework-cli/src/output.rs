@@ -133,7 +133,11 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Safe<F> {
         w: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        let mut buf = Vec::with_capacity(fragment.len());
+        // Plain ASCII (what almost every string is) has nothing to escape.
+        if fragment.bytes().all(|b| b < 0x7f) {
+            return w.write_all(fragment.as_bytes());
+        }
+        let mut buf = Vec::with_capacity(fragment.len() + 8);
         framework_core::safe::json_escape(fragment, &mut buf)?;
         w.write_all(&buf)
     }
@@ -213,65 +217,106 @@ pub fn emit<T: Serialize + Render>(g: &GlobalArgs, report: &Report<T>) -> ExitSt
         print_diagnostics(&report.diagnostics);
     }
     let colour_on = to_file.is_none() && colour(std::io::stdout().is_terminal());
-    let mut bytes: Vec<u8> = Vec::new();
-    let made: Result<(), Fatal> = match g.format {
-        Format::Json => write_json(&mut bytes, report, true)
-            .and_then(|()| writeln!(bytes))
-            .map_err(cannot_write),
-        Format::Jsonl => match report.body.jsonl(&report.diagnostics, &mut bytes) {
-            Some(written) => written.map_err(cannot_write),
-            None => Err(Fatal::new(
-                Code::BadArguments,
-                "this command has no list to write as JSON lines".to_owned(),
-                Some("use `--format json`".to_owned()),
-            )),
-        },
-        Format::Human => {
-            let doc = report.body.human(&report.diagnostics);
-            bytes.extend_from_slice(doc.human(colour_on).as_bytes());
-            Ok(())
-        }
-        Format::Md => {
-            let doc = report.body.doc(&report.diagnostics);
-            bytes.extend_from_slice(doc.markdown().as_bytes());
-            Ok(())
-        }
-        Format::Csv => {
-            let table = report.body.table(&report.diagnostics);
-            bytes.extend_from_slice(table.csv().as_bytes());
-            Ok(())
-        }
-        Format::Parquet => match to_file {
-            None => Err(Fatal::new(
-                Code::BadArguments,
-                "Parquet is written to a file, not to the terminal".to_owned(),
-                Some("add `-o FILE.parquet`".to_owned()),
-            )),
-            Some(_) => crate::parquet::write(&report.body.table(&report.diagnostics), &mut bytes),
-        },
-    };
-    if let Err(e) = made {
-        return fatal(g.format, &e);
-    }
-    match to_file {
-        Some(path) => match write_file_atomically(path, &bytes) {
-            Ok(()) => {
-                eprintln!(
-                    "wrote {}",
-                    framework_core::safe::escape_line(&path.display().to_string())
-                );
-                ExitStatus::Success
-            }
-            Err(e) => fatal(
+    // Parquet is made whole (its footer indexes what comes before) and needs a file.
+    if g.format == Format::Parquet {
+        let Some(path) = to_file else {
+            return fatal(
                 g.format,
                 &Fatal::new(
-                    Code::Unwritable,
-                    format!("cannot write `{}`: {e}", path.display()),
-                    None,
+                    Code::BadArguments,
+                    "Parquet is written to a file, not to the terminal".to_owned(),
+                    Some("add `-o FILE.parquet`".to_owned()),
                 ),
+            );
+        };
+        let mut bytes = Vec::new();
+        if let Err(e) = crate::parquet::write(&report.body.table(&report.diagnostics), &mut bytes) {
+            return fatal(g.format, &e);
+        }
+        return finish_file(g, path, write_file_atomically(path, &bytes));
+    }
+    // The other formats are written as they are made: to stdout, or to a temporary file
+    // renamed over the target once whole.
+    let write = |out: &mut dyn Write| -> Result<(), Fatal> {
+        match g.format {
+            Format::Json => write_json(&mut *out, report, true)
+                .and_then(|()| writeln!(out))
+                .map_err(cannot_write),
+            Format::Jsonl => match report.body.jsonl(&report.diagnostics, out) {
+                Some(written) => written.map_err(cannot_write),
+                None => Err(Fatal::new(
+                    Code::BadArguments,
+                    "this command has no list to write as JSON lines".to_owned(),
+                    Some("use `--format json`".to_owned()),
+                )),
+            },
+            Format::Human => {
+                let doc = report.body.human(&report.diagnostics);
+                out.write_all(doc.human(colour_on).as_bytes())
+                    .map_err(cannot_write)
+            }
+            Format::Md => {
+                let doc = report.body.doc(&report.diagnostics);
+                out.write_all(doc.markdown().as_bytes())
+                    .map_err(cannot_write)
+            }
+            Format::Csv | Format::Parquet => {
+                let table = report.body.table(&report.diagnostics);
+                out.write_all(table.csv().as_bytes()).map_err(cannot_write)
+            }
+        }
+    };
+    match to_file {
+        None => {
+            let mut failed = None;
+            let status = write_out(|out| match write(out) {
+                Ok(()) => Ok(()),
+                Err(f) => {
+                    failed = Some(f);
+                    Ok(())
+                }
+            });
+            match failed {
+                Some(f) => fatal(g.format, &f),
+                None => status,
+            }
+        }
+        Some(path) => {
+            let mut failed = None;
+            let written = write_file_with(path, |out| match write(out) {
+                Ok(()) => Ok(()),
+                Err(f) => {
+                    let message = f.message.clone();
+                    failed = Some(f);
+                    Err(std::io::Error::other(message))
+                }
+            });
+            match failed {
+                Some(f) => fatal(g.format, &f),
+                None => finish_file(g, path, written),
+            }
+        }
+    }
+}
+
+/// Says a file was written, or why it could not be.
+fn finish_file(g: &GlobalArgs, path: &std::path::Path, written: std::io::Result<()>) -> ExitStatus {
+    match written {
+        Ok(()) => {
+            eprintln!(
+                "wrote {}",
+                framework_core::safe::escape_line(&path.display().to_string())
+            );
+            ExitStatus::Success
+        }
+        Err(e) => fatal(
+            g.format,
+            &Fatal::new(
+                Code::Unwritable,
+                format!("cannot write `{}`: {e}", path.display()),
+                None,
             ),
-        },
-        None => write_out(|out| out.write_all(&bytes)),
+        ),
     }
 }
 
@@ -288,12 +333,25 @@ fn cannot_write(e: std::io::Error) -> Fatal {
 /// one it replaces (a new one gets the usual 0644). Errors name the cause, not the temporary
 /// file.
 pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_file_with(path, |out| out.write_all(bytes))
+}
+
+/// Writes a file whole or not at all, as `write` makes it (through a buffer, into a temporary
+/// file beside it, renamed over it once complete).
+pub fn write_file_with(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => std::path::Path::new("."),
     };
-    let written = tempfile::NamedTempFile::new_in(folder).and_then(|mut tmp| {
-        tmp.write_all(bytes)?;
+    let written = tempfile::NamedTempFile::new_in(folder).and_then(|tmp| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp);
+        write(&mut out)?;
+        let tmp = out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         usual_permissions(tmp.as_file(), path)?;
         tmp.as_file().sync_all()?;
         tmp.persist(path).map_err(|e| e.error)?;
