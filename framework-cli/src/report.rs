@@ -20,14 +20,20 @@ pub trait Render {
     /// The report's main table, as CSV writes it.
     fn table(&self, diagnostics: &[Diagnostic]) -> Table;
 
+    /// The name of the report's main list (its rows, which JSON lines write one per line).
+    const ROWS: Option<&'static str> = None;
+
     /// The report as JSON lines: each row of its main list, then one line with the rest (the
     /// envelope's `diagnostics` included). `None` when the report has no list to stream.
     fn jsonl(
         &self,
-        _diagnostics: &[Diagnostic],
-        _out: &mut dyn std::io::Write,
-    ) -> Option<std::io::Result<()>> {
-        None
+        diagnostics: &[Diagnostic],
+        out: &mut dyn std::io::Write,
+    ) -> Option<std::io::Result<()>>
+    where
+        Self: serde::Serialize + Sized,
+    {
+        Self::ROWS.map(|rows| json_lines_of(self, rows, diagnostics, out))
     }
 
     /// Whether the report's document and table list the diagnostics themselves (then the

@@ -226,14 +226,15 @@ pub(crate) fn nest(
             continue;
         }
         let (mut m, span) = node(i, depth);
+        let here = Loc {
+            source: source.clone(),
+            span,
+        };
         if cut_deep_values(&mut m) {
             diags.push(
                 Diagnostic::at(
                     Code::ImportInvalid,
-                    &Loc {
-                        source: source.clone(),
-                        span,
-                    },
+                    &here,
                     format!(
                         "a value kept from this object nests deeper than {MAX_VALUE_NESTING} levels: the part below is left out"
                     ),
@@ -246,10 +247,7 @@ pub(crate) fn nest(
             diags.push(
                 Diagnostic::at(
                     Code::ImportInvalid,
-                    &Loc {
-                        source: source.clone(),
-                        span,
-                    },
+                    &here,
                     format!(
                         "the items under this one nest deeper than {MAX_NESTING} levels: the {lost} items under it are left out"
                     ),

@@ -159,18 +159,7 @@ fn csv_table(r: &CoverageReport) -> Table {
 }
 
 impl Render for CoverageReport {
-    fn jsonl(
-        &self,
-        diagnostics: &[Diagnostic],
-        out: &mut dyn std::io::Write,
-    ) -> Option<std::io::Result<()>> {
-        Some(crate::report::json_lines_of(
-            self,
-            "items",
-            diagnostics,
-            out,
-        ))
-    }
+    const ROWS: Option<&'static str> = Some("items");
 
     fn doc(&self, _: &[Diagnostic]) -> Doc {
         doc(self)

@@ -69,18 +69,7 @@ fn refs(list: &[framework_core::ItemRef]) -> String {
 }
 
 impl Render for CrosswalkReport {
-    fn jsonl(
-        &self,
-        diagnostics: &[Diagnostic],
-        out: &mut dyn std::io::Write,
-    ) -> Option<std::io::Result<()>> {
-        Some(crate::report::json_lines_of(
-            self,
-            "links",
-            diagnostics,
-            out,
-        ))
-    }
+    const ROWS: Option<&'static str> = Some("links");
 
     fn doc(&self, _: &[Diagnostic]) -> Doc {
         let report = self;

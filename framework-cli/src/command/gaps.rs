@@ -55,13 +55,7 @@ fn table(r: &GapsReport, csv: bool) -> Table {
 }
 
 impl Render for GapsReport {
-    fn jsonl(
-        &self,
-        diagnostics: &[Diagnostic],
-        out: &mut dyn std::io::Write,
-    ) -> Option<std::io::Result<()>> {
-        Some(crate::report::json_lines_of(self, "gaps", diagnostics, out))
-    }
+    const ROWS: Option<&'static str> = Some("gaps");
 
     fn doc(&self, _: &[Diagnostic]) -> Doc {
         let mut d = Doc::default();

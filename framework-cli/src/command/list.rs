@@ -15,18 +15,7 @@ use framework_core::report::ListReport;
 pub struct ListArgs {}
 
 impl Render for ListReport {
-    fn jsonl(
-        &self,
-        diagnostics: &[Diagnostic],
-        out: &mut dyn std::io::Write,
-    ) -> Option<std::io::Result<()>> {
-        Some(crate::report::json_lines_of(
-            self,
-            "documents",
-            diagnostics,
-            out,
-        ))
-    }
+    const ROWS: Option<&'static str> = Some("documents");
 
     fn doc(&self, diagnostics: &[Diagnostic]) -> Doc {
         let mut doc = Doc::default();

@@ -84,13 +84,7 @@ fn doc(report: &MatrixReport, dots: bool) -> Doc {
 }
 
 impl Render for MatrixReport {
-    fn jsonl(
-        &self,
-        diagnostics: &[Diagnostic],
-        out: &mut dyn std::io::Write,
-    ) -> Option<std::io::Result<()>> {
-        Some(crate::report::json_lines_of(self, "rows", diagnostics, out))
-    }
+    const ROWS: Option<&'static str> = Some("rows");
 
     fn doc(&self, _: &[Diagnostic]) -> Doc {
         doc(self, false)
