@@ -17,6 +17,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_builtin: bool,
 
+    /// Read every file afresh: do not use (or fill) the cache of read files, which keeps each
+    /// file's parsed tree in the user's cache folder ($COMPETENCE_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/competence-engine, else ~/.cache/competence-engine) and serves it while
+    /// the file is unchanged.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// The largest file to read, in bytes; larger files are reported, not read (at most and by
     /// default 67108864, 64 MiB).
     #[arg(long, value_name = "BYTES", global = true, default_value_t = framework_core::MAX_FILE_BYTES as u64,

@@ -10,9 +10,17 @@ use crate::output;
 /// Loads the catalog the global options describe, plus `extra` paths.
 pub fn load_catalog(g: &GlobalArgs, extra: &[std::path::PathBuf]) -> Result<Catalog, CatalogError> {
     output::with_progress("loading the catalog", || {
-        let mut builder = Catalog::builder().builtin(!g.no_builtin).max_file_bytes(
-            usize::try_from(g.max_file_size).unwrap_or(framework_core::MAX_FILE_BYTES),
-        );
+        let cache = if g.no_cache {
+            None
+        } else {
+            framework_core::cache::Cache::user()
+        };
+        let mut builder = Catalog::builder()
+            .builtin(!g.no_builtin)
+            .cache(cache)
+            .max_file_bytes(
+                usize::try_from(g.max_file_size).unwrap_or(framework_core::MAX_FILE_BYTES),
+            );
         for path in g.catalog.iter().chain(extra) {
             builder.add_path(path)?;
         }

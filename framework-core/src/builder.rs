@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::cache::Cache;
 use crate::catalog::{Catalog, CatalogError};
 use crate::diagnostic::{self, Code, Diagnostic, Source};
 use crate::graph::CompetenceGraph;
@@ -38,6 +39,8 @@ pub struct CatalogBuilder {
     inputs: Vec<Result<Arc<Source>, Diagnostic>>,
     /// Documents already loaded (an import's), checked with the others.
     documents: Vec<Document>,
+    /// Where read files' trees are kept between runs (none by default).
+    cache: Option<Cache>,
     files: usize,
     max_file_bytes: usize,
     /// Files already added (canonical paths): a file reached twice is read once.
@@ -57,6 +60,7 @@ impl CatalogBuilder {
             builtin: true,
             inputs: Vec::new(),
             documents: Vec::new(),
+            cache: None,
             files: 0,
             max_file_bytes: MAX_FILE_BYTES,
             seen: std::collections::HashSet::new(),
@@ -68,6 +72,14 @@ impl CatalogBuilder {
     #[must_use]
     pub fn max_file_bytes(mut self, bytes: usize) -> Self {
         self.max_file_bytes = bytes.min(MAX_FILE_BYTES);
+        self
+    }
+
+    /// Keeps the trees read from the user's files in this cache, and reads a file unchanged
+    /// since from it instead of parsing it again (see [`Cache`]). Off by default.
+    #[must_use]
+    pub fn cache(mut self, cache: Option<Cache>) -> Self {
+        self.cache = cache;
         self
     }
 
@@ -174,7 +186,7 @@ impl CatalogBuilder {
             .cloned()
             .collect();
         let mut docs = Documents::default();
-        for (doc, mut found) in load_all(&sources) {
+        for (doc, mut found) in load_all(&sources, self.cache.as_ref()) {
             diags.append(&mut found);
             if let Some(doc) = doc {
                 docs.insert(doc, &mut diags);
@@ -212,7 +224,7 @@ type Loaded = (Option<Document>, Vec<Diagnostic>);
 /// Loads every source, in parallel on the machine's cores (largest files first, so one big file
 /// does not start last), and gives the results in the sources' order, so the catalog and its
 /// diagnostics are the same however the work was shared.
-fn load_all(sources: &[Arc<Source>]) -> Vec<Loaded> {
+fn load_all(sources: &[Arc<Source>], cache: Option<&Cache>) -> Vec<Loaded> {
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(sources.len());
@@ -221,7 +233,7 @@ fn load_all(sources: &[Arc<Source>]) -> Vec<Loaded> {
             .iter()
             .map(|s| {
                 let mut found = Vec::new();
-                (load::load(s, &mut found), found)
+                (load::load(s, cache, &mut found), found)
             })
             .collect();
     }
@@ -238,7 +250,7 @@ fn load_all(sources: &[Arc<Source>]) -> Vec<Loaded> {
                         let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(&i) = order.get(k) else { break };
                         let mut found = Vec::new();
-                        let doc = load::load(&sources[i], &mut found);
+                        let doc = load::load(&sources[i], cache, &mut found);
                         mine.push((i, (doc, found)));
                     }
                     mine

@@ -17,6 +17,7 @@
 
 mod analysis;
 mod builder;
+pub mod cache;
 pub mod catalog;
 pub mod composition;
 pub mod coverage;

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::cache::Cache;
 use crate::diagnostic::{Code, Diagnostic, Loc, Source};
 use crate::ids::DocId;
 use crate::model::{Completeness, Document, DocumentInfo, DocumentKind};
@@ -39,14 +40,29 @@ pub(crate) fn decode(name: &str, bytes: &[u8], builtin: bool) -> Result<Arc<Sour
 }
 
 /// Loads the document in `source`; every problem goes to `diags`.
-pub(crate) fn load(source: &Arc<Source>, diags: &mut Vec<Diagnostic>) -> Option<Document> {
+pub(crate) fn load(
+    source: &Arc<Source>,
+    cache: Option<&Cache>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Document> {
     let json = source.name().to_ascii_lowercase().ends_with(".json");
-    let node = match yaml::parse(source, json) {
-        Ok(node) => node,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
+    // A user's file unchanged since it was last read is not parsed again.
+    let cache = cache.filter(|_| !source.is_builtin());
+    let cached = cache.and_then(|c| c.get(source.text(), json));
+    let node = match cached {
+        Some(node) => node,
+        None => match yaml::parse(source, json) {
+            Ok(node) => {
+                if let Some(c) = cache {
+                    c.put(source.text(), json, &node);
+                }
+                node
+            }
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        },
     };
     let mut ctx = Ctx { source, diags };
     load_node(&mut ctx, &node)

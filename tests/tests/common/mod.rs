@@ -44,6 +44,11 @@ pub fn competence() -> Command {
     cmd.current_dir(root())
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
+        // The cache of read files goes to the build's own folder, never the user's.
+        .env(
+            "COMPETENCE_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("competence-cache"),
+        )
         .env_remove("CLICOLOR_FORCE");
     cmd
 }

@@ -1,0 +1,370 @@
+//! A cache of read files: the positioned tree each catalog file was read into, stored in a
+//! compact binary form in the user's cache folder, so that a file unchanged since it was last
+//! read is not parsed again. Everything after the tree (field checks, references, cycles, every
+//! diagnostic) runs as for a file read afresh, so a cached load gives the same catalog and the
+//! same diagnostics.
+//!
+//! An entry holds the engine's version, whether the file was read as JSON, the file's whole
+//! text and its tree. It is used only when all of these match exactly (the text byte for byte,
+//! not a hash of it): a stale, foreign or corrupt entry (another version, a changed file, a
+//! truncated write) is ignored and written again, never trusted. Entries are written atomically
+//! (a temporary file renamed over), so a reader never sees half of one.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Span;
+use crate::yaml::{Node, Number, Value};
+
+/// What starts every entry: a name, and the format's version (bumped when the layout changes).
+const MAGIC: &[u8; 8] = b"CFEtree1";
+
+/// Where cached trees are kept.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    /// A cache in this folder (made when first written to).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The user's cache folder: `$COMPETENCE_CACHE_DIR`, else `$XDG_CACHE_HOME/competence-engine`,
+    /// else `~/.cache/competence-engine`; `None` when none of these is known.
+    pub fn user() -> Option<Self> {
+        if let Some(dir) = std::env::var_os("COMPETENCE_CACHE_DIR").filter(|d| !d.is_empty()) {
+            return Some(Self::new(dir));
+        }
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .filter(|d| !d.is_empty())
+                    .map(|h| PathBuf::from(h).join(".cache"))
+            })?;
+        Some(Self::new(base.join("competence-engine")))
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The entry's file for a text: named by a hash of it (the entry itself holds the text, and
+    /// is used only when it is the same).
+    fn path(&self, text: &str, json: bool) -> PathBuf {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut g: u64 = 0x84222325_cbf29ce4;
+        for &b in text.as_bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            g = (g ^ u64::from(b))
+                .wrapping_mul(0x0000_0001_0000_0193)
+                .rotate_left(5);
+        }
+        let kind = if json { "json" } else { "yaml" };
+        self.dir.join(format!("{h:016x}{g:016x}-{kind}.tree"))
+    }
+
+    /// The tree cached for this text, if an entry for it is whole and made by this version.
+    pub(crate) fn get(&self, text: &str, json: bool) -> Option<Node> {
+        let bytes = std::fs::read(self.path(text, json)).ok()?;
+        decode_entry(&bytes, text, json)
+    }
+
+    /// Stores the tree read from this text. Failing to (a read-only folder, a full disk) is not
+    /// an error: the cache only saves time.
+    pub(crate) fn put(&self, text: &str, json: bool, tree: &Node) {
+        let mut bytes = Vec::with_capacity(text.len() * 2 + 64);
+        encode_entry(&mut bytes, text, json, tree);
+        let path = self.path(text, json);
+        let _ = std::fs::create_dir_all(&self.dir).and_then(|()| {
+            let mut tmp = tempfile_in(&self.dir)?;
+            tmp.1.write_all(&bytes)?;
+            tmp.1.sync_all()?;
+            std::fs::rename(&tmp.0, &path)
+        });
+    }
+}
+
+/// A new file in `dir` with a name no other writer uses.
+fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let name = format!(
+        ".tmp-{}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
+    let path = dir.join(name);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    Ok((path, file))
+}
+
+fn encode_entry(out: &mut Vec<u8>, text: &str, json: bool, tree: &Node) {
+    out.extend_from_slice(MAGIC);
+    let version = env!("CARGO_PKG_VERSION").as_bytes();
+    varint(out, version.len() as u64);
+    out.extend_from_slice(version);
+    out.push(u8::from(json));
+    varint(out, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+    encode_tree(out, tree);
+}
+
+fn decode_entry(bytes: &[u8], text: &str, json: bool) -> Option<Node> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(MAGIC.len())? != MAGIC {
+        return None;
+    }
+    let version = r.varint()?;
+    if r.take(usize::try_from(version).ok()?)? != env!("CARGO_PKG_VERSION").as_bytes() {
+        return None;
+    }
+    if r.take(1)? != [u8::from(json)] {
+        return None;
+    }
+    let len = r.varint()?;
+    if r.take(usize::try_from(len).ok()?)? != text.as_bytes() {
+        return None;
+    }
+    let tree = decode_tree(&mut r, text.len())?;
+    // Nothing may follow the tree.
+    (r.at == bytes.len()).then_some(tree)
+}
+
+const NULL: u8 = 0;
+const FALSE: u8 = 1;
+const TRUE: u8 = 2;
+const INT: u8 = 3;
+const FLOAT: u8 = 4;
+const STR: u8 = 5;
+const SEQ: u8 = 6;
+const MAP: u8 = 7;
+
+/// The tree in pre-order (a map's entries as key, value, key, value...), without recursion.
+fn encode_tree(out: &mut Vec<u8>, tree: &Node) {
+    let mut stack: Vec<&Node> = vec![tree];
+    while let Some(node) = stack.pop() {
+        varint(out, node.span.offset as u64);
+        varint(out, node.span.len as u64);
+        match &node.value {
+            Value::Null => out.push(NULL),
+            Value::Bool(false) => out.push(FALSE),
+            Value::Bool(true) => out.push(TRUE),
+            Value::Number(Number::Int(i)) => {
+                out.push(INT);
+                out.extend_from_slice(&i.to_le_bytes());
+            }
+            Value::Number(Number::Float(f)) => {
+                out.push(FLOAT);
+                out.extend_from_slice(&f.to_le_bytes());
+            }
+            Value::Str(s) => {
+                out.push(STR);
+                varint(out, s.len() as u64);
+                out.extend_from_slice(s.as_bytes());
+            }
+            Value::Seq(items) => {
+                out.push(SEQ);
+                varint(out, items.len() as u64);
+                stack.extend(items.iter().rev());
+            }
+            Value::Map(entries) => {
+                out.push(MAP);
+                varint(out, entries.len() as u64);
+                for (k, v) in entries.iter().rev() {
+                    stack.push(v);
+                    stack.push(k);
+                }
+            }
+        }
+    }
+}
+
+/// A container being filled while decoding: its node (without children yet), how many children
+/// it still waits for, and those read so far.
+struct Open {
+    span: Span,
+    map: bool,
+    left: usize,
+    children: Vec<Node>,
+}
+
+/// Reads a tree written by [`encode_tree`], without recursion; `None` for anything malformed
+/// (a span outside the text, a count larger than what remains, an unknown tag).
+fn decode_tree(r: &mut Reader<'_>, text_len: usize) -> Option<Node> {
+    let mut open: Vec<Open> = Vec::new();
+    loop {
+        let offset = usize::try_from(r.varint()?).ok()?;
+        let len = usize::try_from(r.varint()?).ok()?;
+        if offset.checked_add(len)? > text_len {
+            return None;
+        }
+        let span = Span::new(offset, len);
+        let mut done = match r.take(1)?[0] {
+            NULL => Some(Value::Null),
+            FALSE => Some(Value::Bool(false)),
+            TRUE => Some(Value::Bool(true)),
+            INT => Some(Value::Number(Number::Int(i128::from_le_bytes(
+                r.take(16)?.try_into().ok()?,
+            )))),
+            FLOAT => Some(Value::Number(Number::Float(f64::from_le_bytes(
+                r.take(8)?.try_into().ok()?,
+            )))),
+            STR => {
+                let n = usize::try_from(r.varint()?).ok()?;
+                Some(Value::Str(String::from_utf8(r.take(n)?.to_vec()).ok()?))
+            }
+            tag @ (SEQ | MAP) => {
+                let n = usize::try_from(r.varint()?).ok()?;
+                let children = if tag == MAP { n.checked_mul(2)? } else { n };
+                // Each child takes at least three bytes: a count that cannot fit is a lie.
+                if children > r.left() / 3 {
+                    return None;
+                }
+                open.push(Open {
+                    span,
+                    map: tag == MAP,
+                    left: children,
+                    children: Vec::with_capacity(children),
+                });
+                None
+            }
+            _ => return None,
+        }
+        .map(|value| Node { value, span });
+        // Close every container that is now full, handing each to its parent.
+        loop {
+            match (done.take(), open.last_mut()) {
+                (Some(node), None) => return Some(node),
+                (Some(node), Some(top)) => {
+                    top.children.push(node);
+                    top.left -= 1;
+                }
+                (None, _) => {}
+            }
+            match open.last() {
+                Some(top) if top.left == 0 => {
+                    let top = open.pop()?;
+                    let value = if top.map {
+                        let mut it = top.children.into_iter();
+                        let mut pairs = Vec::new();
+                        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                            pairs.push((k, v));
+                        }
+                        Value::Map(pairs)
+                    } else {
+                        Value::Seq(top.children)
+                    };
+                    done = Some(Node {
+                        value,
+                        span: top.span,
+                    });
+                }
+                _ => break,
+            }
+        }
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let end = self.at.checked_add(n)?;
+        let slice = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(slice)
+    }
+
+    fn left(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut n: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let byte = *self.take(1)?.first()?;
+            n |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Source;
+    use std::sync::Arc;
+
+    fn tree(text: &str) -> Node {
+        crate::yaml::parse(&Arc::new(Source::new("t.yaml", text)), false).unwrap()
+    }
+
+    fn same(a: &Node, b: &Node) -> bool {
+        format!("{a:?}") == format!("{b:?}")
+    }
+
+    #[test]
+    fn a_tree_comes_back_as_it_went() {
+        let text = "kind: framework\nid: x\nitems: [{id: \"1\", n: 2, f: 1.5, b: true, z: null}]\n";
+        let dir = std::env::temp_dir().join(format!("cfe-cache-test-{}", std::process::id()));
+        let cache = Cache::new(&dir);
+        let t = tree(text);
+        cache.put(text, false, &t);
+        let back = cache.get(text, false).unwrap();
+        assert!(same(&t, &back));
+        // Another text, or the same read as JSON, is not served.
+        assert!(cache.get("kind: other\n", false).is_none());
+        assert!(cache.get(text, true).is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn damaged_entries_are_refused() {
+        let text = "a: [1, 2, {b: c}]\n";
+        let t = tree(text);
+        let mut bytes = Vec::new();
+        encode_entry(&mut bytes, text, false, &t);
+        assert!(decode_entry(&bytes, text, false).is_some());
+        for cut in 0..bytes.len() {
+            assert!(
+                decode_entry(&bytes[..cut], text, false).is_none(),
+                "cut at {cut}"
+            );
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode_entry(&longer, text, false).is_none());
+        let mut other_version = bytes.clone();
+        other_version[9] ^= 0x20;
+        assert!(decode_entry(&other_version, text, false).is_none());
+    }
+}

@@ -1,0 +1,152 @@
+//! The cache of read files (issue 13): a cached load gives the same catalog and the same
+//! diagnostics as a fresh one, and a stale, foreign or damaged entry is never trusted.
+
+mod common;
+
+use std::path::Path;
+
+use framework_core::Catalog;
+use framework_core::cache::Cache;
+
+fn load(file: &Path, cache: &Path) -> Catalog {
+    let mut b = Catalog::builder()
+        .builtin(false)
+        .cache(Some(Cache::new(cache)));
+    b.add_path(file).unwrap();
+    b.build()
+}
+
+fn fresh(file: &Path) -> Catalog {
+    let mut b = Catalog::builder().builtin(false);
+    b.add_path(file).unwrap();
+    b.build()
+}
+
+/// What a catalog holds, in a comparable form: each framework's document and every diagnostic.
+fn summary(c: &Catalog) -> String {
+    let docs: Vec<String> = c
+        .frameworks()
+        .iter()
+        .map(|f| serde_json::to_string(&f.document_view(None)).unwrap())
+        .collect();
+    let diags: Vec<String> = c
+        .diagnostics()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} {} {}",
+                d.file(),
+                d.line(),
+                d.column(),
+                d.code(),
+                d.message()
+            )
+        })
+        .collect();
+    format!("{docs:?}\n{diags:?}")
+}
+
+fn entries(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|r| {
+            r.map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "tree"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+const DOC: &str = "kind: framework\nid: cached\ntitle: Cached\ncompleteness: complete\nitems:\n  - { id: \"1\", title: One, optional: maybe }\n  - { id: \"2\", title: Two }\n";
+
+#[test]
+fn a_cached_load_is_the_same_as_a_fresh_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.yaml");
+    std::fs::write(&file, DOC).unwrap();
+    let cache = dir.path().join("cache");
+    let first = load(&file, &cache);
+    assert_eq!(entries(&cache).len(), 1);
+    let second = load(&file, &cache);
+    assert_eq!(summary(&first), summary(&fresh(&file)));
+    assert_eq!(summary(&second), summary(&first));
+    // The diagnostic (a wrong type) keeps its place.
+    assert!(
+        summary(&second).contains(":6:38 wrong-type"),
+        "{}",
+        summary(&second)
+    );
+}
+
+#[test]
+fn a_changed_file_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.yaml");
+    let cache = dir.path().join("cache");
+    std::fs::write(&file, DOC).unwrap();
+    load(&file, &cache);
+    std::fs::write(&file, DOC.replace("title: Two", "title: Deux")).unwrap();
+    let again = load(&file, &cache);
+    assert_eq!(summary(&again), summary(&fresh(&file)));
+    assert!(summary(&again).contains("Deux"));
+}
+
+#[test]
+fn entries_of_another_version_or_damaged_are_ignored_and_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.yaml");
+    let cache = dir.path().join("cache");
+    std::fs::write(&file, DOC).unwrap();
+    let expected = summary(&fresh(&file));
+    load(&file, &cache);
+    let entry = entries(&cache).pop().unwrap();
+    let whole = std::fs::read(&entry).unwrap();
+    // Another version of the engine wrote it.
+    let mut other = whole.clone();
+    other[9] ^= 0x20;
+    std::fs::write(&entry, &other).unwrap();
+    assert_eq!(summary(&load(&file, &cache)), expected);
+    assert_eq!(
+        std::fs::read(&entry).unwrap(),
+        whole,
+        "the entry is written again"
+    );
+    // A write cut short.
+    for cut in [0, 8, whole.len() / 2, whole.len() - 1] {
+        std::fs::write(&entry, &whole[..cut]).unwrap();
+        assert_eq!(summary(&load(&file, &cache)), expected, "cut at {cut}");
+        assert_eq!(std::fs::read(&entry).unwrap(), whole);
+    }
+    // Garbage in place of the tree.
+    let mut garbage = whole.clone();
+    let n = garbage.len();
+    for b in &mut garbage[n - 20..] {
+        *b = 0xff;
+    }
+    std::fs::write(&entry, &garbage).unwrap();
+    assert_eq!(summary(&load(&file, &cache)), expected);
+}
+
+#[test]
+fn the_command_line_can_do_without_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.yaml");
+    std::fs::write(&file, DOC).unwrap();
+    let cache = dir.path().join("cache");
+    let run = |extra: &[&str]| {
+        common::competence()
+            .env("COMPETENCE_CACHE_DIR", &cache)
+            .args(["--no-builtin", "validate"])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--no-cache"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(entries(&cache).is_empty());
+    let first = run(&[]);
+    assert_eq!(entries(&cache).len(), 1);
+    let cached = run(&[]);
+    assert_eq!(first.stderr, cached.stderr);
+    assert_eq!(first.stderr, out.stderr);
+}
