@@ -3,6 +3,7 @@
 mod cli;
 mod command;
 mod exit;
+mod json;
 mod options;
 mod output;
 mod parquet;

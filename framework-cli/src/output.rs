@@ -97,88 +97,9 @@ pub fn counts(diagnostics: &[Diagnostic]) -> String {
 /// line-buffered: a large report would be millions of small writes).
 pub fn print_json<T: Serialize>(value: &T) -> ExitStatus {
     write_out(|out| {
-        write_json(&mut *out, value, true)?;
+        crate::json::write_json(&mut *out, value, true)?;
         writeln!(out)
     })
-}
-
-/// Writes a value as JSON (indented, or on one line), every string's unsafe characters as JSON
-/// escapes (see [`framework_core::safe::json_escape`]): the same data, no raw control or
-/// invisible character.
-pub fn write_json<T: Serialize + ?Sized>(
-    out: &mut dyn Write,
-    value: &T,
-    pretty: bool,
-) -> std::io::Result<()> {
-    let result = if pretty {
-        let mut ser = serde_json::Serializer::with_formatter(
-            out,
-            Safe(serde_json::ser::PrettyFormatter::new()),
-        );
-        value.serialize(&mut ser)
-    } else {
-        let mut ser =
-            serde_json::Serializer::with_formatter(out, Safe(serde_json::ser::CompactFormatter));
-        value.serialize(&mut ser)
-    };
-    result.map_err(std::io::Error::from)
-}
-
-/// A JSON formatter that escapes unsafe characters in strings and otherwise does what `F` does.
-struct Safe<F>(F);
-
-impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Safe<F> {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        // Plain ASCII (what almost every string is) has nothing to escape.
-        if fragment.bytes().all(|b| b < 0x7f) {
-            return w.write_all(fragment.as_bytes());
-        }
-        let mut buf = Vec::with_capacity(fragment.len() + 8);
-        framework_core::safe::json_escape(fragment, &mut buf)?;
-        w.write_all(&buf)
-    }
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_array(w)
-    }
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array(w)
-    }
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array_value(w)
-    }
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object(w)
-    }
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object(w)
-    }
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_key(w)
-    }
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_value(w)
-    }
 }
 
 /// Writes on stdout through a buffer; a closed pipe is not an error.
@@ -230,16 +151,21 @@ pub fn emit<T: Serialize + Render>(g: &GlobalArgs, report: &Report<T>) -> ExitSt
             );
         };
         let mut bytes = Vec::new();
-        if let Err(e) = crate::parquet::write(&report.body.table(&report.diagnostics), &mut bytes) {
-            return fatal(g.format, &e);
+        if let Err(why) = crate::parquet::write(&report.body.table(&report.diagnostics), &mut bytes)
+        {
+            return fatal(g.format, &Fatal::new(Code::InternalError, why, None));
         }
-        return finish_file(g, path, write_file_atomically(path, &bytes));
+        return finish_file(
+            g,
+            path,
+            framework_core::files::write_atomically(path, |out| out.write_all(&bytes)),
+        );
     }
     // The other formats are written as they are made: to stdout, or to a temporary file
     // renamed over the target once whole.
     let write = |out: &mut dyn Write| -> Result<(), Fatal> {
         match g.format {
-            Format::Json => write_json(&mut *out, report, true)
+            Format::Json => crate::json::write_json(&mut *out, report, true)
                 .and_then(|()| writeln!(out))
                 .map_err(cannot_write),
             Format::Jsonl => match report.body.jsonl(&report.diagnostics, out) {
@@ -260,10 +186,14 @@ pub fn emit<T: Serialize + Render>(g: &GlobalArgs, report: &Report<T>) -> ExitSt
                 out.write_all(doc.markdown().as_bytes())
                     .map_err(cannot_write)
             }
-            Format::Csv | Format::Parquet => {
+            Format::Csv => {
                 let table = report.body.table(&report.diagnostics);
                 out.write_all(table.csv().as_bytes()).map_err(cannot_write)
             }
+            // Made whole above; never streamed.
+            Format::Parquet => Err(cannot_write(std::io::Error::other(
+                "Parquet is not streamed",
+            ))),
         }
     };
     match to_file {
@@ -283,7 +213,7 @@ pub fn emit<T: Serialize + Render>(g: &GlobalArgs, report: &Report<T>) -> ExitSt
         }
         Some(path) => {
             let mut failed = None;
-            let written = write_file_with(path, |out| match write(out) {
+            let written = framework_core::files::write_atomically(path, |out| match write(out) {
                 Ok(()) => Ok(()),
                 Err(f) => {
                     let message = f.message.clone();
@@ -328,60 +258,6 @@ fn cannot_write(e: std::io::Error) -> Fatal {
     )
 }
 
-/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it,
-/// so a failed write never leaves the old file truncated. The file keeps the permissions of the
-/// one it replaces (a new one gets the usual 0644). Errors name the cause, not the temporary
-/// file.
-pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_file_with(path, |out| out.write_all(bytes))
-}
-
-/// Writes a file whole or not at all, as `write` makes it (through a buffer, into a temporary
-/// file beside it, renamed over it once complete).
-pub fn write_file_with(
-    path: &std::path::Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    let written = tempfile::NamedTempFile::new_in(folder).and_then(|tmp| {
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp);
-        write(&mut out)?;
-        let tmp = out
-            .into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?;
-        usual_permissions(tmp.as_file(), path)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
-    });
-    written.map_err(|e| {
-        let text = e.to_string();
-        let cause = text.split(" at path ").next().unwrap_or(&text).to_owned();
-        std::io::Error::new(e.kind(), cause)
-    })
-}
-
-/// The temporary file is private (0600): the file written is as readable as the one it
-/// replaces, or as a new file usually is (0644).
-#[cfg(unix)]
-fn usual_permissions(file: &std::fs::File, path: &std::path::Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt as _;
-    let permissions = std::fs::metadata(path).map_or_else(
-        |_| std::fs::Permissions::from_mode(0o644),
-        |m| m.permissions(),
-    );
-    file.set_permissions(permissions)
-}
-
-/// Elsewhere a temporary file has the usual permissions already.
-#[cfg(not(unix))]
-fn usual_permissions(_file: &std::fs::File, _path: &std::path::Path) -> std::io::Result<()> {
-    Ok(())
-}
-
 #[derive(Serialize)]
 struct FatalJson<'a> {
     error: FatalError<'a>,
@@ -424,7 +300,7 @@ pub fn fatal_with(
             if format == Format::Jsonl {
                 // One line, as every line of JSON lines is.
                 write_out(|out| {
-                    write_json(&mut *out, &doc, false)?;
+                    crate::json::write_json(&mut *out, &doc, false)?;
                     writeln!(out)
                 });
             } else {

@@ -6,14 +6,12 @@
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
-use framework_core::Code;
 use parquet::arrow::ArrowWriter;
 
-use crate::output::Fatal;
 use crate::report::Table;
 
-/// Writes the table as a Parquet file's bytes.
-pub fn write(table: &Table, out: &mut Vec<u8>) -> Result<(), Fatal> {
+/// Writes the table as a Parquet file's bytes; the error says why it could not be made.
+pub fn write(table: &Table, out: &mut Vec<u8>) -> Result<(), String> {
     let columns: Vec<(String, ArrayRef)> = table
         .headers
         .iter()
@@ -28,13 +26,7 @@ pub fn write(table: &Table, out: &mut Vec<u8>) -> Result<(), Fatal> {
             (name.clone(), column(&cells, numeric))
         })
         .collect();
-    let failed = |e: &dyn std::fmt::Display| {
-        Fatal::new(
-            Code::InternalError,
-            format!("cannot make the Parquet file: {e}"),
-            None,
-        )
-    };
+    let failed = |e: &dyn std::fmt::Display| format!("cannot make the Parquet file: {e}");
     let batch = RecordBatch::try_from_iter(columns).map_err(|e| failed(&e))?;
     let mut writer = ArrowWriter::try_new(out, batch.schema(), None).map_err(|e| failed(&e))?;
     writer.write(&batch).map_err(|e| failed(&e))?;

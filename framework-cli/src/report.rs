@@ -78,10 +78,10 @@ pub fn json_lines<T: serde::Serialize>(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     for row in rows {
-        crate::output::write_json(&mut *out, row, false)?;
+        crate::json::write_json(&mut *out, row, false)?;
         out.write_all(b"\n")?;
     }
-    crate::output::write_json(&mut *out, rest, false)?;
+    crate::json::write_json(&mut *out, rest, false)?;
     out.write_all(b"\n")
 }
 

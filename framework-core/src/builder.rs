@@ -3,7 +3,6 @@
 //! graph.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -133,11 +132,17 @@ impl CatalogBuilder {
             self.files += 1;
             return Ok(());
         }
-        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        file.take(self.max_file_bytes as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        self.add_bytes(&name, &bytes);
+        // A file that grows while read, or a device that never ends, stops at the limit.
+        match crate::files::read_limited(file, self.max_file_bytes as u64) {
+            Ok(bytes) => self.add_bytes(&name, &bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                let over = self.max_file_bytes as u64 + 1;
+                self.inputs
+                    .push(Err(too_large(&name, over, self.max_file_bytes)));
+                self.files += 1;
+            }
+            Err(e) => return Err(io(e)),
+        }
         Ok(())
     }
 

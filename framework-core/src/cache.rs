@@ -7,10 +7,9 @@
 //! An entry holds the engine's version, whether the file was read as JSON, the file's whole
 //! text and its tree. It is used only when all of these match exactly (the text byte for byte,
 //! not a hash of it): a stale, foreign or corrupt entry (another version, a changed file, a
-//! truncated write) is ignored and written again, never trusted. Entries are written atomically
-//! (a temporary file renamed over), so a reader never sees half of one.
+//! truncated write) is ignored and written again, never trusted. Entries are written whole or
+//! not at all (`files::write_atomically`), so a reader never sees half of one.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Span;
@@ -80,33 +79,9 @@ impl Cache {
         let mut bytes = Vec::with_capacity(text.len() * 2 + 64);
         encode_entry(&mut bytes, text, json, tree);
         let path = self.path(text, json);
-        let _ = std::fs::create_dir_all(&self.dir).and_then(|()| {
-            let mut tmp = tempfile_in(&self.dir)?;
-            tmp.1.write_all(&bytes)?;
-            tmp.1.sync_all()?;
-            std::fs::rename(&tmp.0, &path)
-        });
+        let _ = std::fs::create_dir_all(&self.dir)
+            .and_then(|()| crate::files::write_atomically(&path, |out| out.write_all(&bytes)));
     }
-}
-
-/// A new file in `dir` with a name no other writer uses.
-fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let name = format!(
-        ".tmp-{}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
-    );
-    let path = dir.join(name);
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)?;
-    Ok((path, file))
 }
 
 fn encode_entry(out: &mut Vec<u8>, text: &str, json: bool, tree: &Node) {

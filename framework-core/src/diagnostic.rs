@@ -270,14 +270,8 @@ impl Source {
     /// position is).
     pub fn fits_snippet(&self, span: Span) -> bool {
         const MAX_LINE: usize = 1_000;
-        let line_of = |offset: usize| {
-            self.line_starts
-                .partition_point(|&s| s <= offset.min(self.text.len()))
-                .max(1)
-                - 1
-        };
-        let first = line_of(span.offset).saturating_sub(1);
-        let last = line_of(span.offset + span.len) + 1;
+        let first = self.line_index(span.offset).saturating_sub(1);
+        let last = self.line_index(span.offset + span.len) + 1;
         (first..=last.min(self.line_starts.len().saturating_sub(1))).all(|l| {
             let start = self.line_starts.get(l).copied().unwrap_or(0);
             let end = self
@@ -304,10 +298,16 @@ impl Source {
         self.builtin
     }
 
+    /// The 0-based line a byte offset is on.
+    fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts.partition_point(|&s| s <= offset).max(1) - 1
+    }
+
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let line = self.line_index(offset);
         let start = self.line_starts.get(line).copied().unwrap_or(0);
         let column = self
             .text

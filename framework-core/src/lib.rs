@@ -25,6 +25,7 @@ pub mod crosswalk;
 mod cycles;
 pub mod diagnostic;
 pub mod error;
+pub mod files;
 pub mod gaps;
 pub mod graph;
 pub mod hierarchy;

@@ -37,19 +37,7 @@ pub(crate) fn source_bytes(
         .call_method1("fspath", (source,))?
         .extract()?;
     let bytes = crate::run::detached(py, || {
-        use std::io::Read as _;
-        let limit = framework_core::MAX_FILE_BYTES as u64;
-        let mut bytes = Vec::new();
-        std::fs::File::open(&path)?
-            .take(limit + 1)
-            .read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > limit {
-            return Err(std::io::Error::other(format!(
-                "`{}` is longer than the limit of {limit} bytes",
-                path.display()
-            )));
-        }
-        Ok(bytes)
+        framework_core::files::read_file_limited(&path, framework_core::MAX_FILE_BYTES as u64)
     })?;
     Ok((path.display().to_string(), bytes))
 }

@@ -103,7 +103,7 @@ struct ImportReport<'a> {
 
 /// `import` and `export` write documents, not rows: JSON lines and Parquet have nothing to
 /// hold.
-fn no_json_lines(g: &GlobalArgs) -> Option<ExitStatus> {
+fn no_rows(g: &GlobalArgs) -> Option<ExitStatus> {
     matches!(g.format, Format::Jsonl | Format::Parquet).then(|| {
         output::fatal(
             g.format,
@@ -119,7 +119,7 @@ fn no_json_lines(g: &GlobalArgs) -> Option<ExitStatus> {
 
 /// Runs `competence import`.
 pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
-    if let Some(status) = no_json_lines(g) {
+    if let Some(status) = no_rows(g) {
         return status;
     }
     if args.id.is_some() && args.files.len() > 1 {
@@ -134,14 +134,18 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
     }
     let mut read = Vec::new();
     for path in &args.files {
-        match read_limited(path, g.max_file_size) {
+        match framework_core::files::read_file_limited(path, g.max_file_size) {
             Ok(bytes) => read.push((path.display().to_string(), bytes)),
             Err(e) => {
                 return output::fatal(
                     g.format,
                     &Fatal {
                         code: Code::Unreadable,
-                        message: format!("cannot read `{}`: {e}", path.display()),
+                        message: if e.kind() == std::io::ErrorKind::FileTooLarge {
+                            format!("cannot read `{}`: {e} (--max-file-size)", path.display())
+                        } else {
+                            format!("cannot read `{}`: {e}", path.display())
+                        },
                         help: None,
                     },
                 );
@@ -299,22 +303,6 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
     status
 }
 
-/// A file's bytes, up to `limit`: a longer file (or a device that never ends) is an error, not
-/// a flood of memory.
-fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(std::io::Error::other(format!(
-            "it is longer than the limit of {limit} bytes (--max-file-size)"
-        )));
-    }
-    Ok(bytes)
-}
-
 /// Checks the imported documents with the catalog they will join (duplicate ids, references
 /// to other documents, cycles); the problems found in them.
 fn check(
@@ -366,16 +354,18 @@ fn write_all(
 
 /// Writes a file whole or not at all (see `output::write_file_atomically`).
 fn write_file(g: &GlobalArgs, path: &Path, text: &str) -> Result<(), ExitStatus> {
-    output::write_file_atomically(path, text.as_bytes()).map_err(|e| {
-        output::fatal(
-            g.format,
-            &Fatal {
-                code: Code::Unwritable,
-                message: format!("cannot write `{}`: {e}", path.display()),
-                help: None,
-            },
-        )
-    })
+    framework_core::files::write_atomically(path, |out| out.write_all(text.as_bytes())).map_err(
+        |e| {
+            output::fatal(
+                g.format,
+                &Fatal {
+                    code: Code::Unwritable,
+                    message: format!("cannot write `{}`: {e}", path.display()),
+                    help: None,
+                },
+            )
+        },
+    )
 }
 
 /// What `export` wrote (its JSON is this in the report envelope, with the diagnostics).
@@ -389,7 +379,7 @@ struct ExportReport<'a> {
 
 /// Runs `competence export`.
 pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
-    if let Some(status) = no_json_lines(g) {
+    if let Some(status) = no_rows(g) {
         return status;
     }
     let catalog = match catalog_or_exit(g, &[]) {
@@ -468,7 +458,7 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
 /// A JSON document as text, indented, with unsafe characters escaped (as all JSON output is).
 fn pretty(v: &Value) -> String {
     let mut out = Vec::new();
-    let _ = output::write_json(&mut out, v, true);
+    let _ = crate::json::write_json(&mut out, v, true);
     out.push(b'\n');
     String::from_utf8(out).unwrap_or_default()
 }
