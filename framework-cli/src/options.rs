@@ -18,7 +18,7 @@ pub struct GlobalArgs {
     pub no_builtin: bool,
 
     /// Read every file afresh: do not use (or fill) the cache of read files, which keeps each
-    /// file's parsed tree in the user's cache folder ($COMPETENCE_CACHE_DIR, else
+    /// file's checked document (or parsed tree) in the user's cache folder ($COMPETENCE_CACHE_DIR, else
     /// $XDG_CACHE_HOME/competence-engine, else ~/.cache/competence-engine) and serves it while
     /// the file is unchanged.
     #[arg(long, global = true)]

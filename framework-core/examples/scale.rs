@@ -1,7 +1,8 @@
 //! Time and peak memory of the analyses on the generated benchmark catalog, for the README:
 //! `cargo run --release -p framework-core --example scale` (add `-- learners` for the learner
 //! records alone; `-- write DIR` writes the catalog to DIR/catalog and the learner records to
-//! DIR/records, to time the CLI end to end).
+//! DIR/records, to time the CLI end to end; `-- rates` compares the loader's speed with the
+//! YAML parser's own, on one thread).
 
 #[path = "../benches/generate.rs"]
 mod generate;
@@ -34,11 +35,54 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("wrote {}", dir.display());
         return Ok(());
     }
+    if std::env::args().nth(1).as_deref() == Some("rates") {
+        return rates();
+    }
     // `scale learners` measures the learner records alone.
     if std::env::args().nth(1).as_deref() != Some("learners") {
         analyses()?;
     }
     learners()
+}
+
+/// The parser's events alone against the whole load (tree, checks, catalog), one framework at
+/// a time on one thread (a framework stands alone; a mapping alone would be all unknown
+/// references), in MB/s (best of three).
+fn rates() -> Result<(), Box<dyn std::error::Error>> {
+    let mut docs = generate::documents();
+    docs.retain(|(name, _)| name.starts_with("bench-"));
+    let bytes: usize = docs.iter().map(|(_, t)| t.len()).sum();
+    let mb = bytes as f64 / 1e6;
+    let best = |f: &dyn Fn()| {
+        (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let parser = best(&|| {
+        for (_, text) in &docs {
+            let events = granit_parser::Parser::new_from_str(text).count();
+            std::hint::black_box(events);
+        }
+    });
+    let loader = best(&|| {
+        for (name, text) in &docs {
+            let mut b = framework_core::Catalog::builder()
+                .builtin(false)
+                .cache(None);
+            b.add_bytes(name, text.as_bytes());
+            std::hint::black_box(b.build());
+        }
+    });
+    println!(
+        "{mb:.1} MB of frameworks: parser's events alone {:.1} MB/s; loading (tree, checks, catalog) {:.1} MB/s",
+        mb / parser,
+        mb / loader
+    );
+    Ok(())
 }
 
 fn analyses() -> Result<(), Box<dyn std::error::Error>> {

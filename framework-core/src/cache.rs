@@ -1,22 +1,38 @@
-//! A cache of read files: the positioned tree each catalog file was read into, stored in a
-//! compact binary form in the user's cache folder, so that a file unchanged since it was last
-//! read is not parsed again. Everything after the tree (field checks, references, cycles, every
-//! diagnostic) runs as for a file read afresh, so a cached load gives the same catalog and the
-//! same diagnostics.
+//! A cache of read files, so that a file unchanged since it was last read is not read again.
+//!
+//! Two kinds of entry are kept in the user's cache folder, in a compact binary form:
+//! - a file that loaded without a single diagnostic is stored as its checked document
+//!   ([`stored`]): served, it skips parsing and checking altogether;
+//! - any other file is stored as the positioned tree it was read into: served, the checks run
+//!   again and report the same diagnostics as for a file read afresh.
+//!
+//! Either way the catalog built (references, cycles, every catalog-wide diagnostic) is built as
+//! for files read afresh, so a cached load gives the same catalog and the same diagnostics.
 //!
 //! An entry holds the engine's version, whether the file was read as JSON, the file's whole
-//! text and its tree. It is used only when all of these match exactly (the text byte for byte,
-//! not a hash of it): a stale, foreign or corrupt entry (another version, a changed file, a
-//! truncated write) is ignored and written again, never trusted. Entries are written whole or
-//! not at all (`files::write_atomically`), so a reader never sees half of one.
+//! text and then the tree or document. It is used only when all of these match exactly (the
+//! text byte for byte, not a hash of it); a document entry also ends with a checksum of what it
+//! holds, and what is read back is checked again (ids, positions, indices). A stale, foreign or
+//! corrupt entry (another version, a changed file, a truncated write) is ignored and written
+//! again, never trusted. Entries are written whole or not at all (`files::write_atomically`),
+//! so a reader never sees half of one.
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Span;
+use std::sync::Arc;
+
+use crate::diagnostic::{Source, Span};
+use crate::model::Document;
 use crate::yaml::{Node, Number, Value};
 
-/// What starts every entry: a name, and the format's version (bumped when the layout changes).
+mod stored;
+
+pub(crate) use stored::{In, Out, Stored, record};
+
+/// What starts a tree entry: a name, and the format's version (bumped when the layout changes).
 const MAGIC: &[u8; 8] = b"CFEtree1";
+/// What starts a document entry.
+const DOC_MAGIC: &[u8; 8] = b"CFEdoc01";
 
 /// Where cached trees are kept.
 #[derive(Debug, Clone)]
@@ -54,7 +70,7 @@ impl Cache {
 
     /// The entry's file for a text: named by a hash of it (the entry itself holds the text, and
     /// is used only when it is the same).
-    fn path(&self, text: &str, json: bool) -> PathBuf {
+    fn path(&self, text: &str, json: bool, suffix: &str) -> PathBuf {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         let mut g: u64 = 0x84222325_cbf29ce4;
         for &b in text.as_bytes() {
@@ -64,12 +80,12 @@ impl Cache {
                 .rotate_left(5);
         }
         let kind = if json { "json" } else { "yaml" };
-        self.dir.join(format!("{h:016x}{g:016x}-{kind}.tree"))
+        self.dir.join(format!("{h:016x}{g:016x}-{kind}.{suffix}"))
     }
 
     /// The tree cached for this text, if an entry for it is whole and made by this version.
     pub(crate) fn get(&self, text: &str, json: bool) -> Option<Node> {
-        let bytes = std::fs::read(self.path(text, json)).ok()?;
+        let bytes = std::fs::read(self.path(text, json, "tree")).ok()?;
         decode_entry(&bytes, text, json)
     }
 
@@ -78,26 +94,71 @@ impl Cache {
     pub(crate) fn put(&self, text: &str, json: bool, tree: &Node) {
         let mut bytes = Vec::with_capacity(text.len() * 2 + 64);
         encode_entry(&mut bytes, text, json, tree);
-        let path = self.path(text, json);
+        self.write(&self.path(text, json, "tree"), &bytes);
+    }
+
+    /// The checked document cached for this file's text, if an entry for it is whole, made by
+    /// this version, and reads back consistent.
+    pub(crate) fn get_document(&self, source: &Arc<Source>, json: bool) -> Option<Document> {
+        let text = source.text();
+        let bytes = std::fs::read(self.path(text, json, "doc")).ok()?;
+        let mut r = header(DOC_MAGIC, &bytes, text, json)?;
+        let body = r.bytes.get(r.at..)?;
+        let (body, sum) = body.split_at_checked(body.len().checked_sub(8)?)?;
+        if checksum(body).to_le_bytes() != sum {
+            return None;
+        }
+        r = Reader { bytes: body, at: 0 };
+        let mut i = In::new(r, source);
+        let doc = stored::take_document(&mut i)?;
+        (i.r.left() == 0).then_some(doc)
+    }
+
+    /// Stores the checked document read from this file (nothing when one of its positions is
+    /// in another file). Failing to write is not an error.
+    pub(crate) fn put_document(&self, source: &Arc<Source>, json: bool, doc: &Document) {
+        let mut o = Out::new(source);
+        doc.put(&mut o);
+        if o.foreign {
+            return;
+        }
+        let text = source.text();
+        let mut bytes = Vec::with_capacity(text.len() + o.bytes.len() + 64);
+        write_header(&mut bytes, DOC_MAGIC, text, json);
+        bytes.extend_from_slice(&o.bytes);
+        bytes.extend_from_slice(&checksum(&o.bytes).to_le_bytes());
+        self.write(&self.path(text, json, "doc"), &bytes);
+    }
+
+    fn write(&self, path: &Path, bytes: &[u8]) {
         let _ = std::fs::create_dir_all(&self.dir)
-            .and_then(|()| crate::files::write_atomically(&path, |out| out.write_all(&bytes)));
+            .and_then(|()| crate::files::write_atomically(path, |out| out.write_all(bytes)));
     }
 }
 
-fn encode_entry(out: &mut Vec<u8>, text: &str, json: bool, tree: &Node) {
-    out.extend_from_slice(MAGIC);
+/// FNV-1a over the bytes: catches a damaged entry (it is no defence against a forged one, which
+/// the checks on reading back are for).
+fn checksum(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h: u64, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn write_header(out: &mut Vec<u8>, magic: &[u8; 8], text: &str, json: bool) {
+    out.extend_from_slice(magic);
     let version = env!("CARGO_PKG_VERSION").as_bytes();
     varint(out, version.len() as u64);
     out.extend_from_slice(version);
     out.push(u8::from(json));
     varint(out, text.len() as u64);
     out.extend_from_slice(text.as_bytes());
-    encode_tree(out, tree);
 }
 
-fn decode_entry(bytes: &[u8], text: &str, json: bool) -> Option<Node> {
+/// Reads an entry's header; the reader is left after it when the entry is for this text,
+/// read the same way, by this version.
+fn header<'a>(magic: &[u8; 8], bytes: &'a [u8], text: &str, json: bool) -> Option<Reader<'a>> {
     let mut r = Reader { bytes, at: 0 };
-    if r.take(MAGIC.len())? != MAGIC {
+    if r.take(magic.len())? != magic {
         return None;
     }
     let version = r.varint()?;
@@ -111,6 +172,16 @@ fn decode_entry(bytes: &[u8], text: &str, json: bool) -> Option<Node> {
     if r.take(usize::try_from(len).ok()?)? != text.as_bytes() {
         return None;
     }
+    Some(r)
+}
+
+fn encode_entry(out: &mut Vec<u8>, text: &str, json: bool, tree: &Node) {
+    write_header(out, MAGIC, text, json);
+    encode_tree(out, tree);
+}
+
+fn decode_entry(bytes: &[u8], text: &str, json: bool) -> Option<Node> {
+    let mut r = header(MAGIC, bytes, text, json)?;
     let tree = decode_tree(&mut r, text.len())?;
     // Nothing may follow the tree.
     (r.at == bytes.len()).then_some(tree)
@@ -268,10 +339,11 @@ struct Reader<'a> {
     at: usize,
 }
 
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.at.checked_add(n)?;
-        let slice = self.bytes.get(self.at..end)?;
+        let bytes: &'a [u8] = self.bytes;
+        let slice = bytes.get(self.at..end)?;
         self.at = end;
         Some(slice)
     }

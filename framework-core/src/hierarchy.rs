@@ -387,3 +387,71 @@ mod tests {
         assert_eq!(h.level(idx(n - 1)), n as usize - 1);
     }
 }
+
+impl crate::cache::Stored for ItemIdx {
+    fn put(&self, o: &mut crate::cache::Out<'_>) {
+        o.varint(u64::from(self.0));
+    }
+    fn take(i: &mut crate::cache::In<'_>) -> Option<Self> {
+        u32::try_from(i.varint()?).ok().map(ItemIdx)
+    }
+}
+
+crate::cache::record!(Lists { start, list });
+
+impl Lists {
+    /// Whether the lists are well formed for `n` items, each naming one of them.
+    fn holds(&self, n: usize) -> bool {
+        self.start.len() == n + 1
+            && self.start.first() == Some(&0)
+            && self.start.windows(2).all(|w| w[0] <= w[1])
+            && self
+                .start
+                .last()
+                .is_some_and(|&e| e as usize == self.list.len())
+            && self.list.iter().all(|i| i.index() < n)
+    }
+}
+
+impl crate::cache::Stored for Hierarchy {
+    fn put(&self, o: &mut crate::cache::Out<'_>) {
+        let Self {
+            roots,
+            nested_parent,
+            nested_children,
+            parents,
+            children,
+            optional,
+            level,
+        } = self;
+        roots.put(o);
+        nested_parent.put(o);
+        nested_children.put(o);
+        parents.put(o);
+        children.put(o);
+        optional.put(o);
+        level.put(o);
+    }
+    fn take(i: &mut crate::cache::In<'_>) -> Option<Self> {
+        use crate::cache::Stored;
+        let h = Self {
+            roots: Stored::take(i)?,
+            nested_parent: Stored::take(i)?,
+            nested_children: Stored::take(i)?,
+            parents: Stored::take(i)?,
+            children: Stored::take(i)?,
+            optional: Stored::take(i)?,
+            level: Stored::take(i)?,
+        };
+        // Read back only what the walks can rely on: every index names an item.
+        let n = h.nested_parent.len();
+        let ok = h.optional.len() == n
+            && h.level.len() == n
+            && h.roots.iter().all(|r| r.index() < n)
+            && h.nested_parent.iter().flatten().all(|p| p.index() < n)
+            && [&h.nested_children, &h.parents, &h.children]
+                .iter()
+                .all(|l| l.holds(n));
+        ok.then_some(h)
+    }
+}

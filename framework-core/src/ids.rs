@@ -100,6 +100,16 @@ macro_rules! id_type {
             }
         }
 
+        impl crate::cache::Stored for $name {
+            fn put(&self, o: &mut crate::cache::Out<'_>) {
+                o.str(&self.0);
+            }
+            /// Checked again: a cache entry is never trusted.
+            fn take(i: &mut crate::cache::In<'_>) -> Option<Self> {
+                Self::new(i.str()?).ok()
+            }
+        }
+
         impl FromStr for $name {
             type Err = IdError;
             fn from_str(s: &str) -> Result<Self, IdError> {
@@ -271,3 +281,5 @@ mod tests {
         assert!(ItemRef::parse_qualified("1.1a").is_err());
     }
 }
+
+crate::cache::record!(ItemRef { framework, item });

@@ -46,26 +46,35 @@ pub(crate) fn load(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Document> {
     let json = source.name().to_ascii_lowercase().ends_with(".json");
-    // A user's file unchanged since it was last read is not parsed again.
+    // A user's file unchanged since it was last read is not read again.
     let cache = cache.filter(|_| !source.is_builtin());
+    if let Some(doc) = cache.and_then(|c| c.get_document(source, json)) {
+        return Some(doc);
+    }
     let cached = cache.and_then(|c| c.get(source.text(), json));
+    let fresh = cached.is_none();
     let node = match cached {
         Some(node) => node,
         None => match yaml::parse(source, json) {
-            Ok(node) => {
-                if let Some(c) = cache {
-                    c.put(source.text(), json, &node);
-                }
-                node
-            }
+            Ok(node) => node,
             Err(d) => {
                 diags.push(d);
                 return None;
             }
         },
     };
+    let before = diags.len();
     let mut ctx = Ctx { source, diags };
-    load_node(&mut ctx, &node)
+    let doc = load_node(&mut ctx, &node);
+    if let Some(c) = cache {
+        // A clean file is kept checked; any other as its tree, to be checked again.
+        match &doc {
+            Some(doc) if diags.len() == before => c.put_document(source, json, doc),
+            _ if fresh => c.put(source.text(), json, &node),
+            _ => {}
+        }
+    }
+    doc
 }
 
 /// Loads a document already read into a tree (an import's, made in memory and placed in

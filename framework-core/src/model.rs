@@ -47,6 +47,16 @@ macro_rules! closed_set {
             }
         }
 
+        impl crate::cache::Stored for $name {
+            fn put(&self, o: &mut crate::cache::Out<'_>) {
+                let n = $name::ALL.iter().position(|v| v == self).unwrap_or_default();
+                o.varint(n as u64);
+            }
+            fn take(i: &mut crate::cache::In<'_>) -> Option<Self> {
+                $name::ALL.get(i.usize()?).copied()
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())

@@ -100,6 +100,9 @@ struct Refs<'c> {
 impl Refs<'_> {
     /// Checks that a reference resolves; reports `unknown-document` or `unknown-ref` if not.
     fn check_ref(&self, r: &ItemRef, loc: &Loc, diags: &mut Vec<Diagnostic>) -> Option<Target> {
+        if let Some(t) = self.catalog.resolve(r) {
+            return Some(t);
+        }
         let Some(f) = self.catalog.framework_position(r.framework().as_str()) else {
             diags.push(self.unknown_framework(r.framework().as_str(), loc));
             return None;

@@ -1,9 +1,10 @@
 //! Reading YAML and JSON text into a tree of values that remember where they came from.
 //!
 //! Serde's derived deserializers stop at the first problem. To report every problem in a
-//! file in one run, documents are first read (with serde-saphyr's [`Spanned`] values, under
-//! its resource budgets) into this position-carrying tree, and then checked field by field by
-//! the loader.
+//! file in one run, documents are first read into this position-carrying tree, and then
+//! checked field by field by the loader. The tree is built straight from the parser's events
+//! when the document uses only plain YAML ([`events`]); otherwise, and for every error, it is
+//! read with serde-saphyr's [`Spanned`] values under its resource budgets.
 
 use std::fmt;
 use std::sync::Arc;
@@ -13,18 +14,20 @@ use serde_saphyr::{MessageFormatter, Spanned};
 
 use crate::diagnostic::{Code, Diagnostic, Loc, Source, Span};
 
+mod events;
+
 /// Largest file accepted, in bytes (64 MiB).
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A value read from a document, with its place in the source.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Node {
     pub value: Value,
     pub span: Span,
 }
 
 /// The kinds of value a node holds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
     Null,
     Bool(bool),
@@ -280,6 +283,15 @@ pub(crate) fn parse(source: &Arc<Source>, json: bool) -> Result<Node, Diagnostic
                 .with_help("check the commas, quotes and brackets around this point"));
         }
     }
+    if let Some(node) = events::read(text) {
+        return Ok(node);
+    }
+    read_general(source, json)
+}
+
+/// Reads any document with serde-saphyr, and reports what stops it.
+fn read_general(source: &Arc<Source>, json: bool) -> Result<Node, Diagnostic> {
+    let text = source.text();
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options()) {
         Ok(raw) => {
             let node = convert(source, raw);
@@ -533,5 +545,195 @@ mod tests {
         assert_eq!(entries[0].1.span.offset, 7);
         let err = parse(&decode("t.json", b"{\"a\": }", false).unwrap(), true).unwrap_err();
         assert_eq!(err.code(), Code::JsonSyntax);
+    }
+}
+
+#[cfg(test)]
+mod fast_reader {
+    //! The fast reader against the general one: same tree (values and positions) for every
+    //! document it accepts.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn general(text: &str) -> Result<Node, Diagnostic> {
+        read_general(&decode("t.yaml", text.as_bytes(), false)?, false)
+    }
+
+    fn agree(text: &str) -> bool {
+        match events::read(text) {
+            Some(fast) => {
+                assert_eq!(general(text).ok(), Some(fast), "trees differ for {text:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+                || path.parent().is_some_and(|p| p.ends_with("corpus/load"))
+            {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_document_in_the_repository_reads_the_same() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut paths = Vec::new();
+        for dir in [
+            "catalog",
+            "tests",
+            "fuzz/corpus/load",
+            "framework-py/tests",
+            "docs",
+        ] {
+            files(&root.join(dir), &mut paths);
+        }
+        assert!(paths.len() > 100, "found {} files", paths.len());
+        let fuzz = root.join("fuzz");
+        let mut fast = 0;
+        for path in &paths {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            let accepted = agree(text);
+            fast += usize::from(accepted);
+            // Every readable document the project writes is plain YAML; only fuzzing inputs
+            // need the general reader.
+            if !path.starts_with(&fuzz) && general(text).is_ok() {
+                assert!(accepted, "the fast reader gives up on {}", path.display());
+            }
+        }
+        assert!(fast > 50, "{fast} documents read fast");
+    }
+
+    #[test]
+    fn scalars_are_typed_as_the_general_reader_types_them() {
+        for s in [
+            "1",
+            "-1",
+            "+1",
+            "0",
+            "-0",
+            "01",
+            "1.10",
+            "-2.5",
+            "+2.5",
+            "1e3",
+            "1.5e-3",
+            "0x1F",
+            "0o17",
+            "0b101",
+            "1_000",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            ".5",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "inf",
+            "NaN",
+            "Infinity",
+            "true",
+            "True",
+            "TRUE",
+            "tRue",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "null",
+            "Null",
+            "NULL",
+            "~",
+            "nULL",
+            "2025-01-01",
+            "10:30",
+            "1.2.3",
+            "4.1.c3",
+            "1st",
+            "1 2",
+            "-a",
+            "+",
+            "-",
+            "1-2",
+            "1e",
+            "1e+",
+            "0.",
+            "1.",
+            "00.5",
+            "t0-0",
+            "<<x",
+            "é",
+            "1,000",
+            "5 Year View",
+            "v1.1",
+            "1.1a",
+            "16w",
+            "6mo",
+            "5y",
+            "0x1g",
+            "1st",
+            "2nd",
+            "1E5",
+            "1ee5",
+            "-1st",
+            "-inf",
+            "-infinity",
+            "+nan",
+            "0b2",
+        ] {
+            agree(&format!("a: {s}\n{s}: b\nc: [{s}]\n"));
+        }
+    }
+
+    fn scalar() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[-+.0-9eExXoObB_]{1,8}",
+            "[-+]?[0-9][a-zA-Z0-9.:_+-]{0,6}",
+            "[a-zA-Z0-9 .:_-]{0,12}",
+            "\"[a-z\\\\n ]{0,6}\"",
+            "'[a-z' ]{0,6}'",
+        ]
+    }
+
+    fn document() -> impl Strategy<Value = String> {
+        let leaf = scalar();
+        leaf.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|v| format!("[{}]", v.join(", "))),
+                prop::collection::vec((scalar(), inner), 0..4).prop_map(|v| format!(
+                    "{{{}}}",
+                    v.iter()
+                        .map(|(k, v)| format!("{k}: {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn generated_flow_documents_read_the_same(doc in document(), key in scalar()) {
+            agree(&format!("{key}: {doc}\nother:\n  - {doc}\n"));
+        }
+
+        #[test]
+        fn arbitrary_text_never_reads_differently(text in "[-a-z0-9:#&*!|>'\"\\[\\]{}, \n.?]{0,40}") {
+            agree(&text);
+        }
     }
 }

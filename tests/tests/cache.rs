@@ -1,5 +1,6 @@
 //! The cache of read files (issue 13): a cached load gives the same catalog and the same
-//! diagnostics as a fresh one, and a stale, foreign or damaged entry is never trusted.
+//! diagnostics as a fresh one, and a stale, foreign or damaged entry is never trusted. A file
+//! with a diagnostic is kept as its tree (`.tree`), a clean one as its checked document (`.doc`).
 
 mod common;
 
@@ -24,11 +25,33 @@ fn fresh(file: &Path) -> Catalog {
 
 /// What a catalog holds, in a comparable form: each framework's document and every diagnostic.
 fn summary(c: &Catalog) -> String {
-    let docs: Vec<String> = c
+    let mut docs: Vec<String> = c
         .frameworks()
         .iter()
-        .map(|f| serde_json::to_string(&f.document_view(None)).unwrap())
+        .map(|f| {
+            let items: Vec<String> = f
+                .indexed()
+                .map(|(i, item)| {
+                    let h = f.hierarchy();
+                    format!(
+                        "{item:?} {:?} {:?} {:?} {}",
+                        h.parents(i),
+                        h.children(i),
+                        item.position(),
+                        h.is_optional(i)
+                    )
+                })
+                .collect();
+            format!(
+                "{} {items:?} {:?}",
+                serde_json::to_string(&f.document_view(None)).unwrap(),
+                f.info.position()
+            )
+        })
         .collect();
+    docs.extend(c.curricula().iter().map(|d| format!("{d:?}")));
+    docs.extend(c.mappings().iter().map(|d| format!("{d:?}")));
+    docs.extend(c.roles().iter().map(|d| format!("{d:?}")));
     let diags: Vec<String> = c
         .diagnostics()
         .iter()
@@ -50,16 +73,36 @@ fn entries(dir: &Path) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(dir)
         .map(|r| {
             r.map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "tree"))
+                .filter(|p| p.extension().is_some_and(|e| e == "tree" || e == "doc"))
                 .collect()
         })
         .unwrap_or_default()
 }
 
+/// A clean framework: kept as its checked document.
+const CLEAN: &str = "kind: framework\nid: clean\ntitle: Clean\nversion: '1'\nmissing: [annexes]\nlevels: [standard, outcome]\nitems:\n  - id: \"1\"\n    title: One\n    items:\n      - { id: \"1.1\", title: First, statement: Do it, tags: [a, b], credits: 2.5 }\n      - { id: \"1.2\", title: Second, optional: true, requires: [\"1.1\"] }\n  - { id: \"2\", title: Two, also_under: [\"1\"], type: skill }\n";
+
+/// A framework with a diagnostic: kept as its tree, checked again when served.
 const DOC: &str = "kind: framework\nid: cached\ntitle: Cached\ncompleteness: complete\nitems:\n  - { id: \"1\", title: One, optional: maybe }\n  - { id: \"2\", title: Two }\n";
 
 #[test]
 fn a_cached_load_is_the_same_as_a_fresh_one() {
+    for (text, kind) in [(DOC, "tree"), (CLEAN, "doc")] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("doc.yaml");
+        std::fs::write(&file, text).unwrap();
+        let cache = dir.path().join("cache");
+        let first = load(&file, &cache);
+        let entry = entries(&cache).pop().unwrap();
+        assert!(entry.extension().is_some_and(|e| e == kind), "{entry:?}");
+        let second = load(&file, &cache);
+        assert_eq!(summary(&first), summary(&fresh(&file)));
+        assert_eq!(summary(&second), summary(&first));
+    }
+}
+
+#[test]
+fn a_diagnostic_keeps_its_place_when_served_from_the_cache() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("doc.yaml");
     std::fs::write(&file, DOC).unwrap();
@@ -79,15 +122,58 @@ fn a_cached_load_is_the_same_as_a_fresh_one() {
 
 #[test]
 fn a_changed_file_is_read_again() {
+    for text in [DOC, CLEAN] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("doc.yaml");
+        let cache = dir.path().join("cache");
+        std::fs::write(&file, text).unwrap();
+        load(&file, &cache);
+        std::fs::write(&file, text.replace("title: Two", "title: Deux")).unwrap();
+        let again = load(&file, &cache);
+        assert_eq!(summary(&again), summary(&fresh(&file)));
+        assert!(summary(&again).contains("Deux"));
+    }
+}
+
+#[test]
+fn every_byte_of_a_document_entry_is_checked() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("doc.yaml");
     let cache = dir.path().join("cache");
-    std::fs::write(&file, DOC).unwrap();
+    std::fs::write(&file, CLEAN).unwrap();
+    let expected = summary(&fresh(&file));
     load(&file, &cache);
-    std::fs::write(&file, DOC.replace("title: Two", "title: Deux")).unwrap();
-    let again = load(&file, &cache);
-    assert_eq!(summary(&again), summary(&fresh(&file)));
-    assert!(summary(&again).contains("Deux"));
+    let entry = entries(&cache).pop().unwrap();
+    let whole = std::fs::read(&entry).unwrap();
+    for at in 0..whole.len() {
+        let mut damaged = whole.clone();
+        damaged[at] ^= 0x5a;
+        std::fs::write(&entry, &damaged).unwrap();
+        assert_eq!(summary(&load(&file, &cache)), expected, "byte {at}");
+    }
+}
+
+#[test]
+fn the_shipped_catalog_and_the_fixtures_load_the_same_from_the_cache() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for dir in ["frameworks", "tests/fixtures/valid"] {
+        let cache = tempfile::tempdir().unwrap();
+        let load = |cache: Option<Cache>| {
+            let mut b = Catalog::builder().builtin(false).cache(cache);
+            b.add_path(&root.join(dir)).unwrap();
+            b.build()
+        };
+        let fresh = summary(&load(None));
+        let first = summary(&load(Some(Cache::new(cache.path()))));
+        let docs = entries(cache.path())
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "doc"))
+            .count();
+        assert!(docs > 3, "{docs} documents cached from {dir}");
+        let cached = summary(&load(Some(Cache::new(cache.path()))));
+        assert_eq!(first, fresh, "{dir}");
+        assert_eq!(cached, fresh, "{dir}");
+    }
 }
 
 #[test]

@@ -72,7 +72,7 @@ pub fn run(g: &GlobalArgs, args: &CoverageArgs) -> ExitStatus {
     if below.is_some() {
         return ExitStatus::Failure;
     }
-    status_of(&catalog)
+    status_of(catalog)
 }
 
 fn status_cell(i: &ItemCoverage) -> Cell {

@@ -123,6 +123,6 @@ pub fn run(g: &GlobalArgs, args: &CrosswalkArgs) -> ExitStatus {
     if written == ExitStatus::Error {
         written
     } else {
-        status_of(&catalog)
+        status_of(catalog)
     }
 }

@@ -113,5 +113,5 @@ pub fn run(g: &GlobalArgs, args: &GapsArgs) -> ExitStatus {
     if failing {
         return ExitStatus::Failure;
     }
-    status_of(&catalog)
+    status_of(catalog)
 }

@@ -111,6 +111,6 @@ pub fn run(g: &GlobalArgs, args: &MatrixArgs) -> ExitStatus {
     if written == ExitStatus::Error {
         written
     } else {
-        status_of(&catalog)
+        status_of(catalog)
     }
 }

@@ -1,5 +1,6 @@
 //! Checked reading of the spanned tree: fields, text, ids, references, numbers.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Loc, Source};
@@ -81,7 +82,7 @@ impl Drop for DiagBuilder<'_> {
 /// The fields of a mapping, checked against the names allowed there.
 pub(crate) struct Fields<'n> {
     node: &'n Node,
-    entries: Vec<(String, &'n Node)>,
+    entries: Vec<(Cow<'n, str>, &'n Node)>,
 }
 
 impl<'n> Fields<'n> {
@@ -91,14 +92,14 @@ impl<'n> Fields<'n> {
             ctx.wrong_type(node, &format!("{what} (a mapping of fields)"));
             return None;
         };
-        let mut entries: Vec<(String, &'n Node)> = Vec::with_capacity(pairs.len());
-        let mut keys: Vec<(String, &'n Node)> = Vec::with_capacity(pairs.len());
+        let mut entries: Vec<(Cow<'n, str>, &'n Node)> = Vec::with_capacity(pairs.len());
+        let mut keys: Vec<(Cow<'n, str>, &'n Node)> = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
-            let key: String = match &k.value {
-                Value::Str(s) => s.clone(),
-                _ => ctx.loc(k).text().to_owned(),
+            let owned: Cow<'n, str> = match &k.value {
+                Value::Str(s) => Cow::Borrowed(s),
+                _ => Cow::Owned(ctx.loc(k).text().to_owned()),
             };
-            let key = key.as_str();
+            let key = owned.as_ref();
             if let Some((_, first)) = keys.iter().find(|(name, _)| *name == key) {
                 let first = ctx.loc(first);
                 ctx.error(
@@ -111,7 +112,7 @@ impl<'n> Fields<'n> {
                 .help("keep one of them; YAML keeps only one value per key");
                 continue;
             }
-            keys.push((key.to_owned(), k));
+            keys.push((owned.clone(), k));
             if !allowed.contains(&key) {
                 let help = did_you_mean(key, allowed.iter().copied())
                     .unwrap_or_else(|| format!("the fields of {what} are: {}", allowed.join(", ")));
@@ -124,7 +125,7 @@ impl<'n> Fields<'n> {
                 .help(help);
                 continue;
             }
-            entries.push((key.to_owned(), v));
+            entries.push((owned, v));
         }
         Some(Self { node, entries })
     }
