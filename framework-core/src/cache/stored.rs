@@ -232,7 +232,10 @@ impl Stored for Loc {
     }
     fn take(i: &mut In<'_>) -> Option<Self> {
         let (offset, len) = (i.usize()?, i.usize()?);
-        (offset.checked_add(len)? <= i.source.text().len()).then(|| Loc {
+        let text = i.source.text();
+        // Inside the text, on character boundaries: a snippet is cut there.
+        let end = offset.checked_add(len)?;
+        (text.is_char_boundary(offset) && text.is_char_boundary(end)).then(|| Loc {
             source: i.source.clone(),
             span: Span::new(offset, len),
         })
