@@ -14,18 +14,60 @@ pub fn write_json<T: Serialize + ?Sized>(
     value: &T,
     pretty: bool,
 ) -> std::io::Result<()> {
+    let mut chunked = Chunked {
+        buf: Vec::with_capacity(4096),
+        out,
+    };
     let result = if pretty {
         let mut ser = serde_json::Serializer::with_formatter(
-            out,
+            &mut chunked,
             Safe(serde_json::ser::PrettyFormatter::new()),
         );
         value.serialize(&mut ser)
     } else {
-        let mut ser =
-            serde_json::Serializer::with_formatter(out, Safe(serde_json::ser::CompactFormatter));
+        let mut ser = serde_json::Serializer::with_formatter(
+            &mut chunked,
+            Safe(serde_json::ser::CompactFormatter),
+        );
         value.serialize(&mut ser)
     };
-    result.map_err(std::io::Error::from)
+    result.map_err(std::io::Error::from)?;
+    chunked.out.write_all(&chunked.buf)
+}
+
+/// How much [`Chunked`] gathers before handing it on.
+const CHUNK: usize = 256 * 1024;
+
+/// Gathers small writes in memory and hands them on in pieces of [`CHUNK`] bytes: serde_json
+/// writes a value in many small fragments, and each one through `dyn Write` would be a call
+/// that cannot be inlined (a third of the time of writing a large report).
+struct Chunked<'a> {
+    buf: Vec<u8>,
+    out: &'a mut dyn Write,
+}
+
+impl Write for Chunked<'_> {
+    #[inline]
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.write_all(data)?;
+        Ok(data.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        self.out.flush()
+    }
 }
 
 /// A JSON formatter that escapes unsafe characters in strings and otherwise does what `F` does.

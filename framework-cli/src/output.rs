@@ -30,7 +30,16 @@ fn handler() -> GraphicalReportHandler {
 /// Runs `work`, showing a spinner with `message` on stderr while it runs when stderr is a
 /// terminal (nothing when it is piped or redirected). The spinner appears only if the work
 /// lasts beyond its first tick, so quick work shows nothing.
+///
+/// With `COMPETENCE_TIMINGS` set, the time each step took goes to stderr as `timing: STEP: N ms`
+/// (for measuring, as in the README's figures).
 pub fn with_progress<T>(message: &str, work: impl FnOnce() -> T) -> T {
+    if std::env::var_os("COMPETENCE_TIMINGS").is_some() {
+        let start = std::time::Instant::now();
+        let out = work();
+        eprintln!("timing: {message}: {} ms", start.elapsed().as_millis());
+        return out;
+    }
     if !std::io::stderr().is_terminal() {
         return work();
     }
@@ -150,16 +159,27 @@ pub fn emit<T: Serialize + Render>(g: &GlobalArgs, report: &Report<T>) -> ExitSt
                 ),
             );
         };
-        let mut bytes = Vec::new();
-        if let Err(why) = crate::parquet::write(&report.body.table(&report.diagnostics), &mut bytes)
-        {
+        // A report with a typed table writes it batch by batch; another's table is typed
+        // from its text.
+        let mut failed = None;
+        let written = framework_core::files::write_atomically(path, |out| {
+            let made = match report.body.batches() {
+                Some(batches) => crate::parquet::write_batches(batches, out),
+                None => {
+                    let mut bytes = Vec::new();
+                    crate::parquet::write(&report.body.table(&report.diagnostics), &mut bytes)
+                        .and_then(|()| out.write_all(&bytes).map_err(|e| e.to_string()))
+                }
+            };
+            made.map_err(|why| {
+                failed = Some(why.clone());
+                std::io::Error::other(why)
+            })
+        });
+        if let Some(why) = failed {
             return fatal(g.format, &Fatal::new(Code::InternalError, why, None));
         }
-        return finish_file(
-            g,
-            path,
-            framework_core::files::write_atomically(path, |out| out.write_all(&bytes)),
-        );
+        return finish_file(g, path, written);
     }
     // The other formats are written as they are made: to stdout, or to a temporary file
     // renamed over the target once whole.
@@ -186,10 +206,13 @@ pub fn emit<T: Serialize + Render>(g: &GlobalArgs, report: &Report<T>) -> ExitSt
                 out.write_all(doc.markdown().as_bytes())
                     .map_err(cannot_write)
             }
-            Format::Csv => {
-                let table = report.body.table(&report.diagnostics);
-                out.write_all(table.csv().as_bytes()).map_err(cannot_write)
-            }
+            Format::Csv => match report.body.csv(out) {
+                Some(written) => written.map_err(cannot_write),
+                None => {
+                    let table = report.body.table(&report.diagnostics);
+                    out.write_all(table.csv().as_bytes()).map_err(cannot_write)
+                }
+            },
             // Made whole above; never streamed.
             Format::Parquet => Err(cannot_write(std::io::Error::other(
                 "Parquet is not streamed",

@@ -10,6 +10,23 @@ use parquet::arrow::ArrowWriter;
 
 use crate::report::Table;
 
+/// Writes typed batches (see `Render::batches`) as a Parquet file, one batch at a time; the
+/// error says why it could not be made.
+pub fn write_batches(
+    (schema, batches): crate::report::Batches<'_>,
+    out: &mut (dyn std::io::Write + Send),
+) -> Result<(), String> {
+    let failed = |e: &dyn std::fmt::Display| format!("cannot make the Parquet file: {e}");
+    let mut writer = ArrowWriter::try_new(out, schema, None).map_err(|e| failed(&e))?;
+    for batch in batches {
+        writer
+            .write(&batch.map_err(|e| failed(&e))?)
+            .map_err(|e| failed(&e))?;
+    }
+    writer.close().map_err(|e| failed(&e))?;
+    Ok(())
+}
+
 /// Writes the table as a Parquet file's bytes; the error says why it could not be made.
 pub fn write(table: &Table, out: &mut Vec<u8>) -> Result<(), String> {
     let columns: Vec<(String, ArrayRef)> = table

@@ -36,6 +36,19 @@ pub trait Render {
         Self::ROWS.map(|rows| json_lines_of(self, rows, diagnostics, out))
     }
 
+    /// The report's main table as typed Arrow batches (see `framework_core::table`), for
+    /// Parquet: its schema, and the batches one at a time. `None` for a report without a typed
+    /// form, whose Parquet columns are typed from the text of [`Render::table`].
+    fn batches(&self) -> Option<Batches<'_>> {
+        None
+    }
+
+    /// The main table as CSV, written as it is made (for reports too large to hold as a
+    /// [`Table`]); `None` to write [`Render::table`].
+    fn csv(&self, _out: &mut dyn std::io::Write) -> Option<std::io::Result<()>> {
+        None
+    }
+
     /// Whether the report's document and table list the diagnostics themselves (then the
     /// emitters do not repeat them on stderr, except on a terminal, which shows each with its
     /// source lines).
@@ -43,6 +56,12 @@ pub trait Render {
         false
     }
 }
+
+/// A typed main table: its schema and its batches.
+pub type Batches<'a> = (
+    arrow_schema::SchemaRef,
+    Box<dyn Iterator<Item = Result<arrow_array::RecordBatch, arrow_schema::ArrowError>> + 'a>,
+);
 
 /// Writes a report as JSON lines: the elements of its list field `list`, one per line, then one
 /// line with its other fields and the diagnostics. (For reports small enough to hold as a JSON
@@ -247,6 +266,39 @@ impl Table {
         }
         let bytes = w.into_inner().unwrap_or_default();
         String::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+/// Writes CSV rows as they are made, each cell shown safely (control and invisible characters
+/// escaped, formulas defused) exactly as [`Table::csv`] writes a cell.
+pub struct CsvRows<'a> {
+    writer: csv::Writer<&'a mut dyn std::io::Write>,
+}
+
+impl<'a> CsvRows<'a> {
+    /// Starts the CSV with its header row.
+    pub fn new(out: &'a mut dyn std::io::Write, headers: &[&str]) -> std::io::Result<Self> {
+        let mut writer = csv::WriterBuilder::new().from_writer(out);
+        writer.write_record(headers.iter().map(|h| csv_safe(&shown((*h).to_owned()))))?;
+        Ok(Self { writer })
+    }
+
+    /// Writes one row.
+    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> std::io::Result<()> {
+        self.writer.write_record(cells.iter().map(|c| {
+            let text = c.as_ref();
+            if framework_core::safe::has_unsafe(text) {
+                csv_safe(&framework_core::safe::escape(text))
+            } else {
+                csv_safe(text)
+            }
+        }))?;
+        Ok(())
+    }
+
+    /// Ends the CSV.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.writer.flush()
     }
 }
 

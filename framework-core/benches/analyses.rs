@@ -38,7 +38,40 @@ fn loading(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, analyses, records, loading);
+/// Issue 13's catalog (four frameworks of 100,000 items, about 48 MB): loading it afresh and
+/// from the cache, and the coverage of the framework its course covers.
+fn whole(c: &mut Criterion) {
+    let docs = generate::documents_at(generate::Size::Issue);
+    let cache_dir =
+        std::env::temp_dir().join(format!("competence-bench-cache-{}", std::process::id()));
+    let load = |cache: Option<framework_core::cache::Cache>| {
+        let mut builder = framework_core::Catalog::builder()
+            .builtin(false)
+            .cache(cache);
+        for (name, text) in &docs {
+            builder.add_bytes(name, text.as_bytes());
+        }
+        builder.build()
+    };
+    let cache = || Some(framework_core::cache::Cache::new(&cache_dir));
+    // Fills the cache.
+    let catalog = load(cache());
+    let mut group = c.benchmark_group("issue 13 catalog");
+    group.sample_size(10);
+    group.bench_function("load and check, afresh", |b| {
+        b.iter(|| load(None).has_errors())
+    });
+    group.bench_function("load from the cache", |b| {
+        b.iter(|| load(cache()).has_errors())
+    });
+    group.bench_function("coverage of the course's framework", |b| {
+        b.iter(|| coverage(&catalog, "bench-course", Some("bench-d")).map(|r| r.covered))
+    });
+    group.finish();
+    let _ = std::fs::remove_dir_all(&cache_dir);
+}
+
+criterion_group!(benches, analyses, records, loading, whole);
 criterion_main!(benches);
 
 fn records(c: &mut Criterion) {

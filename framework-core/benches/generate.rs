@@ -4,17 +4,37 @@
 //! - three chained mappings of 50,000 links each: `bench-d` → `bench-c` (exact),
 //!   `bench-c` → `bench-b` (close), `bench-b` → `bench-a` (narrow);
 //! - `bench-course`: 5,000 sessions with 200,000 covers of `bench-d` (all depths), 1 hour each.
+//!
+//! [`Size::Issue`] is the shape issue 13 measured the whole commands on: four frameworks of
+//! 100,000 items, each item with a short statement (about 48 MB of YAML in all).
 
 use std::fmt::Write as _;
 
 use framework_core::Catalog;
 
-fn framework(id: &str, tops: usize, per_top: usize) -> String {
+/// Which generated catalog: the analyses' benchmark or issue 13's whole-command shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // each of the bench and the example uses its own
+pub enum Size {
+    /// One framework of 100,000 items and three of 50,000; items have a title only.
+    Bench,
+    /// Four frameworks of 100,000 items; items have a title and a statement.
+    Issue,
+}
+
+fn framework(id: &str, tops: usize, per_top: usize, statements: bool) -> String {
     let mut s = format!("kind: framework\nid: {id}\ntitle: Generated {id}\nitems:\n");
     for t in 0..tops {
         let _ = write!(s, "  - id: t{t}\n    title: Top {t}\n    items:\n");
         for l in 0..per_top {
-            let _ = writeln!(s, "      - {{ id: t{t}-{l}, title: Leaf {t} {l} }}");
+            if statements {
+                let _ = writeln!(
+                    s,
+                    "      - {{ id: t{t}-{l}, title: Leaf {t} {l}, statement: Does generated task {t}.{l} }}"
+                );
+            } else {
+                let _ = writeln!(s, "      - {{ id: t{t}-{l}, title: Leaf {t} {l} }}");
+            }
         }
     }
     s
@@ -69,15 +89,39 @@ fn curriculum(d_ids: &[String]) -> String {
     s
 }
 
-/// The generated documents as (file name, YAML text).
+/// The generated documents as (file name, YAML text): the analyses' benchmark catalog.
 pub fn documents() -> Vec<(String, String)> {
+    documents_at(Size::Bench)
+}
+
+/// The generated documents of the given size as (file name, YAML text).
+pub fn documents_at(size: Size) -> Vec<(String, String)> {
     let a = ids(1_000, 99);
-    let small = ids(500, 99);
+    // The three other frameworks: 50,000 items, or 100,000 in issue 13's shape; the mappings
+    // link 50,000 of their items either way, and the course covers the whole of bench-d.
+    let (tops, statements) = match size {
+        Size::Bench => (500, false),
+        Size::Issue => (1_000, true),
+    };
+    let other = ids(tops, 99);
+    let small = &other[..ids(500, 99).len()];
     vec![
-        ("bench-a.yaml".into(), framework("bench-a", 1_000, 99)),
-        ("bench-b.yaml".into(), framework("bench-b", 500, 99)),
-        ("bench-c.yaml".into(), framework("bench-c", 500, 99)),
-        ("bench-d.yaml".into(), framework("bench-d", 500, 99)),
+        (
+            "bench-a.yaml".into(),
+            framework("bench-a", 1_000, 99, statements),
+        ),
+        (
+            "bench-b.yaml".into(),
+            framework("bench-b", tops, 99, statements),
+        ),
+        (
+            "bench-c.yaml".into(),
+            framework("bench-c", tops, 99, statements),
+        ),
+        (
+            "bench-d.yaml".into(),
+            framework("bench-d", tops, 99, statements),
+        ),
         (
             "d-c.yaml".into(),
             mapping(
@@ -85,8 +129,8 @@ pub fn documents() -> Vec<(String, String)> {
                 "bench-d",
                 "bench-c",
                 "exact",
-                &small,
-                &small,
+                small,
+                small,
             ),
         ),
         (
@@ -96,8 +140,8 @@ pub fn documents() -> Vec<(String, String)> {
                 "bench-c",
                 "bench-b",
                 "close",
-                &small,
-                &small,
+                small,
+                small,
             ),
         ),
         (
@@ -107,11 +151,11 @@ pub fn documents() -> Vec<(String, String)> {
                 "bench-b",
                 "bench-a",
                 "narrow",
-                &small,
+                small,
                 &a,
             ),
         ),
-        ("course.yaml".into(), curriculum(&small)),
+        ("course.yaml".into(), curriculum(&other)),
     ]
 }
 
@@ -133,7 +177,7 @@ pub fn catalog() -> Catalog {
 /// role.yaml). Returns the catalog.
 pub fn records(dir: &std::path::Path) -> std::io::Result<Catalog> {
     use std::io::Write as _;
-    let framework = framework("records", 30, 10);
+    let framework = framework("records", 30, 10, false);
     let role = "kind: role\nid: records-role\ntitle: Generated role\nrequirements:\n\
   - { id: first, items: [records:t0, records:t1, records:t2, records:t3, records:t4, records:t5, records:t6, records:t7, records:t8, records:t9], within: 16w, exempt_if: [{ qualification: prior, within: 5y }] }\n\
   - { id: second, items: [records:t10, records:t11, records:t12, records:t13, records:t14, records:t15, records:t16, records:t17, records:t18, records:t19], rule: { min_ratio: 0.8 }, within: 6mo }\n\

@@ -1,7 +1,8 @@
 //! Time and peak memory of the analyses on the generated benchmark catalog, for the README:
 //! `cargo run --release -p framework-core --example scale` (add `-- learners` for the learner
-//! records alone; `-- write DIR` writes the catalog to DIR/catalog and the learner records to
-//! DIR/records, to time the CLI end to end; `-- rates` compares the loader's speed with the
+//! records alone; `-- write DIR` writes issue 13's catalog (four frameworks of 100,000 items,
+//! about 48 MB) to DIR/catalog and the learner records to DIR/records, to time the CLI end to
+//! end; `-- rates` compares the loader's speed with the
 //! YAML parser's own, on one thread).
 
 #[path = "../benches/generate.rs"]
@@ -28,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let dir = std::path::PathBuf::from(std::env::args().nth(2).ok_or("write DIR")?);
         std::fs::create_dir_all(dir.join("catalog"))?;
         std::fs::create_dir_all(dir.join("records"))?;
-        for (name, text) in generate::documents() {
+        for (name, text) in generate::documents_at(generate::Size::Issue) {
             std::fs::write(dir.join("catalog").join(name), text)?;
         }
         generate::records(&dir.join("records"))?;
@@ -49,7 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// a time on one thread (a framework stands alone; a mapping alone would be all unknown
 /// references), in MB/s (best of three).
 fn rates() -> Result<(), Box<dyn std::error::Error>> {
-    let mut docs = generate::documents();
+    let mut docs = generate::documents_at(generate::Size::Issue);
     docs.retain(|(name, _)| name.starts_with("bench-"));
     let bytes: usize = docs.iter().map(|(_, t)| t.len()).sum();
     let mb = bytes as f64 / 1e6;

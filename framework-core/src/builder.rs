@@ -2,7 +2,6 @@
 //! and id (replacement and duplicates), indexed, checked across documents and linked into the
 //! graph.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,6 +9,7 @@ use crate::cache::Cache;
 use crate::catalog::{Catalog, CatalogError};
 use crate::diagnostic::{self, Code, Diagnostic, Source};
 use crate::graph::CompetenceGraph;
+use crate::ids::IdMap;
 use crate::load;
 use crate::model::{Curriculum, Document, DocumentInfo, Framework, Mapping, Role};
 use crate::validate;
@@ -197,6 +197,7 @@ impl CatalogBuilder {
                 docs.insert(doc, &mut diags);
             }
         }
+        let imported = !self.documents.is_empty();
         for doc in self.documents {
             docs.insert(doc, &mut diags);
         }
@@ -205,19 +206,40 @@ impl CatalogBuilder {
             curricula: docs.curricula.list,
             mappings: docs.mappings.list,
             roles: docs.roles.list,
-            framework_index: HashMap::new(),
-            curriculum_index: HashMap::new(),
-            mapping_index: HashMap::new(),
-            role_index: HashMap::new(),
+            framework_index: IdMap::default(),
+            curriculum_index: IdMap::default(),
+            mapping_index: IdMap::default(),
+            role_index: IdMap::default(),
             graph: CompetenceGraph::default(),
             diagnostics: Vec::new(),
             files: self.files,
             user_sources,
         };
         catalog.index();
-        validate::references(&catalog, &mut diags);
-        catalog.graph = CompetenceGraph::build(catalog.edges());
+        // The same sources as a catalog built before without a single diagnostic: its links
+        // are read back (checked to fit) instead of resolving and checking every reference
+        // and looking for cycles again. Only files' text counts, so not with imported documents.
+        let links = self
+            .cache
+            .as_ref()
+            .filter(|_| !imported && diags.is_empty())
+            .map(|cache| (cache, Cache::catalog_key(&sources)));
+        if let Some(edges) = links
+            .and_then(|(cache, key)| cache.get_links(key))
+            .filter(|edges| edges.fit(&catalog))
+        {
+            catalog.graph = CompetenceGraph::build(edges);
+            return catalog;
+        }
+        let edges = validate::references(&catalog, &mut diags);
+        let entry = links
+            .filter(|_| diags.is_empty())
+            .map(|_| Cache::links_entry(&edges));
+        catalog.graph = CompetenceGraph::build(edges);
         validate::cycles(&catalog, &mut diags);
+        if let (Some((cache, key)), Some(entry), true) = (links, entry, diags.is_empty()) {
+            cache.put_links(key, &entry);
+        }
         catalog.diagnostics = diagnostic::cap(diags);
         catalog
     }
@@ -351,14 +373,14 @@ struct Documents {
 /// constant time, and loading grows with the number of documents, not its square).
 struct Placed<T> {
     list: Vec<T>,
-    by_id: HashMap<crate::ids::DocId, usize>,
+    by_id: IdMap<crate::ids::DocId, usize>,
 }
 
 impl<T> Default for Placed<T> {
     fn default() -> Self {
         Self {
             list: Vec::new(),
-            by_id: HashMap::new(),
+            by_id: IdMap::default(),
         }
     }
 }

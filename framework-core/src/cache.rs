@@ -1,27 +1,34 @@
 //! A cache of read files, so that a file unchanged since it was last read is not read again.
 //!
-//! Two kinds of entry are kept in the user's cache folder, in a compact binary form:
+//! Three kinds of entry are kept in the user's cache folder, in a compact binary form:
 //! - a file that loaded without a single diagnostic is stored as its checked document
 //!   ([`stored`]): served, it skips parsing and checking altogether;
 //! - any other file is stored as the positioned tree it was read into: served, the checks run
-//!   again and report the same diagnostics as for a file read afresh.
+//!   again and report the same diagnostics as for a file read afresh;
+//! - a catalog that was built without a single diagnostic stores its links (every reference
+//!   resolved: the graph's edges), named by all its sources (name, origin and text, in order):
+//!   served, neither references nor cycles are checked again, since the same sources gave none.
 //!
-//! Either way the catalog built (references, cycles, every catalog-wide diagnostic) is built as
-//! for files read afresh, so a cached load gives the same catalog and the same diagnostics.
+//! Otherwise the catalog is built (references, cycles, every catalog-wide diagnostic) as for
+//! files read afresh, so a cached load gives the same catalog and the same diagnostics.
 //!
-//! An entry holds the engine's version, whether the file was read as JSON, the file's whole
-//! text and then the tree or document. It is used only when all of these match exactly (the
-//! text byte for byte, not a hash of it); a document entry also ends with a checksum of what it
-//! holds, and what is read back is checked again (ids, positions, indices). A stale, foreign or
-//! corrupt entry (another version, a changed file, a truncated write) is ignored and written
-//! again, never trusted. Entries are written whole or not at all (`files::write_atomically`),
-//! so a reader never sees half of one.
+//! A file's entries are named by the XXH3-128 hash of its text (computed once per file); an
+//! entry holds the engine's version, whether the file was read as JSON, the file's whole text
+//! and then the tree or document. It is used only when all of these match exactly (the text
+//! byte for byte, not only its hash); document and links entries also end with a checksum
+//! (XXH3-64) of what they hold, and what is read back is checked again (ids, positions,
+//! indices; links must fit the catalog). A stale, foreign or corrupt entry (another version, a
+//! changed file, a truncated write) is ignored and written again, never trusted. Entries are
+//! written whole or not at all (`files::write_atomically`), so a reader never sees half of one,
+//! and the folder is kept under [`MAX_CACHE_BYTES`], the entries written longest ago going
+//! first.
 
 use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
 use crate::diagnostic::{Source, Span};
+use crate::graph::Edges;
 use crate::model::Document;
 use crate::yaml::{Node, Number, Value};
 
@@ -32,7 +39,9 @@ pub(crate) use stored::{In, Out, Stored, record};
 /// What starts a tree entry: a name, and the format's version (bumped when the layout changes).
 const MAGIC: &[u8; 8] = b"CFEtree1";
 /// What starts a document entry.
-const DOC_MAGIC: &[u8; 8] = b"CFEdoc01";
+const DOC_MAGIC: &[u8; 8] = b"CFEdoc02";
+/// What starts a catalog's links entry.
+const LINKS_MAGIC: &[u8; 8] = b"CFElink1";
 
 /// Where cached trees are kept.
 #[derive(Debug, Clone)]
@@ -68,87 +77,202 @@ impl Cache {
         &self.dir
     }
 
-    /// The entry's file for a text: named by a hash of it (the entry itself holds the text, and
-    /// is used only when it is the same).
-    fn path(&self, text: &str, json: bool, suffix: &str) -> PathBuf {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut g: u64 = 0x84222325_cbf29ce4;
-        for &b in text.as_bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-            g = (g ^ u64::from(b))
-                .wrapping_mul(0x0000_0001_0000_0193)
-                .rotate_left(5);
+    /// The key of a text's entries: a hash of the text (XXH3, 128 bits) and how it is read,
+    /// computed once per file. The entries themselves hold the text, and are used only when it
+    /// is the same.
+    pub(crate) fn key(text: &str, json: bool) -> Key {
+        Key {
+            hash: twox_hash::XxHash3_128::oneshot(text.as_bytes()),
+            json,
         }
-        let kind = if json { "json" } else { "yaml" };
-        self.dir.join(format!("{h:016x}{g:016x}-{kind}.{suffix}"))
+    }
+
+    fn path(&self, key: &Key, suffix: &str) -> PathBuf {
+        let kind = if key.json { "json" } else { "yaml" };
+        self.dir.join(format!("{:032x}-{kind}.{suffix}", key.hash))
     }
 
     /// The tree cached for this text, if an entry for it is whole and made by this version.
-    pub(crate) fn get(&self, text: &str, json: bool) -> Option<Node> {
-        let bytes = std::fs::read(self.path(text, json, "tree")).ok()?;
-        decode_entry(&bytes, text, json)
+    pub(crate) fn get(&self, key: &Key, text: &str) -> Option<Node> {
+        let bytes = std::fs::read(self.path(key, "tree")).ok()?;
+        decode_entry(&bytes, text, key.json)
     }
 
     /// Stores the tree read from this text. Failing to (a read-only folder, a full disk) is not
     /// an error: the cache only saves time.
-    pub(crate) fn put(&self, text: &str, json: bool, tree: &Node) {
+    pub(crate) fn put(&self, key: &Key, text: &str, tree: &Node) {
         let mut bytes = Vec::with_capacity(text.len() * 2 + 64);
-        encode_entry(&mut bytes, text, json, tree);
-        self.write(&self.path(text, json, "tree"), &bytes);
+        encode_entry(&mut bytes, text, key.json, tree);
+        self.write(&self.path(key, "tree"), &bytes);
     }
 
     /// The checked document cached for this file's text, if an entry for it is whole, made by
     /// this version, and reads back consistent.
-    pub(crate) fn get_document(&self, source: &Arc<Source>, json: bool) -> Option<Document> {
-        let text = source.text();
-        let bytes = std::fs::read(self.path(text, json, "doc")).ok()?;
-        let mut r = header(DOC_MAGIC, &bytes, text, json)?;
-        let body = r.bytes.get(r.at..)?;
-        let (body, sum) = body.split_at_checked(body.len().checked_sub(8)?)?;
-        if checksum(body).to_le_bytes() != sum {
-            return None;
-        }
-        r = Reader { bytes: body, at: 0 };
-        let mut i = In::new(r, source);
+    pub(crate) fn get_document(&self, key: &Key, source: &Arc<Source>) -> Option<Document> {
+        let (text, json) = (source.text(), key.json);
+        let bytes = std::fs::read(self.path(key, "doc")).ok()?;
+        let r = header(DOC_MAGIC, &bytes, text, json)?;
+        let mut i = In::new(checked_body(r)?, Some(source));
         let doc = stored::take_document(&mut i)?;
         (i.r.left() == 0).then_some(doc)
     }
 
+    /// The key of a whole catalog: each source's name, origin and text (by its hash), in order.
+    pub(crate) fn catalog_key(sources: &[Arc<Source>]) -> u128 {
+        let mut all = Vec::with_capacity(sources.len() * 64);
+        for s in sources {
+            let name = s.name().as_bytes();
+            all.extend_from_slice(&(name.len() as u64).to_le_bytes());
+            all.extend_from_slice(name);
+            all.push(u8::from(s.is_builtin()));
+            all.extend_from_slice(
+                &twox_hash::XxHash3_128::oneshot(s.text().as_bytes()).to_le_bytes(),
+            );
+        }
+        twox_hash::XxHash3_128::oneshot(&all)
+    }
+
+    /// The links (every reference resolved) of the catalog whose sources have this key, as
+    /// stored when it was last built without a single diagnostic.
+    pub(crate) fn get_links(&self, key: u128) -> Option<Edges> {
+        let bytes = std::fs::read(self.dir.join(format!("{key:032x}.links"))).ok()?;
+        let mut r = Reader {
+            bytes: &bytes,
+            at: 0,
+        };
+        versioned(LINKS_MAGIC, &mut r)?;
+        let mut i = In::new(checked_body(r)?, None);
+        let edges = Edges::take(&mut i)?;
+        (i.r.left() == 0).then_some(edges)
+    }
+
+    /// A catalog's links as an entry, to be stored with [`Cache::put_links`] once the catalog
+    /// is known to be free of diagnostics.
+    pub(crate) fn links_entry(edges: &Edges) -> Vec<u8> {
+        let mut o = Out::new(None);
+        edges.put(&mut o);
+        let mut bytes = Vec::with_capacity(o.bytes.len() + 64);
+        write_version(&mut bytes, LINKS_MAGIC);
+        bytes.extend_from_slice(&o.bytes);
+        bytes.extend_from_slice(&checksum(&o.bytes).to_le_bytes());
+        bytes
+    }
+
+    /// Stores a catalog's links entry. Failing to write is not an error.
+    pub(crate) fn put_links(&self, key: u128, entry: &[u8]) {
+        self.write(&self.dir.join(format!("{key:032x}.links")), entry);
+    }
+
     /// Stores the checked document read from this file (nothing when one of its positions is
     /// in another file). Failing to write is not an error.
-    pub(crate) fn put_document(&self, source: &Arc<Source>, json: bool, doc: &Document) {
-        let mut o = Out::new(source);
+    pub(crate) fn put_document(&self, key: &Key, source: &Arc<Source>, doc: &Document) {
+        let text = source.text();
+        // The document is written after the header, in the same buffer.
+        let mut o = Out::new(Some(source));
+        o.bytes.reserve(2 * text.len() + 64);
+        write_header(&mut o.bytes, DOC_MAGIC, text, key.json);
+        let body = o.bytes.len();
         doc.put(&mut o);
         if o.foreign {
             return;
         }
-        let text = source.text();
-        let mut bytes = Vec::with_capacity(text.len() + o.bytes.len() + 64);
-        write_header(&mut bytes, DOC_MAGIC, text, json);
-        bytes.extend_from_slice(&o.bytes);
-        bytes.extend_from_slice(&checksum(&o.bytes).to_le_bytes());
-        self.write(&self.path(text, json, "doc"), &bytes);
+        let sum = checksum(o.bytes.get(body..).unwrap_or_default());
+        o.bytes.extend_from_slice(&sum.to_le_bytes());
+        self.write(&self.path(key, "doc"), &o.bytes);
     }
 
     fn write(&self, path: &Path, bytes: &[u8]) {
-        let _ = std::fs::create_dir_all(&self.dir)
+        let written = std::fs::create_dir_all(&self.dir)
             .and_then(|()| crate::files::write_atomically(path, |out| out.write_all(bytes)));
+        if written.is_ok() {
+            self.prune(MAX_CACHE_BYTES);
+        }
+    }
+
+    /// Keeps the folder's entries within `max` bytes: while they hold more, the entry written
+    /// longest ago goes (an edited file's old entries are never served again, so without this
+    /// the folder would only grow). Only this cache's entries are touched.
+    fn prune(&self, max: u64) {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = dir
+            .filter_map(Result::ok)
+            .filter(|e| is_entry_name(&e.file_name().to_string_lossy()))
+            .filter_map(|e| {
+                let meta = e.metadata().ok()?;
+                Some((meta.modified().ok()?, meta.len(), e.path()))
+            })
+            .collect();
+        let mut total: u64 = entries.iter().map(|(_, len, _)| len).sum();
+        if total <= max {
+            return;
+        }
+        entries.sort();
+        for (_, len, path) in entries {
+            if total <= max {
+                break;
+            }
+            if std::fs::remove_file(&path).is_ok() {
+                total = total.saturating_sub(len);
+            }
+        }
     }
 }
 
-/// FNV-1a over the bytes: catches a damaged entry (it is no defence against a forged one, which
-/// the checks on reading back are for).
-fn checksum(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h: u64, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// The most the cache folder's entries may hold, in bytes (1 GiB); the oldest go first.
+pub const MAX_CACHE_BYTES: u64 = 1 << 30;
+
+/// Whether a file name is one of the cache's entries (32 hex digits, then `-yaml.tree`,
+/// `-json.doc`, `.links` and the like).
+fn is_entry_name(name: &str) -> bool {
+    let (hash, rest) = name.split_at_checked(32).unwrap_or(("", ""));
+    hash.bytes().all(|b| b.is_ascii_hexdigit())
+        && matches!(
+            rest,
+            "-yaml.tree" | "-json.tree" | "-yaml.doc" | "-json.doc" | ".links"
+        )
 }
 
-fn write_header(out: &mut Vec<u8>, magic: &[u8; 8], text: &str, json: bool) {
+/// Names a file's entries (see [`Cache::key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Key {
+    hash: u128,
+    json: bool,
+}
+
+/// XXH3 over the bytes: catches a damaged entry (it is no defence against a forged one, which
+/// the checks on reading back are for).
+fn checksum(bytes: &[u8]) -> u64 {
+    twox_hash::XxHash3_64::oneshot(bytes)
+}
+
+/// The rest of an entry, when its last 8 bytes are the checksum of what comes before them.
+fn checked_body(r: Reader<'_>) -> Option<Reader<'_>> {
+    let body = r.bytes.get(r.at..)?;
+    let (body, sum) = body.split_at_checked(body.len().checked_sub(8)?)?;
+    (checksum(body).to_le_bytes() == sum).then_some(Reader { bytes: body, at: 0 })
+}
+
+/// Starts an entry: what kind it is, and the engine's version.
+fn write_version(out: &mut Vec<u8>, magic: &[u8; 8]) {
     out.extend_from_slice(magic);
     let version = env!("CARGO_PKG_VERSION").as_bytes();
     varint(out, version.len() as u64);
     out.extend_from_slice(version);
+}
+
+/// Reads what [`write_version`] wrote, when it is this kind of entry, by this version.
+fn versioned(magic: &[u8; 8], r: &mut Reader<'_>) -> Option<()> {
+    if r.take(magic.len())? != magic {
+        return None;
+    }
+    let version = r.varint()?;
+    (r.take(usize::try_from(version).ok()?)? == env!("CARGO_PKG_VERSION").as_bytes()).then_some(())
+}
+
+fn write_header(out: &mut Vec<u8>, magic: &[u8; 8], text: &str, json: bool) {
+    write_version(out, magic);
     out.push(u8::from(json));
     varint(out, text.len() as u64);
     out.extend_from_slice(text.as_bytes());
@@ -158,13 +282,7 @@ fn write_header(out: &mut Vec<u8>, magic: &[u8; 8], text: &str, json: bool) {
 /// read the same way, by this version.
 fn header<'a>(magic: &[u8; 8], bytes: &'a [u8], text: &str, json: bool) -> Option<Reader<'a>> {
     let mut r = Reader { bytes, at: 0 };
-    if r.take(magic.len())? != magic {
-        return None;
-    }
-    let version = r.varint()?;
-    if r.take(usize::try_from(version).ok()?)? != env!("CARGO_PKG_VERSION").as_bytes() {
-        return None;
-    }
+    versioned(magic, &mut r)?;
     if r.take(1)? != [u8::from(json)] {
         return None;
     }
@@ -385,12 +503,15 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("cfe-cache-test-{}", std::process::id()));
         let cache = Cache::new(&dir);
         let t = tree(text);
-        cache.put(text, false, &t);
-        let back = cache.get(text, false).unwrap();
+        cache.put(&Cache::key(text, false), text, &t);
+        let back = cache.get(&Cache::key(text, false), text).unwrap();
         assert!(same(&t, &back));
         // Another text, or the same read as JSON, is not served.
-        assert!(cache.get("kind: other\n", false).is_none());
-        assert!(cache.get(text, true).is_none());
+        let other = "kind: other\n";
+        assert!(cache.get(&Cache::key(other, false), other).is_none());
+        assert!(cache.get(&Cache::key(text, true), text).is_none());
+        // Nor is the entry under another text's name.
+        assert!(cache.get(&Cache::key(text, false), other).is_none());
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -413,5 +534,34 @@ mod tests {
         let mut other_version = bytes.clone();
         other_version[9] ^= 0x20;
         assert!(decode_entry(&other_version, text, false).is_none());
+    }
+
+    #[test]
+    fn the_oldest_entries_go_when_the_folder_is_full() {
+        let dir = std::env::temp_dir().join(format!("cfe-cache-prune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let name = |n: u32| format!("{n:032x}-yaml.doc");
+        let start = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        for n in 0..4u32 {
+            let path = dir.join(name(n));
+            std::fs::write(&path, [0u8; 100]).unwrap();
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(start + std::time::Duration::from_secs(u64::from(n)))
+                .unwrap();
+        }
+        // Not an entry: never removed, not counted.
+        std::fs::write(dir.join("notes.txt"), [0u8; 1000]).unwrap();
+        let cache = Cache::new(&dir);
+        cache.prune(400);
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 5);
+        cache.prune(250);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, vec![name(2), name(3), "notes.txt".to_owned()]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

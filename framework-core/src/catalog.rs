@@ -1,15 +1,14 @@
 //! The catalog: the shipped documents plus the user's, checked and linked into one graph, and
 //! the questions asked of them (built by [`crate::CatalogBuilder`]).
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Source};
 use crate::error::AnalysisError;
-use crate::graph::{ActivityHandle, ActivityKind, CompetenceGraph, Edges, ItemHandle, Target};
+use crate::graph::{CompetenceGraph, ItemHandle, Target};
 use crate::hierarchy::Hierarchy;
-use crate::ids::{DocId, ItemRef};
+use crate::ids::{DocId, IdMap, ItemRef};
 use crate::model::{
     Curriculum, DocumentInfo, DocumentKind, Framework, Item, ItemIdx, Mapping, Role,
 };
@@ -65,10 +64,10 @@ pub struct Catalog {
     pub(crate) curricula: Vec<Curriculum>,
     pub(crate) mappings: Vec<Mapping>,
     pub(crate) roles: Vec<Role>,
-    pub(crate) framework_index: HashMap<DocId, usize>,
-    pub(crate) curriculum_index: HashMap<DocId, usize>,
-    pub(crate) mapping_index: HashMap<DocId, usize>,
-    pub(crate) role_index: HashMap<DocId, usize>,
+    pub(crate) framework_index: IdMap<DocId, usize>,
+    pub(crate) curriculum_index: IdMap<DocId, usize>,
+    pub(crate) mapping_index: IdMap<DocId, usize>,
+    pub(crate) role_index: IdMap<DocId, usize>,
     pub(crate) graph: CompetenceGraph,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) files: usize,
@@ -361,7 +360,7 @@ impl Catalog {
     }
 
     pub(crate) fn index(&mut self) {
-        fn ids<T>(list: &[T], info: fn(&T) -> &DocumentInfo) -> HashMap<DocId, usize> {
+        fn ids<T>(list: &[T], info: fn(&T) -> &DocumentInfo) -> IdMap<DocId, usize> {
             list.iter()
                 .enumerate()
                 .map(|(n, d)| (info(d).id.clone(), n))
@@ -371,56 +370,6 @@ impl Catalog {
         self.curriculum_index = ids(&self.curricula, |d| &d.info);
         self.mapping_index = ids(&self.mappings, |d| &d.info);
         self.role_index = ids(&self.roles, |d| &d.info);
-    }
-
-    /// Every link between documents, with references resolved (those that do not resolve were
-    /// reported by validation and are left out).
-    pub(crate) fn edges(&self) -> Edges {
-        let mut edges = Edges {
-            framework_sizes: self.sizes().collect(),
-            ..Edges::default()
-        };
-        for (f, fw) in self.frameworks.iter().enumerate() {
-            for (idx, item) in fw.indexed() {
-                let h = ItemHandle::new(f, idx);
-                edges
-                    .requires
-                    .extend(item.requires().filter_map(|r| Some((h, self.resolve(r)?))));
-            }
-        }
-        for (c, cur) in self.curricula.iter().enumerate() {
-            let activities = cur
-                .sessions
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (ActivityKind::Session, i, &s.covers))
-                .chain(
-                    cur.assessments
-                        .iter()
-                        .enumerate()
-                        .map(|(i, a)| (ActivityKind::Assessment, i, &a.assesses)),
-                );
-            for (kind, index, covers) in activities {
-                let h = ActivityHandle {
-                    curriculum: c,
-                    kind,
-                    index,
-                };
-                let resolved = covers
-                    .iter()
-                    .filter_map(|cover| Some((self.resolve(&cover.target)?, cover.depth)))
-                    .collect();
-                edges.activities.push((h, resolved));
-            }
-        }
-        for (m, mapping) in self.mappings.iter().enumerate() {
-            for link in &mapping.links {
-                if let (Some(a), Some(b)) = (self.resolve(&link.from), self.resolve(&link.to)) {
-                    edges.maps.push((a, b, link.relation, m));
-                }
-            }
-        }
-        edges
     }
 }
 

@@ -7,7 +7,10 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 /// The cycles of a directed graph of `n` nodes whose edges `next` gives: for each strongly
 /// connected component that loops, the shortest way round from its smallest node back to it.
-pub(crate) fn cycles(n: usize, next: impl Fn(usize) -> Vec<usize>) -> Vec<Vec<usize>> {
+pub(crate) fn cycles<I: IntoIterator<Item = usize>>(
+    n: usize,
+    next: impl Fn(usize) -> I,
+) -> Vec<Vec<usize>> {
     let mut g: DiGraph<(), (), u32> = DiGraph::with_capacity(n, 0);
     for _ in 0..n {
         g.add_node(());
@@ -20,10 +23,20 @@ pub(crate) fn cycles(n: usize, next: impl Fn(usize) -> Vec<usize>) -> Vec<Vec<us
         }
     }
     let mut out = Vec::new();
+    if g.edge_count() == 0 {
+        return out;
+    }
     for scc in petgraph::algo::tarjan_scc(&g) {
         let Some(&start) = scc.iter().min() else {
             continue;
         };
+        if scc.len() == 1 {
+            // Most components are one node: a loop only through an edge to itself.
+            if g.contains_edge(start, start) {
+                out.push(vec![start.index(), start.index()]);
+            }
+            continue;
+        }
         let members: HashSet<NodeIndex> = scc.iter().copied().collect();
         let succ = |m: NodeIndex| -> Vec<NodeIndex> {
             let mut v: Vec<NodeIndex> = g.neighbors(m).filter(|x| members.contains(x)).collect();

@@ -7,8 +7,6 @@
 //! reference and hands the graph the edges; petgraph is used inside, and the public queries speak
 //! in [`ItemHandle`]s and [`ActivityHandle`]s.
 
-use std::collections::HashMap;
-
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -100,7 +98,7 @@ pub enum EdgeKind {
 pub struct CompetenceGraph {
     graph: DiGraph<NodeKind, EdgeKind, u32>,
     framework_nodes: Vec<NodeIndex>,
-    activity_nodes: HashMap<ActivityHandle, NodeIndex>,
+    activity_nodes: crate::ids::IdMap<ActivityHandle, NodeIndex>,
 }
 
 /// The edges of a catalog, with every reference resolved (see [`CompetenceGraph::build`]).
@@ -115,6 +113,104 @@ pub(crate) struct Edges {
     /// A mapping link: from, to, relation, the mapping's position.
     pub maps: Vec<(Target, Target, Relation, usize)>,
 }
+
+impl Edges {
+    /// Whether every handle lies in `catalog` (as edges read back from the cache must: they
+    /// were made for the same documents, but are checked, not trusted).
+    pub(crate) fn fit(&self, catalog: &crate::Catalog) -> bool {
+        let sizes: Vec<usize> = catalog.sizes().collect();
+        let target = |t: &Target| match *t {
+            Target::Framework(f) => f < sizes.len(),
+            Target::Item(h) => sizes
+                .get(h.framework_position())
+                .is_some_and(|&n| h.item().index() < n),
+        };
+        let activity = |a: &ActivityHandle| {
+            catalog.curricula().get(a.curriculum).is_some_and(|c| {
+                a.index
+                    < match a.kind {
+                        ActivityKind::Session => c.sessions.len(),
+                        ActivityKind::Assessment => c.assessments.len(),
+                    }
+            })
+        };
+        self.framework_sizes == sizes
+            && self
+                .requires
+                .iter()
+                .all(|(h, t)| target(&Target::Item(*h)) && target(t))
+            && self
+                .activities
+                .iter()
+                .all(|(a, covers)| activity(a) && covers.iter().all(|(t, _)| target(t)))
+            && self
+                .maps
+                .iter()
+                .all(|(a, b, _, m)| target(a) && target(b) && *m < catalog.mappings().len())
+    }
+}
+
+impl crate::cache::Stored for ItemHandle {
+    fn put(&self, o: &mut crate::cache::Out<'_>) {
+        self.framework.put(o);
+        self.item.put(o);
+    }
+    fn take(i: &mut crate::cache::In<'_>) -> Option<Self> {
+        Some(Self {
+            framework: crate::cache::Stored::take(i)?,
+            item: crate::cache::Stored::take(i)?,
+        })
+    }
+}
+
+impl crate::cache::Stored for Target {
+    fn put(&self, o: &mut crate::cache::Out<'_>) {
+        match self {
+            Target::Framework(f) => {
+                o.varint(0);
+                f.put(o);
+            }
+            Target::Item(h) => {
+                o.varint(1);
+                h.put(o);
+            }
+        }
+    }
+    fn take(i: &mut crate::cache::In<'_>) -> Option<Self> {
+        match i.varint()? {
+            0 => crate::cache::Stored::take(i).map(Target::Framework),
+            1 => crate::cache::Stored::take(i).map(Target::Item),
+            _ => None,
+        }
+    }
+}
+
+impl crate::cache::Stored for ActivityKind {
+    fn put(&self, o: &mut crate::cache::Out<'_>) {
+        (*self == ActivityKind::Assessment).put(o);
+    }
+    fn take(i: &mut crate::cache::In<'_>) -> Option<Self> {
+        let assessment: bool = crate::cache::Stored::take(i)?;
+        Some(if assessment {
+            ActivityKind::Assessment
+        } else {
+            ActivityKind::Session
+        })
+    }
+}
+
+crate::cache::record!(ActivityHandle {
+    curriculum,
+    kind,
+    index
+});
+
+crate::cache::record!(Edges {
+    framework_sizes,
+    requires,
+    activities,
+    maps
+});
 
 impl CompetenceGraph {
     /// Builds the graph from resolved edges.
@@ -299,7 +395,6 @@ impl CompetenceGraph {
                 .edges_directed(NodeIndex::new(n), Direction::Outgoing)
                 .filter(|e| *e.weight() == EdgeKind::Requires)
                 .map(|e| e.target().index())
-                .collect()
         })
         .into_iter()
         .map(|c| {
@@ -350,5 +445,54 @@ impl<T: Clone + Default> ItemTable<T> {
     pub fn get_mut(&mut self, h: ItemHandle) -> Option<&mut T> {
         let n = self.slot(h)?;
         self.cells.get_mut(n)
+    }
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn edges_fit_only_the_catalog_they_speak_of() {
+        let mut b = crate::Catalog::builder().builtin(false);
+        b.add_bytes(
+            "a.yaml",
+            b"kind: framework\nid: fa\ntitle: A\nitems:\n  - { id: \"1\", title: One, requires: [\"2\"] }\n  - { id: \"2\", title: Two }\n",
+        );
+        b.add_bytes(
+            "c.yaml",
+            b"kind: curriculum\nid: c\ntitle: C\nframeworks: [fa]\nsessions:\n  - { id: s, title: S, covers: [{ ref: \"1\", depth: introduced }] }\n",
+        );
+        let catalog = b.build();
+        assert!(catalog.diagnostics().is_empty());
+        let edges = || crate::validate::references(&catalog, &mut Vec::new());
+        assert!(edges().fit(&catalog));
+        let beyond = ItemHandle::new(0, ItemIdx(2));
+        let mut e = edges();
+        e.requires.push((beyond, Target::Framework(0)));
+        assert!(!e.fit(&catalog));
+        let mut e = edges();
+        e.requires
+            .push((ItemHandle::new(0, ItemIdx(0)), Target::Framework(1)));
+        assert!(!e.fit(&catalog));
+        let mut e = edges();
+        let session = ActivityHandle {
+            curriculum: 0,
+            kind: ActivityKind::Session,
+            index: 1,
+        };
+        e.activities.push((session, Vec::new()));
+        assert!(!e.fit(&catalog));
+        let mut e = edges();
+        e.maps.push((
+            Target::Framework(0),
+            Target::Framework(0),
+            Relation::Exact,
+            0,
+        ));
+        assert!(!e.fit(&catalog), "no mapping at position 0");
+        let mut e = edges();
+        e.framework_sizes.push(1);
+        assert!(!e.fit(&catalog));
     }
 }

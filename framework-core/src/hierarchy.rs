@@ -303,10 +303,7 @@ impl Hierarchy {
     /// shortest way round from its first item back to it, following parents.
     pub(crate) fn cycles(&self) -> Vec<Vec<ItemIdx>> {
         crate::cycles::cycles(self.len(), |n| {
-            self.parents(ItemIdx(n as u32))
-                .iter()
-                .map(|p| p.index())
-                .collect()
+            self.parents(ItemIdx(n as u32)).iter().map(|p| p.index())
         })
         .into_iter()
         .map(|c| c.into_iter().map(|n| ItemIdx(n as u32)).collect())

@@ -8,6 +8,11 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
+/// A map keyed by ids or other text read from input. foldhash is several times faster than the
+/// standard SipHash on short keys, and is seeded afresh in each process, so a crafted file cannot
+/// pick colliding keys in advance.
+pub(crate) type IdMap<K, V> = foldhash::HashMap<K, V>;
+
 /// Why a string is not a valid id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -240,14 +245,44 @@ impl fmt::Debug for ItemRef {
 }
 
 impl Serialize for ItemRef {
+    /// As `FRAMEWORK:ITEM` (or `FRAMEWORK:*`), put together in a buffer kept by the thread: a
+    /// report can hold millions of references, and formatting each through `Display` costs
+    /// several times more.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        thread_local! {
+            static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        TEXT.with(|text| match text.try_borrow_mut() {
+            Ok(mut text) => {
+                text.clear();
+                text.push_str(self.framework.as_str());
+                text.push(':');
+                text.push_str(self.item.as_ref().map_or("*", ItemId::as_str));
+                s.serialize_str(&text)
+            }
+            Err(_) => s.collect_str(self),
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reference_serializes_as_its_text() {
+        let longest = "a".repeat(MAX_ID_LEN);
+        for text in [
+            "care-certificate-2015:1.1a".to_owned(),
+            "x:*".to_owned(),
+            format!("{longest}:{longest}"),
+            format!("{longest}:*"),
+        ] {
+            let r = ItemRef::parse_qualified(&text).unwrap();
+            assert_eq!(r.to_string(), text);
+            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{text}\""));
+        }
+    }
 
     #[test]
     fn doc_ids_are_kebab_case() {
@@ -282,4 +317,40 @@ mod tests {
     }
 }
 
-crate::cache::record!(ItemRef { framework, item });
+/// The framework ids one document's references name, shared: a document names few frameworks,
+/// so its references hold one shared id each instead of a copy per reference.
+#[derive(Debug, Default)]
+pub(crate) struct FrameworkIds(Vec<FrameworkId>);
+
+impl FrameworkIds {
+    /// How many ids are kept (a document naming more makes the rest afresh).
+    const KEPT: usize = 16;
+
+    /// The id spelt `s`, shared with earlier references to it.
+    pub(crate) fn get(&mut self, s: &str) -> Result<FrameworkId, IdError> {
+        if let Some(id) = self.0.iter().find(|id| id.as_str() == s) {
+            return Ok(id.clone());
+        }
+        let id = FrameworkId::new(s)?;
+        if self.0.len() < Self::KEPT {
+            self.0.push(id.clone());
+        }
+        Ok(id)
+    }
+}
+
+impl crate::cache::Stored for ItemRef {
+    fn put(&self, o: &mut crate::cache::Out<'_>) {
+        self.framework.put(o);
+        self.item.put(o);
+    }
+    /// Checked again, as every id read back.
+    fn take(i: &mut crate::cache::In<'_>) -> Option<Self> {
+        let s = i.str()?;
+        let framework = i.frameworks.get(s).ok()?;
+        Some(Self {
+            framework,
+            item: crate::cache::Stored::take(i)?,
+        })
+    }
+}

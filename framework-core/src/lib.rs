@@ -38,6 +38,8 @@ pub mod model;
 pub mod report;
 pub mod safe;
 mod suggest;
+#[cfg(feature = "arrow")]
+pub mod table;
 mod validate;
 mod yaml;
 

@@ -5,12 +5,11 @@
 //! checked reading of fields, text, ids and references they share is in [`reader`]. Checks
 //! across documents (references, cycles) are in `validate`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::cache::Cache;
 use crate::diagnostic::{Code, Diagnostic, Loc, Source};
-use crate::ids::DocId;
+use crate::ids::{DocId, FrameworkIds};
 use crate::model::{Completeness, Document, DocumentInfo, DocumentKind};
 use crate::yaml::{self, Node, Value};
 
@@ -47,11 +46,13 @@ pub(crate) fn load(
 ) -> Option<Document> {
     let json = source.name().to_ascii_lowercase().ends_with(".json");
     // A user's file unchanged since it was last read is not read again.
-    let cache = cache.filter(|_| !source.is_builtin());
-    if let Some(doc) = cache.and_then(|c| c.get_document(source, json)) {
+    let cache = cache
+        .filter(|_| !source.is_builtin())
+        .map(|c| (c, Cache::key(source.text(), json)));
+    if let Some(doc) = cache.and_then(|(c, key)| c.get_document(&key, source)) {
         return Some(doc);
     }
-    let cached = cache.and_then(|c| c.get(source.text(), json));
+    let cached = cache.and_then(|(c, key)| c.get(&key, source.text()));
     let fresh = cached.is_none();
     let node = match cached {
         Some(node) => node,
@@ -64,13 +65,21 @@ pub(crate) fn load(
         },
     };
     let before = diags.len();
-    let mut ctx = Ctx { source, diags };
+    let mut ctx = Ctx {
+        source,
+        diags,
+        frameworks: FrameworkIds::default(),
+    };
     let doc = load_node(&mut ctx, &node);
-    if let Some(c) = cache {
+    if let Some((c, key)) = cache {
         // A clean file is kept checked; any other as its tree, to be checked again.
         match &doc {
-            Some(doc) if diags.len() == before => c.put_document(source, json, doc),
-            _ if fresh => c.put(source.text(), json, &node),
+            Some(doc) if diags.len() == before => {
+                // The tree is no longer needed: freed before the entry is made.
+                drop(node);
+                c.put_document(&key, source, doc);
+            }
+            _ if fresh => c.put(&key, source.text(), &node),
             _ => {}
         }
     }
@@ -84,7 +93,11 @@ pub(crate) fn load_tree(
     node: &Node,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Document> {
-    let mut ctx = Ctx { source, diags };
+    let mut ctx = Ctx {
+        source,
+        diags,
+        frameworks: FrameworkIds::default(),
+    };
     load_node(&mut ctx, node)
 }
 
@@ -195,7 +208,7 @@ pub(super) fn fields_with<'n>(
 pub(super) struct Seen<K> {
     what: &'static str,
     scope: String,
-    first: HashMap<K, Loc>,
+    first: crate::ids::IdMap<K, Loc>,
 }
 
 impl<K: std::hash::Hash + Eq + Clone + std::fmt::Display> Seen<K> {
@@ -203,7 +216,7 @@ impl<K: std::hash::Hash + Eq + Clone + std::fmt::Display> Seen<K> {
         Self {
             what,
             scope,
-            first: HashMap::new(),
+            first: crate::ids::IdMap::default(),
         }
     }
 

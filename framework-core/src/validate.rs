@@ -6,13 +6,22 @@
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic, Loc};
-use crate::graph::{ItemHandle, Target};
+use crate::graph::{ActivityHandle, ActivityKind, Edges, ItemHandle, Target};
 use crate::ids::ItemRef;
 use crate::suggest::did_you_mean;
 
-/// Reports every reference that does not resolve (`unknown-document`, `unknown-ref`).
-pub(crate) fn references(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
-    Refs { catalog }.check_refs(diags);
+/// Reports every reference that does not resolve (`unknown-document`, `unknown-ref`), and
+/// gives the ones that do as the graph's edges: each reference is resolved once, here.
+pub(crate) fn references(catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Edges {
+    let mut refs = Refs {
+        catalog,
+        edges: Edges {
+            framework_sizes: catalog.sizes().collect(),
+            ..Edges::default()
+        },
+    };
+    refs.check_refs(diags);
+    refs.edges
 }
 
 /// Reports every cycle in `requires` (across frameworks) and in parenthood (`also_under`).
@@ -95,6 +104,8 @@ fn edge_loc(catalog: &Catalog, from: ItemHandle, to: ItemHandle, what: Loop) -> 
 
 struct Refs<'c> {
     catalog: &'c Catalog,
+    /// What the references that resolve link.
+    edges: Edges,
 }
 
 impl Refs<'_> {
@@ -145,20 +156,22 @@ impl Refs<'_> {
         }
     }
 
-    fn check_refs(&self, diags: &mut Vec<Diagnostic>) {
+    fn check_refs(&mut self, diags: &mut Vec<Diagnostic>) {
         for doc in self.catalog.documents() {
             for r in &doc.info().dropped_refs {
                 self.check_ref(&r.r, &r.loc, diags);
             }
         }
-        for fw in self.catalog.frameworks() {
-            for item in fw.items() {
+        for (f, fw) in self.catalog.frameworks().iter().enumerate() {
+            for (idx, item) in fw.indexed() {
                 for r in &item.requires {
-                    self.check_ref(&r.r, &r.loc, diags);
+                    if let Some(t) = self.check_ref(&r.r, &r.loc, diags) {
+                        self.edges.requires.push((ItemHandle::new(f, idx), t));
+                    }
                 }
             }
         }
-        for c in self.catalog.curricula() {
+        for (curriculum, c) in self.catalog.curricula().iter().enumerate() {
             let mut known = Vec::new();
             for (id, loc) in c.frameworks.iter().zip(&c.framework_locs) {
                 if self.catalog.framework_position(id.as_str()).is_none() {
@@ -167,16 +180,40 @@ impl Refs<'_> {
                     known.push(id);
                 }
             }
-            for cover in c.all_covers() {
-                // An unknown framework in `frameworks` is reported once, not at every bare ref.
-                let listed_unknown = c.frameworks.contains(cover.target.framework())
-                    && !known.contains(&cover.target.framework());
-                if !listed_unknown {
-                    self.check_ref(&cover.target, &cover.loc, diags);
+            let sessions = c
+                .sessions
+                .iter()
+                .map(|s| (ActivityKind::Session, &s.covers));
+            let assessments = c
+                .assessments
+                .iter()
+                .map(|a| (ActivityKind::Assessment, &a.assesses));
+            let mut index = [0, 0];
+            for (kind, covers) in sessions.chain(assessments) {
+                let n = &mut index[usize::from(kind == ActivityKind::Assessment)];
+                let h = ActivityHandle {
+                    curriculum,
+                    kind,
+                    index: *n,
+                };
+                *n += 1;
+                let mut resolved = Vec::with_capacity(covers.len());
+                for cover in covers {
+                    // An unknown framework in `frameworks` is reported once, not at every bare
+                    // ref.
+                    let listed_unknown = c.frameworks.contains(cover.target.framework())
+                        && !known.contains(&cover.target.framework());
+                    if listed_unknown {
+                        continue;
+                    }
+                    if let Some(t) = self.check_ref(&cover.target, &cover.loc, diags) {
+                        resolved.push((t, cover.depth));
+                    }
                 }
+                self.edges.activities.push((h, resolved));
             }
         }
-        for m in self.catalog.mappings() {
+        for (position, m) in self.catalog.mappings().iter().enumerate() {
             let from_ok = self.catalog.framework_position(m.from.as_str()).is_some();
             let to_ok = self.catalog.framework_position(m.to.as_str()).is_some();
             if !from_ok {
@@ -186,11 +223,14 @@ impl Refs<'_> {
                 diags.push(self.unknown_framework(m.to.as_str(), &m.to_loc));
             }
             for l in &m.links {
-                if from_ok {
-                    self.check_ref(&l.from, &l.from_loc, diags);
-                }
-                if to_ok {
-                    self.check_ref(&l.to, &l.to_loc, diags);
+                let from = from_ok
+                    .then(|| self.check_ref(&l.from, &l.from_loc, diags))
+                    .flatten();
+                let to = to_ok
+                    .then(|| self.check_ref(&l.to, &l.to_loc, diags))
+                    .flatten();
+                if let (Some(a), Some(b)) = (from, to) {
+                    self.edges.maps.push((a, b, l.relation, position));
                 }
             }
         }

@@ -367,3 +367,94 @@ fn parquet_holds_the_main_table_with_typed_columns() {
         serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
     assert!(written["items"].is_array());
 }
+
+/// The learners table as Parquet is typed (an ordered status dictionary, dates, a list of
+/// missing leaves) and holds what the JSON holds, row for row; written batch by batch.
+#[test]
+fn learners_parquet_is_typed_and_holds_what_json_holds() {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Date32Type, Float64Type, Int8Type, Int32Type};
+    use arrow_array::{Array, StringArray};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("learners.parquet");
+    let out = cohort(&["--format", "parquet", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&cohort(&["--format", "json"]).output().unwrap().stdout).unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
+    let batches: Vec<_> = reader.map(Result::unwrap).collect();
+    let schema = batches[0].schema();
+    let status_field = schema.field_with_name("status").unwrap();
+    assert!(
+        status_field.dict_is_ordered().unwrap_or(false),
+        "{status_field:?}"
+    );
+    let mut rows = Vec::new();
+    for b in &batches {
+        let col = |name: &str| b.column(b.schema().index_of(name).unwrap()).clone();
+        let learner = col("learner");
+        let learner = learner.as_string::<i32>();
+        let requirement = col("requirement");
+        let requirement = requirement.as_dictionary::<Int32Type>();
+        let req_values = requirement.values().as_string::<i32>().clone();
+        let status = col("status");
+        let status = status.as_dictionary::<Int8Type>();
+        let status_values: StringArray = status.values().as_string::<i32>().clone();
+        let due = col("due");
+        let due = due.as_primitive::<Date32Type>();
+        let done = col("done");
+        let done = done.as_primitive::<Float64Type>();
+        let missing = col("missing");
+        let missing = missing.as_list::<i32>();
+        for i in 0..b.num_rows() {
+            let leaves = missing.value(i);
+            let leaves: Vec<String> = leaves
+                .as_string::<i32>()
+                .iter()
+                .map(|s| s.unwrap().to_owned())
+                .collect();
+            let due = (!due.is_null(i)).then(|| {
+                jiff::civil::date(1970, 1, 1)
+                    .checked_add(jiff::Span::new().days(i64::from(due.value(i))))
+                    .unwrap()
+                    .to_string()
+            });
+            rows.push(serde_json::json!({
+                "learner": learner.value(i),
+                "id": req_values.value(requirement.keys().value(i) as usize),
+                "status": status_values.value(status.keys().value(i) as usize),
+                "due": due,
+                "done": done.value(i),
+                "missing": leaves,
+            }));
+        }
+    }
+    let mut expected = Vec::new();
+    for l in json["learners"].as_array().unwrap() {
+        for q in l["requirements"].as_array().unwrap() {
+            expected.push(serde_json::json!({
+                "learner": l["learner"],
+                "id": q["id"],
+                "status": q["status"],
+                "due": q["due"],
+                "done": q["done"],
+                "missing": q["missing"],
+            }));
+        }
+    }
+    assert!(!expected.is_empty());
+    assert_eq!(rows, expected);
+}

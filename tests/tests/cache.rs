@@ -1,6 +1,7 @@
 //! The cache of read files (issue 13): a cached load gives the same catalog and the same
 //! diagnostics as a fresh one, and a stale, foreign or damaged entry is never trusted. A file
-//! with a diagnostic is kept as its tree (`.tree`), a clean one as its checked document (`.doc`).
+//! with a diagnostic is kept as its tree (`.tree`), a clean one as its checked document (`.doc`);
+//! a catalog with no diagnostic at all keeps its resolved references (`.links`).
 
 mod common;
 
@@ -8,6 +9,7 @@ use std::path::Path;
 
 use framework_core::Catalog;
 use framework_core::cache::Cache;
+use framework_core::graph::{ActivityHandle, ActivityKind, ItemHandle};
 
 fn load(file: &Path, cache: &Path) -> Catalog {
     let mut b = Catalog::builder()
@@ -52,6 +54,30 @@ fn summary(c: &Catalog) -> String {
     docs.extend(c.curricula().iter().map(|d| format!("{d:?}")));
     docs.extend(c.mappings().iter().map(|d| format!("{d:?}")));
     docs.extend(c.roles().iter().map(|d| format!("{d:?}")));
+    // The graph: every item's requirements and mapping links, every activity's covers.
+    let g = c.graph();
+    for (f, fw) in c.frameworks().iter().enumerate() {
+        for (i, _) in fw.indexed() {
+            let h = ItemHandle::new(f, i);
+            docs.push(format!("{h:?} {:?} {:?}", g.requires(h), g.mapped(h)));
+        }
+    }
+    for (n, cur) in c.curricula().iter().enumerate() {
+        let kinds = [
+            (ActivityKind::Session, cur.sessions.len()),
+            (ActivityKind::Assessment, cur.assessments.len()),
+        ];
+        for (kind, count) in kinds {
+            for index in 0..count {
+                let a = ActivityHandle {
+                    curriculum: n,
+                    kind,
+                    index,
+                };
+                docs.push(format!("{a:?} {:?}", g.covers(a)));
+            }
+        }
+    }
     let diags: Vec<String> = c
         .diagnostics()
         .iter()
@@ -69,14 +95,23 @@ fn summary(c: &Catalog) -> String {
     format!("{docs:?}\n{diags:?}")
 }
 
-fn entries(dir: &Path) -> Vec<std::path::PathBuf> {
+/// The cache's entries with one of these extensions.
+fn with_extension(dir: &Path, extensions: &[&str]) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(dir)
         .map(|r| {
             r.map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "tree" || e == "doc"))
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|e| extensions.iter().any(|x| e == *x))
+                })
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The entries of read files.
+fn entries(dir: &Path) -> Vec<std::path::PathBuf> {
+    with_extension(dir, &["tree", "doc"])
 }
 
 /// A clean framework: kept as its checked document.
@@ -235,4 +270,147 @@ fn the_command_line_can_do_without_the_cache() {
     let cached = run(&[]);
     assert_eq!(first.stderr, cached.stderr);
     assert_eq!(first.stderr, out.stderr);
+}
+
+/// Two frameworks, a mapping and a course between them: a catalog without a diagnostic.
+const LINKED: [(&str, &str); 4] = [
+    (
+        "a.yaml",
+        "kind: framework\nid: fa\ntitle: A\nitems:\n  - { id: \"1\", title: One, requires: [\"2\"] }\n  - { id: \"2\", title: Two }\n",
+    ),
+    (
+        "b.yaml",
+        "kind: framework\nid: fb\ntitle: B\nitems:\n  - { id: x, title: Ex }\n  - { id: y, title: Why }\n",
+    ),
+    (
+        "m.yaml",
+        "kind: mapping\nid: fa--fb\nfrom: fa\nto: fb\nlinks:\n  - { from: \"1\", to: x, relation: exact }\n  - { from: \"2\", to: y, relation: broad }\n",
+    ),
+    (
+        "c.yaml",
+        "kind: curriculum\nid: course\ntitle: Course\nframeworks: [fa]\nsessions:\n  - id: s1\n    title: First\n    covers: [{ ref: \"1\", depth: practised }, { ref: \"fb:y\", depth: introduced }]\nassessments:\n  - id: a1\n    title: Test\n    assesses: [{ ref: \"2\" }]\n",
+    ),
+];
+
+/// The entries of catalogs' links.
+fn links(dir: &Path) -> Vec<std::path::PathBuf> {
+    with_extension(dir, &["links"])
+}
+
+fn linked_catalog(dir: &Path) -> std::path::PathBuf {
+    let files = dir.join("catalog");
+    std::fs::create_dir_all(&files).unwrap();
+    for (name, text) in LINKED {
+        std::fs::write(files.join(name), text).unwrap();
+    }
+    files
+}
+
+#[test]
+fn a_clean_catalog_keeps_its_links_and_serves_them_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = linked_catalog(dir.path());
+    let cache = dir.path().join("cache");
+    let expected = summary(&fresh(&files));
+    assert!(fresh(&files).diagnostics().is_empty());
+    assert_eq!(summary(&load(&files, &cache)), expected);
+    assert_eq!(links(&cache).len(), 1);
+    // Served from the entry: the same graph.
+    assert_eq!(summary(&load(&files, &cache)), expected);
+    // One file changed: other sources, so the links are resolved again (and kept anew).
+    let a = files.join("a.yaml");
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&a, text.replace("requires: [\"2\"]", "requires: []")).unwrap();
+    let changed = load(&files, &cache);
+    assert_eq!(summary(&changed), summary(&fresh(&files)));
+    assert_ne!(summary(&changed), expected);
+    assert_eq!(links(&cache).len(), 2);
+}
+
+#[test]
+fn a_catalog_with_a_diagnostic_keeps_no_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = linked_catalog(dir.path());
+    // A reference that does not resolve: a catalog-wide diagnostic, found only by linking.
+    let m = files.join("m.yaml");
+    let text = std::fs::read_to_string(&m).unwrap();
+    std::fs::write(&m, text.replace("to: y", "to: zed")).unwrap();
+    let cache = dir.path().join("cache");
+    let first = load(&files, &cache);
+    assert!(
+        summary(&first).contains("unknown-ref"),
+        "{}",
+        summary(&first)
+    );
+    assert!(links(&cache).is_empty());
+    assert_eq!(summary(&load(&files, &cache)), summary(&first));
+}
+
+#[test]
+fn damaged_links_are_ignored_and_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = linked_catalog(dir.path());
+    let cache = dir.path().join("cache");
+    let expected = summary(&fresh(&files));
+    load(&files, &cache);
+    let entry = links(&cache).pop().unwrap();
+    let whole = std::fs::read(&entry).unwrap();
+    for at in 0..whole.len() {
+        let mut damaged = whole.clone();
+        damaged[at] ^= 0x5a;
+        std::fs::write(&entry, &damaged).unwrap();
+        assert_eq!(summary(&load(&files, &cache)), expected, "byte {at}");
+        assert_eq!(std::fs::read(&entry).unwrap(), whole, "byte {at}");
+    }
+    for cut in [0, 8, whole.len() / 2, whole.len() - 1] {
+        std::fs::write(&entry, &whole[..cut]).unwrap();
+        assert_eq!(summary(&load(&files, &cache)), expected, "cut at {cut}");
+    }
+}
+
+#[test]
+fn links_that_do_not_fit_the_catalog_are_not_used() {
+    // Links written for one catalog, placed under another's name (as a forged or misplaced
+    // entry would be): they speak of frameworks the catalog does not have, so they are
+    // refused and the references resolved afresh.
+    let dir = tempfile::tempdir().unwrap();
+    let files = linked_catalog(dir.path());
+    let cache = dir.path().join("cache");
+    load(&files, &cache);
+    let big = links(&cache).pop().unwrap();
+    let small_dir = dir.path().join("small");
+    std::fs::create_dir_all(&small_dir).unwrap();
+    std::fs::write(
+        small_dir.join("a.yaml"),
+        LINKED[0].1.replace("requires: [\"2\"]", ""),
+    )
+    .unwrap();
+    let small_cache = dir.path().join("small-cache");
+    let expected = summary(&fresh(&small_dir));
+    load(&small_dir, &small_cache);
+    let small = links(&small_cache).pop().unwrap();
+    std::fs::copy(&big, &small).unwrap();
+    assert_eq!(summary(&load(&small_dir, &small_cache)), expected);
+}
+
+#[test]
+fn the_graph_is_built_from_the_links_entry_when_one_fits() {
+    // Two catalogs of the same shape whose references differ: the first one's links, placed
+    // under the second's name, fit it, and are what its graph is made of. (So a served entry
+    // is really used; the checksum and the fit are what guard it, as for documents.)
+    let dir = tempfile::tempdir().unwrap();
+    let files = linked_catalog(dir.path());
+    let cache = dir.path().join("cache");
+    let with_requires = summary(&load(&files, &cache));
+    let entry = links(&cache).pop().unwrap();
+    let a = files.join("a.yaml");
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&a, text.replace("requires: [\"2\"]", "requires: []")).unwrap();
+    let without = summary(&load(&files, &cache));
+    assert_ne!(without, with_requires);
+    let other = links(&cache).into_iter().find(|p| *p != entry).unwrap();
+    std::fs::copy(&entry, &other).unwrap();
+    let served = summary(&load(&files, &cache));
+    assert_ne!(served, without, "the entry's links were not used");
+    assert!(served.contains("[Item(ItemHandle { framework: 0, item: 1 })]"));
 }

@@ -58,30 +58,53 @@ fn date(d: Option<jiff::civil::Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-/// One row per learner and requirement.
-fn table(r: &LearnersReport, csv: bool) -> Table {
-    let mut t = Table::new(&[
-        "LEARNER",
-        "REQUIREMENT",
-        "STATUS",
-        "DUE",
-        "#DONE",
-        "MISSING",
-    ]);
+/// The main table's headers (`#`: a number).
+const HEADERS: [&str; 6] = [
+    "LEARNER",
+    "REQUIREMENT",
+    "STATUS",
+    "DUE",
+    "#DONE",
+    "MISSING",
+];
+
+/// The main table's rows as CSV holds them, one per learner and requirement: every missing
+/// leaf, joined by `;`.
+fn csv_rows(r: &LearnersReport) -> impl Iterator<Item = [String; 6]> + '_ {
+    r.learners.iter().flat_map(|l| {
+        l.requirements.iter().map(|q| {
+            let mut missing = String::new();
+            for (n, leaf) in q.missing.iter().enumerate() {
+                if n > 0 {
+                    missing.push(';');
+                }
+                // As `Display` writes it, without formatting machinery (there can be millions).
+                missing.push_str(leaf.framework().as_str());
+                missing.push(':');
+                missing.push_str(leaf.item_id().map_or("*", |i| i.as_str()));
+            }
+            [
+                l.learner.clone(),
+                q.id.clone(),
+                q.status.as_str().to_owned(),
+                date(q.due),
+                format!("{:.1}%", q.done),
+                missing,
+            ]
+        })
+    })
+}
+
+/// One row per learner and requirement, as a terminal or a page shows it (the missing leaves
+/// counted when there are several).
+fn table(r: &LearnersReport) -> Table {
+    let mut t = Table::new(&HEADERS);
     for l in &r.learners {
         for q in &l.requirements {
-            let missing = if csv {
-                q.missing
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(";")
-            } else {
-                match q.missing.len() {
-                    0 => String::new(),
-                    1 => q.missing.iter().map(ToString::to_string).collect(),
-                    n => format!("{n} leaves"),
-                }
+            let missing = match q.missing.len() {
+                0 => String::new(),
+                1 => q.missing.iter().map(ToString::to_string).collect(),
+                n => format!("{n} leaves"),
             };
             t.row(vec![
                 l.learner.clone().into(),
@@ -127,7 +150,35 @@ impl Render for LearnersReport {
     }
 
     fn table(&self, _: &[Diagnostic]) -> Table {
-        table(self, true)
+        let mut t = Table::new(&HEADERS);
+        for row in csv_rows(self) {
+            t.row(row.into_iter().map(Cell::from).collect());
+        }
+        t
+    }
+
+    /// Written row by row: a cohort's table can be far larger than the report.
+    fn csv(&self, out: &mut dyn std::io::Write) -> Option<std::io::Result<()>> {
+        let headers = HEADERS.map(|h| h.trim_start_matches('#'));
+        let write = |out: &mut dyn std::io::Write| {
+            let mut w = crate::report::CsvRows::new(out, &headers)?;
+            for row in csv_rows(self) {
+                w.row(&row)?;
+            }
+            w.finish()
+        };
+        Some(write(out))
+    }
+
+    fn batches(&self) -> Option<crate::report::Batches<'_>> {
+        let per = framework_core::table::LEARNERS_PER_BATCH;
+        let batches = (0..self.learners.len()).step_by(per).map(move |start| {
+            framework_core::table::learner_requirements(self, start..start + per)
+        });
+        Some((
+            framework_core::table::learner_requirements_schema(),
+            Box::new(batches),
+        ))
     }
 }
 
@@ -148,7 +199,7 @@ fn doc(r: &LearnersReport) -> Doc {
         s.counts.exempt
     ));
     if !r.learners.is_empty() {
-        d.table(table(r, false));
+        d.table(table(r));
     }
     d.heading("By requirement");
     let mut t = Table::new(&["REQUIREMENT", "#MET", "#IN PROGRESS", "#OVERDUE", "#EXEMPT"]);

@@ -9,7 +9,7 @@
 //! indices in range; the whole entry is also covered by a checksum (see `cache.rs`).
 
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 use std::sync::Arc;
 
 use super::{Reader, varint};
@@ -22,13 +22,14 @@ use crate::model::{
 /// Where a document is written to, and the file its positions must be in.
 pub(crate) struct Out<'a> {
     pub bytes: Vec<u8>,
-    source: &'a Arc<Source>,
+    /// The file positions must be in (none: nothing written may hold a position).
+    source: Option<&'a Arc<Source>>,
     /// Set when a position lies in another file: such a document is not stored.
     pub foreign: bool,
 }
 
 impl<'a> Out<'a> {
-    pub fn new(source: &'a Arc<Source>) -> Self {
+    pub fn new(source: Option<&'a Arc<Source>>) -> Self {
         Self {
             bytes: Vec::new(),
             source,
@@ -49,12 +50,19 @@ impl<'a> Out<'a> {
 /// What a document is read from, and the file its positions are placed in.
 pub(crate) struct In<'a> {
     pub(super) r: Reader<'a>,
-    source: &'a Arc<Source>,
+    /// The file positions are placed in (none: a position read is refused).
+    source: Option<&'a Arc<Source>>,
+    /// The frameworks the document's references name, shared between them.
+    pub frameworks: crate::ids::FrameworkIds,
 }
 
 impl<'a> In<'a> {
-    pub(super) fn new(r: Reader<'a>, source: &'a Arc<Source>) -> Self {
-        Self { r, source }
+    pub(super) fn new(r: Reader<'a>, source: Option<&'a Arc<Source>>) -> Self {
+        Self {
+            r,
+            source,
+            frameworks: crate::ids::FrameworkIds::default(),
+        }
     }
 
     pub fn varint(&mut self) -> Option<u64> {
@@ -185,6 +193,27 @@ impl<T: Stored> Stored for Vec<T> {
     }
 }
 
+impl<T: Stored> Stored for Box<T> {
+    fn put(&self, o: &mut Out<'_>) {
+        (**self).put(o);
+    }
+    fn take(i: &mut In<'_>) -> Option<Self> {
+        T::take(i).map(Box::new)
+    }
+}
+
+impl<A: Stored, B: Stored, C: Stored, D: Stored> Stored for (A, B, C, D) {
+    fn put(&self, o: &mut Out<'_>) {
+        self.0.put(o);
+        self.1.put(o);
+        self.2.put(o);
+        self.3.put(o);
+    }
+    fn take(i: &mut In<'_>) -> Option<Self> {
+        Some((A::take(i)?, B::take(i)?, C::take(i)?, D::take(i)?))
+    }
+}
+
 impl<A: Stored, B: Stored> Stored for (A, B) {
     fn put(&self, o: &mut Out<'_>) {
         self.0.put(o);
@@ -195,7 +224,7 @@ impl<A: Stored, B: Stored> Stored for (A, B) {
     }
 }
 
-impl<K: Stored + Eq + Hash, V: Stored> Stored for HashMap<K, V> {
+impl<K: Stored + Eq + Hash, V: Stored, S: BuildHasher + Default> Stored for HashMap<K, V, S> {
     fn put(&self, o: &mut Out<'_>) {
         o.varint(self.len() as u64);
         for (k, v) in self {
@@ -205,7 +234,7 @@ impl<K: Stored + Eq + Hash, V: Stored> Stored for HashMap<K, V> {
     }
     fn take(i: &mut In<'_>) -> Option<Self> {
         let n = i.count()?;
-        let mut map = HashMap::with_capacity(n);
+        let mut map = HashMap::with_capacity_and_hasher(n, S::default());
         for _ in 0..n {
             let (k, v) = <(K, V)>::take(i)?;
             map.insert(k, v);
@@ -226,17 +255,18 @@ impl Stored for serde_json::Map<String, serde_json::Value> {
 
 impl Stored for Loc {
     fn put(&self, o: &mut Out<'_>) {
-        o.foreign |= !Arc::ptr_eq(&self.source, o.source);
+        o.foreign |= o.source.is_none_or(|s| !Arc::ptr_eq(&self.source, s));
         o.varint(self.span.offset as u64);
         o.varint(self.span.len as u64);
     }
     fn take(i: &mut In<'_>) -> Option<Self> {
         let (offset, len) = (i.usize()?, i.usize()?);
-        let text = i.source.text();
+        let source = i.source?;
+        let text = source.text();
         // Inside the text, on character boundaries: a snippet is cut there.
         let end = offset.checked_add(len)?;
         (text.is_char_boundary(offset) && text.is_char_boundary(end)).then(|| Loc {
-            source: i.source.clone(),
+            source: source.clone(),
             span: Span::new(offset, len),
         })
     }
@@ -419,10 +449,10 @@ impl Stored for Framework {
         self.extensions.put(o);
         self.items.put(o);
         self.hierarchy.put(o);
-        self.index.put(o);
+        // The index is the items' ids, made again when read back.
     }
     fn take(i: &mut In<'_>) -> Option<Self> {
-        let framework = Framework {
+        let mut framework = Framework {
             info: Stored::take(i)?,
             publisher: Stored::take(i)?,
             levels: Stored::take(i)?,
@@ -430,12 +460,11 @@ impl Stored for Framework {
             extensions: Stored::take(i)?,
             items: Stored::take(i)?,
             hierarchy: Stored::take(i)?,
-            index: Stored::take(i)?,
+            index: Default::default(),
         };
-        // The hierarchy and the index speak of these items and no others.
-        let n = framework.items.len();
-        (framework.hierarchy.len() == n && framework.index.values().all(|x| x.index() < n))
-            .then_some(framework)
+        framework.index = Framework::index_of(&framework.items);
+        // The hierarchy speaks of these items and no others.
+        (framework.hierarchy.len() == framework.items.len()).then_some(framework)
     }
 }
 

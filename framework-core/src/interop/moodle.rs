@@ -537,9 +537,9 @@ pub fn export(framework: &Framework) -> (String, Vec<Diagnostic>) {
     };
     let mut long_titles = Vec::new();
     for (n, item) in framework.items().iter().enumerate() {
-        let m = super::extension(item.extensions.as_ref(), KEY);
+        let m = super::extension(item.extensions.as_deref(), KEY);
         let idnumber = |i: &crate::model::Item| {
-            get(super::extension(i.extensions.as_ref(), KEY), "idnumber")
+            get(super::extension(i.extensions.as_deref(), KEY), "idnumber")
                 .unwrap_or_else(|| i.id.to_string())
         };
         let parent = framework

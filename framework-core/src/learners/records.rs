@@ -4,8 +4,8 @@
 
 use std::io::Read;
 
+use crate::ids::IdMap;
 use jiff::civil::Date;
-use rustc_hash::FxHashMap;
 
 use std::collections::BTreeMap;
 
@@ -531,7 +531,7 @@ pub(super) struct Learners {
     pub rows: Vec<LearnerRow>,
     /// Position in `rows` by id; `usize::MAX` for learners read but not analysed (another
     /// role, or left out).
-    pub by_id: FxHashMap<String, usize>,
+    pub by_id: IdMap<String, usize>,
     /// Learners with another role.
     pub other_roles: usize,
 }
@@ -555,10 +555,10 @@ pub(super) fn read_learners<R: Read>(
     let (c_learner, c_role, c_start, c_quals) = (cols[0], cols[1], cols[2], cols[3]);
     let mut out = Learners {
         rows: Vec::new(),
-        by_id: FxHashMap::default(),
+        by_id: IdMap::default(),
         other_roles: 0,
     };
-    let mut first_line: FxHashMap<String, u64> = FxHashMap::default();
+    let mut first_line: IdMap<String, u64> = IdMap::default();
     // The qualifications the role's exemptions name, as compared.
     let named: Vec<String> = role
         .requirements
@@ -747,7 +747,7 @@ pub(super) fn read_evidence<R: Read>(
     // Every (leaf, evidence) pair per learner; the latest per leaf is picked once, at the end.
     let mut evidence: Vec<Vec<(u32, Latest)>> = vec![Vec::new(); learners.rows.len()];
     // Each distinct reference text resolved once: to the role's leaves it stands for.
-    let mut ref_cache: FxHashMap<Vec<u8>, Option<usize>> = FxHashMap::default();
+    let mut ref_cache: IdMap<Vec<u8>, Option<usize>> = IdMap::default();
     let mut ref_targets: Vec<Vec<u32>> = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {

@@ -5,7 +5,6 @@ use super::reader::{
     text_list,
 };
 use super::{Seen, fields_with, info};
-use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::hierarchy::Hierarchy;
@@ -56,12 +55,7 @@ pub(super) fn framework(ctx: &mut Ctx<'_>, node: &Node) -> Option<Framework> {
     }
     let mut info = info?;
     info.dropped_refs = b.dropped;
-    let index: HashMap<ItemId, ItemIdx> = b
-        .items
-        .iter()
-        .enumerate()
-        .map(|(n, i)| (i.id.clone(), ItemIdx(n as u32)))
-        .collect();
+    let index = Framework::index_of(&b.items);
     let also_under = also_under(ctx, &info.id, &b.items, &index);
     let optional: Vec<bool> = b.items.iter().map(|i| i.optional).collect();
     Some(Framework {
@@ -205,7 +199,7 @@ impl ItemsBuilder {
                     glh,
                     tags,
                     source,
-                    extensions,
+                    extensions: extensions.map(Box::new),
                     requires,
                     also_under,
                     loc,
@@ -233,7 +227,7 @@ fn also_under(
     ctx: &mut Ctx<'_>,
     fw_id: &FrameworkId,
     items: &[Item],
-    index: &HashMap<ItemId, ItemIdx>,
+    index: &crate::ids::IdMap<ItemId, ItemIdx>,
 ) -> Vec<Vec<ItemIdx>> {
     let mut out = vec![Vec::new(); items.len()];
     for (n, item) in items.iter().enumerate() {

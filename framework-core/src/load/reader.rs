@@ -12,6 +12,8 @@ use crate::yaml::{Node, Number, Value};
 pub(crate) struct Ctx<'a> {
     pub source: &'a Arc<Source>,
     pub diags: &'a mut Vec<Diagnostic>,
+    /// The frameworks the document's references name, shared between them.
+    pub frameworks: crate::ids::FrameworkIds,
 }
 
 impl Ctx<'_> {
@@ -391,7 +393,8 @@ pub(crate) enum BareRefs {
 pub(crate) fn item_ref(ctx: &mut Ctx<'_>, node: &Node, bare: &BareRefs) -> Option<(ItemRef, Loc)> {
     let (s, loc) = id_text(ctx, node, "reference")?;
     let parsed = if let Some((fw, item)) = s.split_once(':') {
-        FrameworkId::new(fw)
+        ctx.frameworks
+            .get(fw)
             .map_err(|e| (e, "framework"))
             .and_then(|fw| {
                 if item == "*" {

@@ -1,7 +1,5 @@
 //! Frameworks and their items.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -26,7 +24,7 @@ pub struct Framework {
     pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
     pub(crate) items: Vec<Item>,
     pub(crate) hierarchy: Hierarchy,
-    pub(crate) index: HashMap<ItemId, ItemIdx>,
+    pub(crate) index: crate::ids::IdMap<ItemId, ItemIdx>,
 }
 
 /// One item of a framework: a domain, area, standard, outcome, criterion, competence...
@@ -54,8 +52,9 @@ pub struct Item {
     pub tags: Vec<String>,
     /// Section or page of the official document.
     pub source: Option<String>,
-    /// What an import found no place for (see `interop`), kept to be exported again.
-    pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
+    /// What an import found no place for (see `interop`), kept to be exported again (boxed:
+    /// most items have none, and an empty slot costs a pointer, not a whole map).
+    pub extensions: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     pub(crate) requires: Vec<LocatedRef>,
     pub(crate) also_under: Vec<(ItemId, Loc)>,
     pub(crate) loc: Loc,
@@ -107,6 +106,16 @@ impl Framework {
     /// Finds an item by id.
     pub fn find(&self, id: &str) -> Option<ItemIdx> {
         self.index.get(id).copied()
+    }
+
+    /// The position of each item by its id (the last, should an id repeat).
+    pub(crate) fn index_of(items: &[Item]) -> crate::ids::IdMap<ItemId, ItemIdx> {
+        let mut index = crate::ids::IdMap::default();
+        index.reserve(items.len());
+        for (n, item) in items.iter().enumerate() {
+            index.insert(item.id.clone(), ItemIdx(n as u32));
+        }
+        index
     }
 
     /// Every item with its position, in file order.

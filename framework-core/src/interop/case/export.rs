@@ -52,7 +52,7 @@ impl Names<'_> {
 
     /// An item's identifier and uri.
     fn item(&self, item: &crate::model::Item) -> (String, String) {
-        let case = crate::interop::extension(item.extensions.as_ref(), KEY);
+        let case = crate::interop::extension(item.extensions.as_deref(), KEY);
         let identifier = case
             .and_then(|c| c.get("identifier"))
             .and_then(Value::as_str)
@@ -132,7 +132,7 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
     let mut kinds: Vec<String> = Vec::new();
     for item in framework.items() {
         let (identifier, uri) = names.item(item);
-        let kept = crate::interop::extension(item.extensions.as_ref(), KEY);
+        let kept = crate::interop::extension(item.extensions.as_deref(), KEY);
         let mut m = Map::new();
         m.insert("identifier".into(), json!(identifier));
         m.insert("uri".into(), json!(uri));
@@ -203,7 +203,7 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
     let mut extra_count: HashMap<usize, usize> = HashMap::new();
     for (n, item) in framework.items().iter().enumerate() {
         let kept_links: Vec<Map<String, Value>> =
-            crate::interop::extension(item.extensions.as_ref(), KEY)
+            crate::interop::extension(item.extensions.as_deref(), KEY)
                 .and_then(|c| c.get("childOf"))
                 .and_then(Value::as_array)
                 .map(|v| {
@@ -497,6 +497,6 @@ pub fn item_uri(
         base: base_uri,
     };
     let from_case = crate::interop::extension(framework.extensions.as_ref(), KEY).is_some()
-        || crate::interop::extension(item.extensions.as_ref(), KEY).is_some();
+        || crate::interop::extension(item.extensions.as_deref(), KEY).is_some();
     (names.item(item).1, from_case || base_uri.is_some())
 }
