@@ -136,7 +136,10 @@ pub fn print_text(text: &str) -> ExitStatus {
 /// envelope's `Serialize` form (diagnostics inside); the others render the report (see
 /// [`Render`]) and show the diagnostics on stderr. The output goes to stdout, or with `-o FILE`
 /// to that file (written whole or not at all); Parquet needs a file.
-pub fn emit<T: Serialize + Render>(g: &GlobalArgs, report: &Report<T>) -> ExitStatus {
+pub fn emit<T: Serialize + Render + framework_core::table::Tables>(
+    g: &GlobalArgs,
+    report: &Report<T>,
+) -> ExitStatus {
     let to_file = g.output.as_deref();
     let on_stderr = match g.format {
         Format::Json | Format::Jsonl => false,
@@ -159,19 +162,10 @@ pub fn emit<T: Serialize + Render>(g: &GlobalArgs, report: &Report<T>) -> ExitSt
                 ),
             );
         };
-        // A report with a typed table writes it batch by batch; another's table is typed
-        // from its text.
+        // The typed table, batch by batch, straight into the file.
         let mut failed = None;
         let written = framework_core::files::write_atomically(path, |out| {
-            let made = match report.body.batches() {
-                Some(batches) => crate::parquet::write_batches(batches, out),
-                None => {
-                    let mut bytes = Vec::new();
-                    crate::parquet::write(&report.body.table(&report.diagnostics), &mut bytes)
-                        .and_then(|()| out.write_all(&bytes).map_err(|e| e.to_string()))
-                }
-            };
-            made.map_err(|why| {
+            crate::parquet::write(report, out).map_err(|why| {
                 failed = Some(why.clone());
                 std::io::Error::other(why)
             })
@@ -209,7 +203,7 @@ pub fn emit<T: Serialize + Render>(g: &GlobalArgs, report: &Report<T>) -> ExitSt
             Format::Csv => match report.body.csv(out) {
                 Some(written) => written.map_err(cannot_write),
                 None => {
-                    let table = report.body.table(&report.diagnostics);
+                    let table = Render::table(&report.body, &report.diagnostics);
                     out.write_all(table.csv().as_bytes()).map_err(cannot_write)
                 }
             },

@@ -36,13 +36,6 @@ pub trait Render {
         Self::ROWS.map(|rows| json_lines_of(self, rows, diagnostics, out))
     }
 
-    /// The report's main table as typed Arrow batches (see `framework_core::table`), for
-    /// Parquet: its schema, and the batches one at a time. `None` for a report without a typed
-    /// form, whose Parquet columns are typed from the text of [`Render::table`].
-    fn batches(&self) -> Option<Batches<'_>> {
-        None
-    }
-
     /// The main table as CSV, written as it is made (for reports too large to hold as a
     /// [`Table`]); `None` to write [`Render::table`].
     fn csv(&self, _out: &mut dyn std::io::Write) -> Option<std::io::Result<()>> {
@@ -56,12 +49,6 @@ pub trait Render {
         false
     }
 }
-
-/// A typed main table: its schema and its batches.
-pub type Batches<'a> = (
-    arrow_schema::SchemaRef,
-    Box<dyn Iterator<Item = Result<arrow_array::RecordBatch, arrow_schema::ArrowError>> + 'a>,
-);
 
 /// Writes a report as JSON lines: the elements of its list field `list`, one per line, then one
 /// line with its other fields and the diagnostics. (For reports small enough to hold as a JSON

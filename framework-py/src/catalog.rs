@@ -28,7 +28,7 @@ fn analyse<R, E>(
     analysis: impl FnOnce(&CoreCatalog) -> Result<Report<R>, E> + Send,
 ) -> PyResult<PyReport>
 where
-    R: Serialize + Send + Sync + 'static,
+    R: Serialize + framework_core::table::Tables + Send + Sync + 'static,
     E: miette::Diagnostic + Send + Sync,
 {
     crate::run::detached(py, || analysis(catalog).map(PyReport::new))

@@ -2,7 +2,7 @@
 //! `competence_engine._core`, a thin layer over `framework-core` in one module per concept (as
 //! tokenizers' binding layer is): [`catalog`] (loading, analyses, exports), [`framework`]
 //! (frameworks and items over the core's one hierarchy), [`report`] (the report envelope,
-//! converted a field at a time), [`interop`] (reading what Python hands over, and checking imports), [`error`] (errors and warnings)
+//! converted a field at a time), [`table`] (its tables through the Arrow PyCapsule interface), [`interop`] (reading what Python hands over, and checking imports), [`error`] (errors and warnings)
 //! and [`convert`] (Rust values as Python objects). Nothing crosses as JSON text, and no
 //! analysis logic lives here.
 
@@ -15,6 +15,7 @@ mod framework;
 mod interop;
 mod report;
 mod run;
+mod table;
 
 /// The native module.
 #[pymodule]
@@ -27,6 +28,8 @@ mod _core {
     use super::framework::{PyFramework, PyItem, import_case, import_moodle};
     #[pymodule_export]
     use super::report::PyReport;
+    #[pymodule_export]
+    use super::table::PyArrowTable;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -10,14 +10,21 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::convert::to_py;
+use crate::table::PyArrowTable;
+use framework_core::table::Tables;
 
 /// A report of any kind, as the native `Report` holds it.
 trait Native: Send + Sync {
     fn value(&self) -> serde_json::Result<Value>;
     fn json(&self, indent: Option<usize>) -> serde_json::Result<String>;
+    fn tables(&self) -> &dyn Tables;
 }
 
-impl<T: Serialize + Send + Sync> Native for Report<T> {
+impl<T: Serialize + Tables + Send + Sync> Native for Report<T> {
+    fn tables(&self) -> &dyn Tables {
+        self
+    }
+
     fn value(&self) -> serde_json::Result<Value> {
         serde_json::to_value(self)
     }
@@ -54,7 +61,7 @@ impl std::fmt::Debug for PyReport {
 
 impl PyReport {
     /// Holds a report.
-    pub(crate) fn new<T: Serialize + Send + Sync + 'static>(report: Report<T>) -> Self {
+    pub(crate) fn new<T: Serialize + Tables + Send + Sync + 'static>(report: Report<T>) -> Self {
         Self {
             native: Box::new(report),
             value: OnceLock::new(),
@@ -98,6 +105,31 @@ impl PyReport {
             dict.set_item(k, to_py(py, v)?)?;
         }
         Ok(dict.into_any())
+    }
+
+    /// The names of the report's tables, the main one first (see `table`).
+    fn table_names(&self) -> Vec<&'static str> {
+        self.native.tables().table_names()
+    }
+
+    /// One of the report's tables, made in Rust without the GIL, to be read through the Arrow
+    /// PyCapsule interface; `KeyError` for a name not in `table_names()`.
+    fn table(&self, py: Python<'_>, name: &str) -> PyResult<PyArrowTable> {
+        let made = py.detach(|| {
+            let table = self.native.tables().table(name)?;
+            let batches: Result<Vec<_>, _> = table.batches.collect();
+            Some(batches.map(|b| (table.schema, b)))
+        });
+        match made {
+            Some(Ok((schema, batches))) => Ok(PyArrowTable::new(name, schema, batches)),
+            Some(Err(e)) => Err(PyValueError::new_err(format!(
+                "cannot make the table `{name}`: {e}"
+            ))),
+            None => Err(PyKeyError::new_err(format!(
+                "this report has no table `{name}`; it has: {}",
+                self.native.tables().table_names().join(", ")
+            ))),
+        }
     }
 
     /// The report as the CLI's `--format json` writes it (`indent` spaces, or one line when

@@ -173,7 +173,7 @@ def test_catalogs_are_shared_between_threads(catalog):
 def test_to_pandas(catalog):
     pd = pytest.importorskip("pandas")
     frame = catalog.coverage("cpft-peer-education-programme").to_pandas()
-    assert isinstance(frame, pd.DataFrame) and "ref" in frame.columns
+    assert isinstance(frame, pd.DataFrame) and frame.index.name == "ref"
     cohort = catalog.learners(
         "cpft-peer-support-worker",
         pd.read_csv(COHORT / "learners.csv", dtype=str, keep_default_na=False),
@@ -375,3 +375,85 @@ def test_messages_shown_by_python_are_escaped():
     with pytest.raises(ce.CompetenceError) as e:
         ce.Catalog.builtin().coverage("evil\x1b[2J")
     assert "\x1b" not in str(e.value) and "\\u{1b}" in str(e.value)
+
+
+COURSE = "cnwl-developing-expertise-peer-working"
+
+
+def every_report(catalog):
+    return {
+        "validate": catalog.validate(),
+        "coverage": catalog.coverage(COURSE),
+        "gaps": catalog.gaps("cpft-peer-support-worker", COURSE),
+        "crosswalk": catalog.crosswalk("care-certificate-2015", "hee-psw-2020"),
+        "matrix": catalog.matrix(COURSE),
+        "learners": catalog.learners(
+            "cpft-peer-support-worker", COHORT / "learners.csv", COHORT / "evidence.csv", as_of="2025-09-01"
+        ),
+    }
+
+
+def test_every_table_of_every_report_reaches_arrow_pandas_and_polars(catalog):
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    for kind, report in every_report(catalog).items():
+        assert report.tables[-1] == "diagnostics", kind
+        for name in report.tables:
+            table = report.to_arrow(name)
+            assert isinstance(table, pa.Table), (kind, name)
+            frame = report.to_pandas(name)
+            assert isinstance(frame, pd.DataFrame)
+            assert len(frame) == table.num_rows
+            assert report.to_polars(name).height == table.num_rows
+        # The main table is what Arrow consumers read from the report itself.
+        assert pa.table(report).num_rows == report.to_arrow().num_rows
+        assert pl.DataFrame(report).height == report.to_arrow().num_rows
+
+
+def test_tables_have_their_types(catalog):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    coverage = catalog.coverage(COURSE).to_pandas()
+    assert coverage.index.name == "ref" and coverage.index.is_unique
+    assert list(coverage["depth"].cat.categories) == ["introduced", "practised", "assessed"]
+    assert coverage["depth"].cat.ordered
+    assert list(coverage["status"].cat.categories) == ["uncovered", "partial", "covered"]
+    assert str(coverage["leaves"].dtype) == "Int64" and coverage["leaves"].isna().any()
+    assert all(isinstance(s, (list, tuple)) or hasattr(s, "tolist") for s in coverage["sessions"])
+    # Each item's top-level item and parent, from the framework's tree.
+    top = coverage.index[0]
+    assert coverage.loc[top, "top"] == top and pd.isna(coverage.loc[top, "parent"])
+    assert coverage.iloc[1]["parent"] == top
+    learners = catalog.learners(
+        "cpft-peer-support-worker", COHORT / "learners.csv", COHORT / "evidence.csv", as_of="2025-09-01"
+    )
+    rows = learners.to_pandas()
+    assert str(rows["due"].dtype).startswith("datetime64")
+    assert list(rows["status"].cat.categories) == ["met", "in-progress", "overdue", "exempt"]
+    assert rows["status"].cat.ordered
+    missing = learners.to_pandas("missing")
+    assert list(missing.columns) == ["learner", "requirement", "ref"]
+    assert len(missing) == sum(len(q.missing) for l in learners.learners for q in l.requirements)
+    gaps = catalog.gaps("cpft-peer-support-worker", COURSE).to_pandas()
+    assert gaps.index.name == "ref" and str(gaps["reason"].dtype) == "category"
+
+
+def test_an_arrow_table_is_read_once_and_names_are_checked(catalog):
+    pa = pytest.importorskip("pyarrow")
+    report = catalog.coverage(COURSE)
+    t = report.arrow("hours")
+    assert t.name == "hours" and len(t) > 0 and "hours" in repr(t)
+    assert pa.table(t).num_rows > 0
+    with pytest.raises(ValueError, match="already read"):
+        pa.table(t)
+    with pytest.raises(KeyError, match="it has: items, hours, sequencing, diagnostics"):
+        report.arrow("no-such-table")
+
+
+def test_an_unpickled_report_has_its_data_not_its_tables(catalog):
+    pytest.importorskip("pandas")
+    report = pickle.loads(pickle.dumps(catalog.coverage(COURSE)))
+    with pytest.raises(ValueError, match="run the analysis again"):
+        report.to_arrow()
+    assert len(report.to_pandas()) == len(report.items)

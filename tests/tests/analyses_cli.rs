@@ -373,7 +373,7 @@ fn parquet_holds_the_main_table_with_typed_columns() {
 #[test]
 fn learners_parquet_is_typed_and_holds_what_json_holds() {
     use arrow_array::cast::AsArray;
-    use arrow_array::types::{Date32Type, Float64Type, Int8Type, Int32Type};
+    use arrow_array::types::{Date32Type, Float64Type, Int8Type};
     use arrow_array::{Array, StringArray};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
@@ -408,8 +408,7 @@ fn learners_parquet_is_typed_and_holds_what_json_holds() {
         let learner = col("learner");
         let learner = learner.as_string::<i32>();
         let requirement = col("requirement");
-        let requirement = requirement.as_dictionary::<Int32Type>();
-        let req_values = requirement.values().as_string::<i32>().clone();
+        let requirement = requirement.as_string::<i32>();
         let status = col("status");
         let status = status.as_dictionary::<Int8Type>();
         let status_values: StringArray = status.values().as_string::<i32>().clone();
@@ -434,7 +433,7 @@ fn learners_parquet_is_typed_and_holds_what_json_holds() {
             });
             rows.push(serde_json::json!({
                 "learner": learner.value(i),
-                "id": req_values.value(requirement.keys().value(i) as usize),
+                "id": requirement.value(i),
                 "status": status_values.value(status.keys().value(i) as usize),
                 "due": due,
                 "done": done.value(i),
@@ -457,4 +456,74 @@ fn learners_parquet_is_typed_and_holds_what_json_holds() {
     }
     assert!(!expected.is_empty());
     assert_eq!(rows, expected);
+}
+
+/// Every command with a table writes it as Parquet, each with its typed columns: the coverage
+/// table has each item's parent and top-level item, and depth as an ordered dictionary.
+#[test]
+fn every_table_is_written_as_parquet() {
+    use arrow_array::Array;
+    use arrow_array::cast::AsArray;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let dir = tempfile::tempdir().unwrap();
+    let course = "cnwl-developing-expertise-peer-working";
+    let runs: [(&str, Vec<&str>); 7] = [
+        ("coverage", vec!["coverage", course]),
+        (
+            "gaps",
+            vec![
+                "gaps",
+                "--target",
+                "cpft-peer-support-worker",
+                "--from",
+                course,
+            ],
+        ),
+        ("matrix", vec!["matrix", course]),
+        (
+            "crosswalk",
+            vec!["crosswalk", "care-certificate-2015", "hee-psw-2020"],
+        ),
+        ("list", vec!["list"]),
+        ("validate", vec!["validate"]),
+        ("show", vec!["show", "hee-psw-2020"]),
+    ];
+    for (name, args) in runs {
+        let file = dir.path().join(format!("{name}.parquet"));
+        let out = competence()
+            .args(&args)
+            .args(["--format", "parquet", "-o"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let reader =
+            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).unwrap()).unwrap();
+        let schema = reader.schema().clone();
+        let batches: Vec<_> = reader.build().unwrap().map(Result::unwrap).collect();
+        if name == "coverage" {
+            let depth = schema.field_with_name("depth").unwrap();
+            assert!(depth.dict_is_ordered().unwrap_or(false), "{depth:?}");
+            let b = &batches[0];
+            let top = b.column(schema.index_of("top").unwrap()).as_string::<i32>();
+            let parent = b
+                .column(schema.index_of("parent").unwrap())
+                .as_string::<i32>();
+            let refs = b.column(schema.index_of("ref").unwrap()).as_string::<i32>();
+            // A top-level item is its own top and has no parent; its first child's parent is it.
+            assert_eq!(top.value(0), refs.value(0));
+            assert!(parent.is_null(0));
+            assert_eq!(parent.value(1), refs.value(0));
+        }
+        if name == "show" {
+            assert!(schema.field_with_name("parent").is_ok());
+            assert!(batches.iter().map(|b| b.num_rows()).sum::<usize>() > 10);
+        }
+    }
 }

@@ -169,17 +169,6 @@ impl Render for LearnersReport {
         };
         Some(write(out))
     }
-
-    fn batches(&self) -> Option<crate::report::Batches<'_>> {
-        let per = framework_core::table::LEARNERS_PER_BATCH;
-        let batches = (0..self.learners.len()).step_by(per).map(move |start| {
-            framework_core::table::learner_requirements(self, start..start + per)
-        });
-        Some((
-            framework_core::table::learner_requirements_schema(),
-            Box::new(batches),
-        ))
-    }
 }
 
 fn doc(r: &LearnersReport) -> Doc {

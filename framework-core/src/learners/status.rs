@@ -59,11 +59,19 @@ pub struct MissingLeaves {
 impl MissingLeaves {
     /// The missing leaves, in framework order.
     pub fn iter(&self) -> impl Iterator<Item = &ItemRef> + '_ {
+        self.positions().filter_map(|i| self.refs.get(i as usize))
+    }
+    /// The missing leaves as positions in [`MissingLeaves::leaves`], in framework order.
+    pub fn positions(&self) -> impl Iterator<Item = u32> + '_ {
         let done = self.done.as_deref();
         self.required
             .iter()
+            .copied()
             .filter(move |i| done.is_some_and(|d| d.binary_search(i).is_err()))
-            .filter_map(|&i| self.refs.get(i as usize))
+    }
+    /// Every leaf of the role, which the positions are into (shared by all learners).
+    pub fn leaves(&self) -> &std::sync::Arc<[ItemRef]> {
+        &self.refs
     }
     /// How many leaves are missing.
     pub fn len(&self) -> usize {

@@ -153,6 +153,12 @@ class Record:
         return (Record, (self._data,))
 
 
+_UNPICKLED = (
+    "an unpickled report holds its data, not its tables: run the analysis again for "
+    "arrow(), to_arrow() and to_polars() (to_pandas() gives the main table untyped)"
+)
+
+
 def _flat(row: Mapping[str, Any]) -> dict:
     return {k: (";".join(map(str, v)) if isinstance(v, list) else v) for k, v in row.items()}
 
@@ -254,13 +260,86 @@ class Report:
         """The report's main table as a list of flat dicts (lists joined with ``;``)."""
         return [self.to_dicts()]
 
-    def to_pandas(self) -> Any:
-        """The report's main table (see :meth:`table`) as a pandas DataFrame."""
+    @property
+    def tables(self) -> Tuple[str, ...]:
+        """The names of the report's tables, the main one first (``diagnostics`` last): what
+        :meth:`to_arrow`, :meth:`to_pandas` and :meth:`to_polars` take.
+
+        >>> Catalog.builtin().coverage("cnwl-developing-expertise-peer-working").tables
+        ('items', 'hours', 'sequencing', 'diagnostics')
+        """
+        source = object.__getattribute__(self, "_source")
+        if isinstance(source, dict):
+            raise ValueError(_UNPICKLED)
+        return tuple(source.table_names())
+
+    def arrow(self, table: Optional[str] = None) -> Any:
+        """One of the report's tables (default: the main one) as an object with
+        ``__arrow_c_stream__``, made in Rust with typed columns, for any Arrow consumer
+        (``pyarrow.table(t)``, ``polars.DataFrame(t)``, DuckDB); it can be read once."""
+        source = object.__getattribute__(self, "_source")
+        if isinstance(source, dict):
+            raise ValueError(_UNPICKLED)
+        names = source.table_names()
+        return source.table(names[0] if table is None else table)
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The main table through the Arrow PyCapsule interface, so ``pyarrow.table(report)``
+        and ``polars.DataFrame(report)`` read the report's main table."""
+        return self.arrow().__arrow_c_stream__(requested_schema)
+
+    def to_arrow(self, table: Optional[str] = None) -> Any:
+        """A table of the report (default: the main one; see :attr:`tables`) as a
+        ``pyarrow.Table``: closed sets (depth, status, relation...) as dictionaries, ordered
+        where the order means something, dates as dates, lists as list columns, counts that
+        may be absent as nullable integers.
+
+        >>> t = Catalog.builtin().coverage("cnwl-developing-expertise-peer-working").to_arrow()
+        >>> str(t.schema.field("depth").type)
+        'dictionary<values=string, indices=int8, ordered=1>'
+        """
+        try:
+            import pyarrow as pa  # type: ignore[import-untyped]
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError("to_arrow() needs pyarrow: pip install 'competence-engine[arrow]'") from e
+        return pa.table(self.arrow(table))
+
+    def to_polars(self, table: Optional[str] = None) -> Any:
+        """A table of the report (default: the main one) as a polars DataFrame, read through the
+        Arrow PyCapsule interface (no pyarrow needed): closed sets as ``Categorical``, lists as
+        ``List``, dates as ``Date``."""
+        try:
+            import polars as pl  # type: ignore[import-not-found]
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError("to_polars() needs polars: pip install 'competence-engine[polars]'") from e
+        return pl.DataFrame(self.arrow(table))
+
+    def to_pandas(self, table: Optional[str] = None) -> Any:
+        """A table of the report (default: the main one) as a pandas DataFrame with its types:
+        closed sets as (ordered) categoricals, dates as ``datetime64``, lists as lists, counts as
+        nullable integers, and the item ``ref`` as the index where each row has its own.
+
+        >>> df = Catalog.builtin().coverage("cnwl-developing-expertise-peer-working").to_pandas()
+        >>> df.index.name, str(df["depth"].dtype)
+        ('ref', 'category')
+        >>> df["depth"].cat.ordered
+        True
+        """
         try:
             import pandas as pd  # type: ignore[import-untyped]
         except ImportError as e:  # pragma: no cover - depends on the environment
-            raise ImportError("to_pandas() needs pandas: pip install pandas") from e
-        return pd.DataFrame(self.table())
+            raise ImportError("to_pandas() needs pandas and pyarrow: pip install 'competence-engine[pandas]'") from e
+        source = object.__getattribute__(self, "_source")
+        if isinstance(source, dict):
+            return pd.DataFrame(self.table())
+        t = self.to_arrow(table)
+        import pyarrow as pa
+
+        nullable = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+        df = t.to_pandas(types_mapper=nullable.get, date_as_object=False)
+        if "ref" in df.columns and df["ref"].is_unique:
+            df = df.set_index("ref")
+        return df
 
     def _repr_html_(self) -> str:
         rows = self.table()
