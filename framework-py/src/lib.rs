@@ -13,6 +13,7 @@ mod convert;
 mod error;
 mod framework;
 mod interop;
+mod pick;
 mod report;
 mod run;
 mod table;

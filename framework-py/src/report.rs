@@ -1,13 +1,12 @@
-//! The native `Report`: the core's report envelope, converted to Python a field at a time.
-
-use std::sync::OnceLock;
+//! The native `Report`: the core's report envelope, converted to Python a field at a time (each
+//! field serialized alone: see `pick`), or as typed tables (see `table`).
 
 use framework_core::report::Report;
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::convert::to_py;
 use crate::table::PyArrowTable;
@@ -16,6 +15,8 @@ use framework_core::table::Tables;
 /// A report of any kind, as the native `Report` holds it.
 trait Native: Send + Sync {
     fn value(&self) -> serde_json::Result<Value>;
+    fn field(&self, name: &str) -> Result<Option<Value>, crate::pick::PickError>;
+    fn keys(&self) -> Result<Vec<String>, crate::pick::PickError>;
     fn json(&self, indent: Option<usize>) -> serde_json::Result<String>;
     fn tables(&self) -> &dyn Tables;
 }
@@ -27,6 +28,14 @@ impl<T: Serialize + Tables + Send + Sync> Native for Report<T> {
 
     fn value(&self) -> serde_json::Result<Value> {
         serde_json::to_value(self)
+    }
+
+    fn field(&self, name: &str) -> Result<Option<Value>, crate::pick::PickError> {
+        crate::pick::field(self, name)
+    }
+
+    fn keys(&self) -> Result<Vec<String>, crate::pick::PickError> {
+        crate::pick::keys(self)
     }
 
     fn json(&self, indent: Option<usize>) -> serde_json::Result<String> {
@@ -45,12 +54,12 @@ impl<T: Serialize + Tables + Send + Sync> Native for Report<T> {
 }
 
 /// A report from the engine: the core's typed report envelope (its fields and every
-/// diagnostic), converted to Python objects a field at a time, when the field is first read
-/// (see `competence_engine.Report`, which wraps it).
+/// diagnostic), converted to Python objects a field at a time, when the field is read; the
+/// other fields are not touched (see `competence_engine.Report`, which wraps it and keeps
+/// what it read).
 #[pyclass(frozen, module = "competence_engine._core", name = "Report")]
 pub struct PyReport {
     native: Box<dyn Native>,
-    value: OnceLock<Result<Value, String>>,
 }
 
 impl std::fmt::Debug for PyReport {
@@ -64,19 +73,6 @@ impl PyReport {
     pub(crate) fn new<T: Serialize + Tables + Send + Sync + 'static>(report: Report<T>) -> Self {
         Self {
             native: Box::new(report),
-            value: OnceLock::new(),
-        }
-    }
-
-    /// The report as a JSON value, made once (without the GIL) and kept.
-    fn value(&self, py: Python<'_>) -> PyResult<&Map<String, Value>> {
-        let made = self
-            .value
-            .get_or_init(|| py.detach(|| self.native.value().map_err(|e| e.to_string())));
-        match made {
-            Ok(Value::Object(map)) => Ok(map),
-            Ok(_) => Err(PyValueError::new_err("the report is not a JSON object")),
-            Err(e) => Err(PyValueError::new_err(e.clone())),
         }
     }
 }
@@ -86,22 +82,30 @@ impl PyReport {
     /// One top-level field of the report (SPEC §3) as Python objects; `KeyError` if the report
     /// has no such field.
     fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        match self.value(py)?.get(name) {
-            Some(v) => to_py(py, v),
-            None => Err(PyKeyError::new_err(name.to_owned())),
+        match py.detach(|| self.native.field(name)) {
+            Ok(Some(v)) => to_py(py, &v),
+            Ok(None) => Err(PyKeyError::new_err(name.to_owned())),
+            Err(e) => Err(PyValueError::new_err(e.to_string())),
         }
     }
 
-    /// The top-level field names, in the report's order.
-    fn keys(&self, py: Python<'_>) -> PyResult<Vec<String>> {
-        Ok(self.value(py)?.keys().cloned().collect())
+    /// The top-level field names, in the report's order (no value is converted).
+    fn keys(&self) -> PyResult<Vec<String>> {
+        self.native
+            .keys()
+            .map_err(|e| PyValueError::new_err(e.to_string()))
     }
 
     /// The whole report as plain dicts and lists.
     fn to_dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let map = self.value(py)?;
+        let value = py
+            .detach(|| self.native.value())
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let Value::Object(map) = value else {
+            return Err(PyValueError::new_err("the report is not a JSON object"));
+        };
         let dict = PyDict::new(py);
-        for (k, v) in map {
+        for (k, v) in &map {
             dict.set_item(k, to_py(py, v)?)?;
         }
         Ok(dict.into_any())

@@ -457,3 +457,14 @@ def test_an_unpickled_report_has_its_data_not_its_tables(catalog):
     with pytest.raises(ValueError, match="run the analysis again"):
         report.to_arrow()
     assert len(report.to_pandas()) == len(report.items)
+
+
+def test_a_field_is_converted_alone_and_equals_the_whole_reports(catalog):
+    for kind, report in every_report(catalog).items():
+        native = object.__getattribute__(report, "_source")
+        whole = native.to_dicts()
+        assert list(native.keys()) == list(whole), kind
+        for key in whole:
+            assert native.field(key) == whole[key], (kind, key)
+        with pytest.raises(KeyError):
+            native.field("no-such-field")
