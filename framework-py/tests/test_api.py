@@ -468,3 +468,73 @@ def test_a_field_is_converted_alone_and_equals_the_whole_reports(catalog):
             assert native.field(key) == whole[key], (kind, key)
         with pytest.raises(KeyError):
             native.field("no-such-field")
+
+
+def test_an_error_says_its_help_and_pickles(catalog):
+    with pytest.raises(ce.CompetenceError) as caught:
+        catalog.coverage("cnwl-developing-expertise-peer-workin")
+    e = caught.value
+    assert e.help and str(e).endswith(f"help: {e.help}")
+    again = pickle.loads(pickle.dumps(e))
+    assert str(again) == str(e) and again.help == e.help
+
+
+def test_fields_show_in_dir_and_documents_by_kind(catalog):
+    report = catalog.coverage(COURSE)
+    assert {"covered", "unassigned_hours", "to_pandas"} <= set(dir(report))
+    assert {"ref", "covered_leaves"} <= set(dir(report.items[0]))
+    assert [c.kind for c in catalog.curricula] == ["curriculum"] * len(catalog.curricula)
+    assert "cpft-peer-support-worker" in [r.id for r in catalog.roles]
+
+
+def test_as_of_as_a_date_a_datetime_a_timestamp_or_text(catalog):
+    import datetime
+
+    def run(as_of):
+        return catalog.learners(
+            "cpft-peer-support-worker", COHORT / "learners.csv", COHORT / "evidence.csv", as_of=as_of
+        ).to_json()
+
+    text = run("2025-09-01")
+    assert run(datetime.date(2025, 9, 1)) == text
+    assert run(datetime.datetime(2025, 9, 1, 17, 30)) == text
+    pd = pytest.importorskip("pandas")
+    assert run(pd.Timestamp("2025-09-01")) == text
+    with pytest.raises(TypeError, match="as_of"):
+        run(20250901)
+
+
+def test_records_from_polars_and_pyarrow_tables(catalog):
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    paths = catalog.learners(
+        "cpft-peer-support-worker", COHORT / "learners.csv", COHORT / "evidence.csv", as_of="2025-09-01"
+    )
+    read = lambda name: pl.read_csv(COHORT / name, infer_schema=False)  # noqa: E731
+    from_polars = catalog.learners(
+        "cpft-peer-support-worker", read("learners.csv"), read("evidence.csv"), as_of="2025-09-01"
+    )
+    from_arrow = catalog.learners(
+        "cpft-peer-support-worker",
+        read("learners.csv").to_arrow(),
+        read("evidence.csv").to_arrow(),
+        as_of="2025-09-01",
+    )
+    assert from_polars.learners == paths.learners == from_arrow.learners
+    assert isinstance(read("learners.csv").to_arrow(), pa.Table)
+
+
+def test_catalogs_from_text_and_documents(catalog):
+    text = "kind: framework\nid: mine\ntitle: Mine\nitems:\n  - {id: a, title: A}\n"
+    assert ce.Catalog.loads(text, builtin=False).framework("mine").title == "Mine"
+    fw = catalog.framework("srn-peer-values")
+    docs = ce.import_case(catalog.export_case("srn-peer-values"))
+    for doc in (docs[0], fw, fw.document):
+        made = ce.Catalog.from_documents(doc, text, builtin=False)
+        assert {f.id for f in made.frameworks} == {"srn-peer-values", "mine"}
+        assert made.validate().ok
+    broken = ce.Catalog.from_documents({"kind": "framework", "id": "x"}, builtin=False)
+    assert not broken.validate().ok
+    assert broken.validate().diagnostics[0].file == "<document 1>.json"
+    with pytest.raises(TypeError):
+        ce.Catalog.from_documents(42)

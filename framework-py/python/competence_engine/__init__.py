@@ -80,10 +80,16 @@ class CompetenceError(ValueError):
         self.help = help
         self.diagnostics = [dict(d) for d in diagnostics]
 
+    def __str__(self) -> str:
+        """The message, then the help (``help: ...``) when there is one."""
+        message = str(self.args[0]) if self.args else ""
+        return f"{message}\nhelp: {self.help}" if self.help else message
+
     def __reduce__(self) -> Any:
+        message = str(self.args[0]) if self.args else ""
         return (
             CompetenceError,
-            (str(self), self.code, self.file, self.line, self.column, self.help, self.diagnostics),
+            (message, self.code, self.file, self.line, self.column, self.help, self.diagnostics),
         )
 
 
@@ -141,6 +147,10 @@ class Record:
     def keys(self) -> Iterable[str]:
         """The field names, as in the JSON."""
         return self._data.keys()
+
+    def __dir__(self) -> Iterable[str]:
+        """The fields (``-`` read as ``_``) and the methods, for completion."""
+        return sorted(set(k.replace("-", "_") for k in self._data) | set(object.__dir__(self)))
 
     def to_dicts(self) -> dict:
         """The record as a plain dict (a copy)."""
@@ -233,6 +243,10 @@ class Report:
         """The field names, as in the JSON."""
         source = object.__getattribute__(self, "_source")
         return list(source) if isinstance(source, dict) else source.keys()
+
+    def __dir__(self) -> Iterable[str]:
+        """The fields (``-`` read as ``_``) and the methods, for completion."""
+        return sorted(set(k.replace("-", "_") for k in self.keys()) | set(object.__dir__(self)))
 
     def to_dicts(self) -> dict:
         """The report as plain dicts and lists (a copy)."""
@@ -723,6 +737,20 @@ def import_moodle(source: "_Source", id: Optional[str] = None) -> list:
 _Records = Union[str, "os.PathLike[str]", Sequence[Mapping[str, Any]], Any]
 
 
+def _as_of(value: Any) -> Optional[str]:
+    """An as-of date as ``YYYY-MM-DD``: text as it is; a ``datetime`` or a pandas ``Timestamp``
+    by its date; a ``date`` as itself."""
+    if value is None or isinstance(value, str):
+        return value
+    date = getattr(value, "date", None)
+    if callable(date):
+        value = date()
+    isoformat = getattr(value, "isoformat", None)
+    if callable(isoformat):
+        return str(isoformat())
+    raise TypeError(f"as_of is a date, a datetime or YYYY-MM-DD text, not {type(value).__name__}")
+
+
 def _csv_bytes(records: _Records, columns: Sequence[str]) -> Tuple[Union[bytes, str], str]:
     """Learner records as CSV: a path (read by the engine, streamed, under its limits), a
     pandas DataFrame, or a list of dicts (as CSV bytes)."""
@@ -731,6 +759,18 @@ def _csv_bytes(records: _Records, columns: Sequence[str]) -> Tuple[Union[bytes, 
     to_csv = getattr(records, "to_csv", None)
     if callable(to_csv):
         return str(to_csv(index=False)).encode("utf-8"), "<DataFrame>"
+    write_csv = getattr(records, "write_csv", None)
+    if callable(write_csv):  # polars
+        return str(write_csv()).encode("utf-8"), "<DataFrame>"
+    if hasattr(records, "__arrow_c_stream__"):  # pyarrow and other Arrow tables
+        try:
+            import pyarrow as pa  # type: ignore[import-untyped]
+            import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError("Arrow tables as records need pyarrow: pip install pyarrow") from e
+        sink = io.BytesIO()
+        pa_csv.write_csv(pa.table(records), sink)
+        return sink.getvalue(), "<table>"
     out = io.StringIO()
     rows = list(records)
     names = list(columns)
@@ -788,6 +828,20 @@ class Catalog:
         return tuple(_wrap(self._native.list().field("documents")))
 
     @property
+    def curricula(self) -> Tuple[Record, ...]:
+        """The curricula, as :attr:`documents` lists them.
+
+        >>> "cnwl-developing-expertise-peer-working" in [c.id for c in Catalog.builtin().curricula]
+        True
+        """
+        return tuple(d for d in self.documents if d.kind == "curriculum")
+
+    @property
+    def roles(self) -> Tuple[Record, ...]:
+        """The roles, as :attr:`documents` lists them."""
+        return tuple(d for d in self.documents if d.kind == "role")
+
+    @property
     def frameworks(self) -> Tuple[Framework, ...]:
         """The frameworks."""
         return tuple(self._native.frameworks())
@@ -821,15 +875,18 @@ class Catalog:
         role: str,
         learners: _Records,
         evidence: _Records,
-        as_of: Optional[str] = None,
+        as_of: Any = None,
         learner: Optional[str] = None,
     ) -> LearnersReport:
         """Learner records against a role. ``learners`` and ``evidence`` are paths to CSV files,
-        pandas DataFrames, or lists of dicts with the columns of SPEC §1.6; ``as_of`` is
-        ``YYYY-MM-DD`` (default: today)."""
+        DataFrames (pandas, polars, pyarrow, or anything with ``__arrow_c_stream__``), or lists
+        of dicts with the columns of SPEC §1.6; ``as_of`` is a ``date``, a ``datetime``, a pandas
+        ``Timestamp`` or ``YYYY-MM-DD`` text (default: today)."""
         l_bytes, l_name = _csv_bytes(learners, ("learner", "role", "start_date", "qualifications"))
         e_bytes, e_name = _csv_bytes(evidence, ("learner", "ref", "status", "date"))
-        return LearnersReport(self._native.learners(role, l_bytes, e_bytes, l_name, e_name, as_of, learner))
+        return LearnersReport(
+            self._native.learners(role, l_bytes, e_bytes, l_name, e_name, _as_of(as_of), learner)
+        )
 
     def export_case(self, framework: str, base_uri: Optional[str] = None) -> dict:
         """A framework as a CASE 1.1 package (a dict; ``json.dump`` it to a file). Object uris
@@ -858,6 +915,39 @@ class Catalog:
         (['Achievement'], ['Alignment'])
         """
         return dict(self._native.export_ob3(curriculum, base_uri))
+
+    @staticmethod
+    def loads(text: str, builtin: bool = True) -> "Catalog":
+        r"""The shipped documents (unless ``builtin=False``) and one document given as YAML or
+        JSON text; diagnostics name it ``<text>``.
+
+        >>> c = Catalog.loads("kind: framework\nid: mine\ntitle: Mine\nitems:\n  - {id: a, title: A}\n")
+        >>> c.framework("mine").title
+        'Mine'
+        """
+        return Catalog(_core.Catalog.from_sources([("<text>", text)], builtin))
+
+    @staticmethod
+    def from_documents(*documents: Any, builtin: bool = True) -> "Catalog":
+        """The shipped documents (unless ``builtin=False``) and these documents: dicts (as
+        :func:`import_case` gives them), YAML or JSON text, or :class:`Framework` objects.
+        Each is checked as a file is; diagnostics name them ``<document N>``.
+
+        >>> docs = import_case(Catalog.builtin().export_case("srn-peer-values"))
+        >>> Catalog.from_documents(*docs, builtin=False).framework("srn-peer-values").id
+        'srn-peer-values'
+        """
+        sources = []
+        for n, doc in enumerate(documents, start=1):
+            if isinstance(doc, Framework):
+                doc = doc.document
+            if isinstance(doc, Mapping):
+                sources.append((f"<document {n}>.json", json.dumps(doc, ensure_ascii=False)))
+            elif isinstance(doc, str):
+                sources.append((f"<document {n}>", doc))
+            else:
+                raise TypeError(f"a document is a dict, YAML or JSON text, or a Framework, not {type(doc).__name__}")
+        return Catalog(_core.Catalog.from_sources(sources, builtin))
 
     def __reduce__(self) -> Any:
         return (_from_sources, (self._native.sources(), self._native.has_builtin))
