@@ -7,7 +7,7 @@
 //! set in its order, marked ordered where the order means something (depth, status), so pandas
 //! reads an ordered categorical; a date is a `date32`; a list (sessions, missing leaves, a
 //! path) is a list column; a count that may be absent is a nullable integer; shares are 0 to 1,
-//! except the learners' `done`, which is a percentage as in the JSON.
+//! as in the JSON.
 //!
 //! A table is made in batches of rows, so a writer can take one batch at a time and a large
 //! table is never held twice.
@@ -733,8 +733,8 @@ fn missing_schema() -> SchemaRef {
 }
 
 /// The schema of [`learner_requirements`]: `learner`, `requirement`, `status` (ordered
-/// dictionary), `due` (date, null without a deadline), `done` (percent of the requirement's
-/// leaves met or exempt) and `missing` (the missing leaves' references).
+/// dictionary), `due` (date, null without a deadline), `done` (the share of the requirement's
+/// leaves met or exempt, 0 to 1) and `missing` (the missing leaves' references).
 pub fn learner_requirements_schema() -> SchemaRef {
     let list = DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, false)));
     Arc::new(Schema::new(vec![
@@ -787,7 +787,8 @@ impl Tables for crate::model::FrameworkView<'_> {
     }
 
     /// `items`: every item (down to the view's depth) in framework order, with its `parent` and
-    /// its `top` (top-level) item; `level` is 0 for top-level items.
+    /// its `top` (top-level) item as references, as coverage's `items` has them; `level` is 0
+    /// for top-level items.
     fn table(&self, name: &str) -> Option<Table<'_>> {
         if name != "items" {
             return None;
@@ -798,15 +799,23 @@ impl Tables for crate::model::FrameworkView<'_> {
             .indexed()
             .filter(|(i, _)| self.depth().is_none_or(|d| tree.level(*i) < d))
             .collect();
-        let id_of = |i| fw.item(i).map(|item: &crate::model::Item| item.id.as_str());
+        let fw_id = fw.info.id.as_str();
+        let ref_of = |i| {
+            fw.item(i)
+                .map(|item: &crate::model::Item| format!("{fw_id}:{}", item.id.as_str()))
+        };
         let top = |mut i| {
             while let Some(p) = tree.parent(i) {
                 i = p;
             }
-            id_of(i)
+            ref_of(i)
         };
         let types = names(crate::model::ItemType::ALL, crate::model::ItemType::as_str);
-        let fw_id = fw.info.id.as_str();
+        let parents: Vec<Option<String>> = shown
+            .iter()
+            .map(|(i, _)| tree.parent(*i).and_then(ref_of))
+            .collect();
+        let tops: Vec<Option<String>> = shown.iter().map(|(i, _)| top(*i)).collect();
         let qualified: Vec<String> = shown
             .iter()
             .map(|(_, item)| format!("{fw_id}:{}", item.id.as_str()))
@@ -815,11 +824,8 @@ impl Tables for crate::model::FrameworkView<'_> {
             Columns::default()
                 .text("ref", qualified.iter().map(String::as_str))
                 .text("id", shown.iter().map(|(_, item)| item.id.as_str()))
-                .opt_text(
-                    "parent",
-                    shown.iter().map(|(i, _)| tree.parent(*i).and_then(id_of)),
-                )
-                .opt_text("top", shown.iter().map(|(i, _)| top(*i)))
+                .opt_text("parent", parents.iter().map(Option::as_deref))
+                .opt_text("top", tops.iter().map(Option::as_deref))
                 .int("level", shown.iter().map(|(i, _)| Some(tree.level(*i))))
                 .flag("leaf", shown.iter().map(|(i, _)| tree.is_leaf(*i)))
                 .opt_text("kind", shown.iter().map(|(_, item)| item.kind.as_deref()))

@@ -112,6 +112,37 @@ impl PyCatalog {
         self.builtin
     }
 
+    /// The names of its tables: `documents` (a row per document) and `diagnostics` (see `table`).
+    fn table_names(&self) -> Vec<&'static str> {
+        framework_core::table::Tables::table_names(&framework_core::report::list(&self.inner))
+    }
+
+    /// One of its tables (default: `documents`), made in Rust without the GIL, to be read
+    /// through the Arrow PyCapsule interface.
+    #[pyo3(signature = (name = None))]
+    fn table(&self, py: Python<'_>, name: Option<&str>) -> PyResult<crate::table::PyArrowTable> {
+        let view = framework_core::report::list(&self.inner);
+        crate::table::made(py, &view, name)
+    }
+
+    /// A table as a `pyarrow.Table` (see `table`).
+    #[pyo3(signature = (name = None))]
+    fn to_arrow<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_arrow(py, self.table(py, name)?)
+    }
+
+    /// A table as a typed pandas DataFrame (see `table`).
+    #[pyo3(signature = (name = None))]
+    fn to_pandas<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_pandas(py, self.table(py, name)?)
+    }
+
+    /// A table as a polars DataFrame (see `table`).
+    #[pyo3(signature = (name = None))]
+    fn to_polars<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_polars(py, self.table(py, name)?)
+    }
+
     /// The validate report (SPEC §3).
     fn validate(&self) -> PyReport {
         PyReport::new(framework_core::report::validate(&self.inner))

@@ -185,6 +185,41 @@ impl PyFramework {
         }
     }
 
+    /// The names of its tables: `items` (every item, with its parent and top-level item) (see `table`).
+    fn table_names(&self) -> Vec<&'static str> {
+        framework_core::table::Tables::table_names(&self.held.get().document_view(None))
+    }
+
+    /// One of its tables (default: `items`), made in Rust without the GIL, to be read
+    /// through the Arrow PyCapsule interface.
+    #[pyo3(signature = (name = None))]
+    fn table(&self, py: Python<'_>, name: Option<&str>) -> PyResult<crate::table::PyArrowTable> {
+        let view = self.held.get().document_view(None);
+        crate::table::made(py, &view, name)
+    }
+
+    /// A table as a `pyarrow.Table` (see `table`).
+    #[pyo3(signature = (name = None))]
+    fn to_arrow<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_arrow(py, self.table(py, name)?)
+    }
+
+    /// A table as a typed pandas DataFrame (see `table`).
+    ///
+    /// >>> items = Catalog.builtin().framework("hee-psw-2020").to_pandas()
+    /// >>> items.loc["hee-psw-2020:1.1", "parent"]
+    /// 'hee-psw-2020:1'
+    #[pyo3(signature = (name = None))]
+    fn to_pandas<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_pandas(py, self.table(py, name)?)
+    }
+
+    /// A table as a polars DataFrame (see `table`).
+    #[pyo3(signature = (name = None))]
+    fn to_polars<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_polars(py, self.table(py, name)?)
+    }
+
     /// The framework as a document: a dict in the shape of its YAML file, as ``competence show
     /// --format json`` writes it (save it with ``json`` or a YAML library).
     #[getter]

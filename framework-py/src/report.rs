@@ -14,6 +14,7 @@ use framework_core::table::Tables;
 
 /// A report of any kind, as the native `Report` holds it.
 trait Native: Send + Sync {
+    fn tables_sync(&self) -> &(dyn Tables + Sync);
     fn value(&self) -> serde_json::Result<Value>;
     fn field(&self, name: &str) -> Result<Option<Value>, crate::pick::PickError>;
     fn keys(&self) -> Result<Vec<String>, crate::pick::PickError>;
@@ -22,6 +23,10 @@ trait Native: Send + Sync {
 }
 
 impl<T: Serialize + Tables + Send + Sync> Native for Report<T> {
+    fn tables_sync(&self) -> &(dyn Tables + Sync) {
+        self
+    }
+
     fn tables(&self) -> &dyn Tables {
         self
     }
@@ -116,24 +121,30 @@ impl PyReport {
         self.native.tables().table_names()
     }
 
-    /// One of the report's tables, made in Rust without the GIL, to be read through the Arrow
-    /// PyCapsule interface; `KeyError` for a name not in `table_names()`.
-    fn table(&self, py: Python<'_>, name: &str) -> PyResult<PyArrowTable> {
-        let made = py.detach(|| {
-            let table = self.native.tables().table(name)?;
-            let batches: Result<Vec<_>, _> = table.batches.collect();
-            Some(batches.map(|b| (table.schema, b)))
-        });
-        match made {
-            Some(Ok((schema, batches))) => Ok(PyArrowTable::new(name, schema, batches)),
-            Some(Err(e)) => Err(PyValueError::new_err(format!(
-                "cannot make the table `{name}`: {e}"
-            ))),
-            None => Err(PyKeyError::new_err(format!(
-                "this report has no table `{name}`; it has: {}",
-                self.native.tables().table_names().join(", ")
-            ))),
-        }
+    /// One of the report's tables (default: the main one), made in Rust without the GIL, to be
+    /// read through the Arrow PyCapsule interface; `KeyError` for a name not in
+    /// `table_names()`.
+    #[pyo3(signature = (name = None))]
+    fn table(&self, py: Python<'_>, name: Option<&str>) -> PyResult<PyArrowTable> {
+        crate::table::made(py, self.native.tables_sync(), name)
+    }
+
+    /// A table as a `pyarrow.Table` (see `table`).
+    #[pyo3(signature = (name = None))]
+    fn to_arrow<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_arrow(py, self.table(py, name)?)
+    }
+
+    /// A table as a typed pandas DataFrame (see `table`).
+    #[pyo3(signature = (name = None))]
+    fn to_pandas<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_pandas(py, self.table(py, name)?)
+    }
+
+    /// A table as a polars DataFrame (see `table`).
+    #[pyo3(signature = (name = None))]
+    fn to_polars<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_polars(py, self.table(py, name)?)
     }
 
     /// The report as the CLI's `--format json` writes it (`indent` spaces, or one line when

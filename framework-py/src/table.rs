@@ -95,3 +95,71 @@ impl PyArrowTable {
         format!("<ArrowTable {} ({})>", self.name, columns.join(", "))
     }
 }
+
+/// A table of `tables` by name (default: the first), made without the GIL; `KeyError` for a
+/// name it does not have.
+pub(crate) fn made(
+    py: Python<'_>,
+    tables: &(dyn framework_core::table::Tables + Sync),
+    name: Option<&str>,
+) -> PyResult<PyArrowTable> {
+    let names = tables.table_names();
+    let name = name.or(names.first().copied()).unwrap_or_default();
+    let built = py.detach(|| {
+        let table = tables.table(name)?;
+        let batches: Result<Vec<_>, _> = table.batches.collect();
+        Some(batches.map(|b| (table.schema, b)))
+    });
+    match built {
+        Some(Ok((schema, batches))) => Ok(PyArrowTable::new(name, schema, batches)),
+        Some(Err(e)) => Err(PyValueError::new_err(format!(
+            "cannot make the table `{name}`: {e}"
+        ))),
+        None => Err(pyo3::exceptions::PyKeyError::new_err(format!(
+            "no table `{name}`; there are: {}",
+            names.join(", ")
+        ))),
+    }
+}
+
+fn import<'py>(py: Python<'py>, module: &str, extra: &str) -> PyResult<Bound<'py, PyModule>> {
+    py.import(module).map_err(|_| {
+        pyo3::exceptions::PyImportError::new_err(format!(
+            "this needs {module}: pip install 'competence-engine[{extra}]'"
+        ))
+    })
+}
+
+/// The table as a `pyarrow.Table`.
+pub(crate) fn to_arrow<'py>(py: Python<'py>, table: PyArrowTable) -> PyResult<Bound<'py, PyAny>> {
+    import(py, "pyarrow", "arrow")?.call_method1("table", (table,))
+}
+
+/// The table as a polars DataFrame (read through the PyCapsule interface: no pyarrow needed).
+pub(crate) fn to_polars<'py>(py: Python<'py>, table: PyArrowTable) -> PyResult<Bound<'py, PyAny>> {
+    import(py, "polars", "polars")?.call_method1("DataFrame", (table,))
+}
+
+/// The table as a pandas DataFrame with its types: dictionaries as categoricals (ordered where
+/// the table says so), dates as `datetime64`, counts as nullable `Int64`, flags as nullable
+/// `boolean`, and the item `ref` as the index when each row has its own.
+pub(crate) fn to_pandas<'py>(py: Python<'py>, table: PyArrowTable) -> PyResult<Bound<'py, PyAny>> {
+    let pd = import(py, "pandas", "pandas")?;
+    let pa = import(py, "pyarrow", "pandas")?;
+    let arrow = pa.call_method1("table", (table,))?;
+    let mapping = pyo3::types::PyDict::new(py);
+    mapping.set_item(pa.call_method0("int64")?, pd.call_method0("Int64Dtype")?)?;
+    mapping.set_item(pa.call_method0("bool_")?, pd.call_method0("BooleanDtype")?)?;
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("types_mapper", mapping.getattr("get")?)?;
+    kwargs.set_item("date_as_object", false)?;
+    let frame = arrow.call_method("to_pandas", (), Some(&kwargs))?;
+    let columns = frame.getattr("columns")?;
+    if columns.contains("ref")? {
+        let refs = frame.get_item("ref")?;
+        if refs.getattr("is_unique")?.is_truthy()? {
+            return frame.call_method1("set_index", ("ref",));
+        }
+    }
+    Ok(frame)
+}

@@ -447,7 +447,7 @@ def test_an_arrow_table_is_read_once_and_names_are_checked(catalog):
     assert pa.table(t).num_rows > 0
     with pytest.raises(ValueError, match="already read"):
         pa.table(t)
-    with pytest.raises(KeyError, match="it has: items, hours, sequencing, diagnostics"):
+    with pytest.raises(KeyError, match="there are: items, hours, sequencing, diagnostics"):
         report.arrow("no-such-table")
 
 
@@ -538,3 +538,29 @@ def test_catalogs_from_text_and_documents(catalog):
     assert broken.validate().diagnostics[0].file == "<document 1>.json"
     with pytest.raises(TypeError):
         ce.Catalog.from_documents(42)
+
+
+def test_a_report_reads_as_a_mapping_and_shows_a_preview(catalog):
+    report = catalog.coverage(COURSE)
+    assert list(report) == list(report.keys()) and len(report) == len(report.keys())
+    assert dict((k, report[k]) for k in report)["covered"] == report.covered
+    page = report._repr_html_()
+    assert page.count("<tr>") == len(report.items) + 1
+    assert "csv" not in dir(ce) and "Catalog" in dir(ce)
+
+
+def test_framework_items_and_catalog_documents_as_tables(catalog):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("polars")
+    fw = catalog.framework("hee-psw-2020")
+    items = fw.to_pandas()
+    assert items.index.name == "ref" and len(items) == len(fw.items)
+    child = items.iloc[1]
+    assert child["parent"] == items.index[0] and child["top"] == items.index[0]
+    assert pd.isna(items.iloc[0]["parent"]) and items.iloc[0]["level"] == 0
+    assert fw.table_names() == ["items"] and fw.to_polars().height == len(fw.items)
+    docs = catalog.to_pandas()
+    assert len(docs) == len(catalog.documents) and catalog.tables == ("documents", "diagnostics")
+    assert set(docs["kind"].cat.categories) >= {"framework", "curriculum", "mapping", "role"}
+    assert catalog.to_arrow().num_rows == len(docs)

@@ -195,7 +195,7 @@ fn min_ratio_counts_whole_leaves() {
     let four = "learner,ref,status,date\nA,induction:values,met,2025-01-10\nA,induction:fire,met,2025-01-10\n";
     let r = run(ONE, four, "2025-02-01");
     assert_eq!(status(&r, "A", "ratio"), Status::Met);
-    assert!((r.learners[0].requirements[2].done - 80.0).abs() < 1e-9);
+    assert!((r.learners[0].requirements[2].done - 0.8).abs() < 1e-9);
     // Met by ratio still lists what is left.
     assert_eq!(
         r.learners[0].requirements[2]

@@ -88,7 +88,7 @@ fn csv_rows(r: &LearnersReport) -> impl Iterator<Item = [String; 6]> + '_ {
                 q.id.clone(),
                 q.status.as_str().to_owned(),
                 date(q.due),
-                format!("{:.1}%", q.done),
+                format!("{:.1}%", q.done * 100.0),
                 missing,
             ]
         })
@@ -111,7 +111,7 @@ fn table(r: &LearnersReport) -> Table {
                 q.id.clone().into(),
                 Cell::toned(q.status.as_str(), tone(q.status)),
                 date(q.due).into(),
-                format!("{:.1}%", q.done).into(),
+                format!("{:.1}%", q.done * 100.0).into(),
                 Cell::toned(missing, Tone::Dim),
             ]);
         }

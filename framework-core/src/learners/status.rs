@@ -112,7 +112,7 @@ pub struct RequirementStatus {
     pub due: Option<Date>,
     /// Leaves not yet met or exempt, in framework order (empty when the status is `exempt`).
     pub missing: MissingLeaves,
-    /// The share of the requirement's leaves met or exempt, as a percentage.
+    /// The share of the requirement's leaves met or exempt, from 0 to 1 (to three decimals).
     pub done: f64,
 }
 
@@ -322,9 +322,9 @@ pub(super) fn statuses(
                         done: done_ids,
                     },
                     done: if ids.is_empty() {
-                        100.0
+                        1.0
                     } else {
-                        (done as f64 * 1000.0 / ids.len() as f64).round() / 10.0
+                        (done as f64 * 1000.0 / ids.len() as f64).round() / 1000.0
                     },
                 });
             }

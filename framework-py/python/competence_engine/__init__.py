@@ -22,7 +22,7 @@ import html
 import io
 import json
 import os
-from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Tuple, Union
 
 from competence_engine import _core
 
@@ -46,6 +46,11 @@ __all__ = [
     "import_case",
     "import_moodle",
 ]
+
+
+def __dir__() -> list:
+    """What the package offers (not the modules it imports)."""
+    return sorted(__all__)
 
 
 class CompetenceError(ValueError):
@@ -282,20 +287,13 @@ class Report:
         >>> Catalog.builtin().coverage("cnwl-developing-expertise-peer-working").tables
         ('items', 'hours', 'sequencing', 'diagnostics')
         """
-        source = object.__getattribute__(self, "_source")
-        if isinstance(source, dict):
-            raise ValueError(_UNPICKLED)
-        return tuple(source.table_names())
+        return tuple(self._native_source().table_names())
 
     def arrow(self, table: Optional[str] = None) -> Any:
         """One of the report's tables (default: the main one) as an object with
         ``__arrow_c_stream__``, made in Rust with typed columns, for any Arrow consumer
         (``pyarrow.table(t)``, ``polars.DataFrame(t)``, DuckDB); it can be read once."""
-        source = object.__getattribute__(self, "_source")
-        if isinstance(source, dict):
-            raise ValueError(_UNPICKLED)
-        names = source.table_names()
-        return source.table(names[0] if table is None else table)
+        return self._native_source().table(table)
 
     def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
         """The main table through the Arrow PyCapsule interface, so ``pyarrow.table(report)``
@@ -312,26 +310,19 @@ class Report:
         >>> str(t.schema.field("depth").type)
         'dictionary<values=string, indices=int8, ordered=1>'
         """
-        try:
-            import pyarrow as pa  # type: ignore[import-untyped]
-        except ImportError as e:  # pragma: no cover - depends on the environment
-            raise ImportError("to_arrow() needs pyarrow: pip install 'competence-engine[arrow]'") from e
-        return pa.table(self.arrow(table))
+        return self._native_source().to_arrow(table)
 
     def to_polars(self, table: Optional[str] = None) -> Any:
         """A table of the report (default: the main one) as a polars DataFrame, read through the
         Arrow PyCapsule interface (no pyarrow needed): closed sets as ``Categorical``, lists as
         ``List``, dates as ``Date``."""
-        try:
-            import polars as pl  # type: ignore[import-not-found]
-        except ImportError as e:  # pragma: no cover - depends on the environment
-            raise ImportError("to_polars() needs polars: pip install 'competence-engine[polars]'") from e
-        return pl.DataFrame(self.arrow(table))
+        return self._native_source().to_polars(table)
 
     def to_pandas(self, table: Optional[str] = None) -> Any:
         """A table of the report (default: the main one) as a pandas DataFrame with its types:
         closed sets as (ordered) categoricals, dates as ``datetime64``, lists as lists, counts as
-        nullable integers, and the item ``ref`` as the index where each row has its own.
+        nullable integers, and the item ``ref`` as the index where each row has its own. An
+        unpickled report gives its main table untyped (see :meth:`table`).
 
         >>> df = Catalog.builtin().coverage("cnwl-developing-expertise-peer-working").to_pandas()
         >>> df.index.name, str(df["depth"].dtype)
@@ -339,34 +330,63 @@ class Report:
         >>> df["depth"].cat.ordered
         True
         """
-        try:
-            import pandas as pd  # type: ignore[import-untyped]
-        except ImportError as e:  # pragma: no cover - depends on the environment
-            raise ImportError("to_pandas() needs pandas and pyarrow: pip install 'competence-engine[pandas]'") from e
         source = object.__getattribute__(self, "_source")
         if isinstance(source, dict):
-            return pd.DataFrame(self.table())
-        t = self.to_arrow(table)
-        import pyarrow as pa
+            import pandas as pd  # type: ignore[import-untyped]
 
-        nullable = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
-        df = t.to_pandas(types_mapper=nullable.get, date_as_object=False)
-        if "ref" in df.columns and df["ref"].is_unique:
-            df = df.set_index("ref")
-        return df
+            return pd.DataFrame(self.table())
+        return source.to_pandas(table)
+
+    def _native_source(self) -> Any:
+        source = object.__getattribute__(self, "_source")
+        if isinstance(source, dict):
+            raise ValueError(_UNPICKLED)
+        return source
+
+    def __iter__(self) -> Iterator[str]:
+        """The field names, as a mapping's keys (``report[name]`` reads one)."""
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        """How many fields the report has."""
+        return len(self.keys())
+
+    def _preview(self, n: int) -> Tuple[list, int]:
+        """The first ``n`` rows of the main table, and how many rows it has: from the typed
+        table when pyarrow is installed (only those rows become Python objects), else from
+        :meth:`table`."""
+        source = object.__getattribute__(self, "_source")
+        if not isinstance(source, dict):
+            try:
+                import pyarrow as pa  # type: ignore[import-untyped]
+
+                t = pa.table(self.arrow())
+                return t.slice(0, n).to_pylist(), t.num_rows
+            except ImportError:  # pragma: no cover - depends on the environment
+                pass
+        rows = self.table()
+        return rows[:n], len(rows)
 
     def _repr_html_(self) -> str:
-        rows = self.table()
+        rows, total = self._preview(500)
         head = f"<p><b>{html.escape(self._title())}</b></p>"
         if not rows:
             return head + "<p>(nothing to show)</p>"
         columns = list(rows[0])
+
+        def cell(v: Any) -> str:
+            if v is None:
+                return ""
+            if isinstance(v, (list, tuple)):
+                return "; ".join(map(str, v))
+            return str(v)
+
         th = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape('' if r.get(c) is None else str(r.get(c)))}</td>" for c in columns) + "</tr>"
-            for r in rows[:500]
+            "<tr>" + "".join(f"<td>{html.escape(cell(r.get(c)))}</td>" for c in columns) + "</tr>"
+            for r in rows
         )
-        more = f"<p>… {len(rows) - 500} more rows</p>" if len(rows) > 500 else ""
+        more = f"<p>… {total - len(rows)} more rows</p>" if total > len(rows) else ""
         return f"{head}<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>{more}"
 
     def _title(self) -> str:
@@ -826,6 +846,28 @@ class Catalog:
     def documents(self) -> Tuple[Record, ...]:
         """Every document: ``kind``, ``id``, ``title``, ``completeness``, ``items``, ``leaves``."""
         return tuple(_wrap(self._native.list().field("documents")))
+
+    @property
+    def tables(self) -> Tuple[str, ...]:
+        """The catalog's tables: ``documents`` (a row per document) and ``diagnostics``."""
+        return tuple(self._native.table_names())
+
+    def to_arrow(self, table: Optional[str] = None) -> Any:
+        """A table of the catalog (default: ``documents``) as a ``pyarrow.Table``."""
+        return self._native.to_arrow(table)
+
+    def to_pandas(self, table: Optional[str] = None) -> Any:
+        """A table of the catalog (default: ``documents``) as a typed pandas DataFrame.
+
+        >>> docs = Catalog.builtin().to_pandas()
+        >>> str(docs["kind"].dtype), bool(docs["builtin"].all())
+        ('category', True)
+        """
+        return self._native.to_pandas(table)
+
+    def to_polars(self, table: Optional[str] = None) -> Any:
+        """A table of the catalog (default: ``documents``) as a polars DataFrame."""
+        return self._native.to_polars(table)
 
     @property
     def curricula(self) -> Tuple[Record, ...]:
