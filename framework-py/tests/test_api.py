@@ -564,3 +564,22 @@ def test_framework_items_and_catalog_documents_as_tables(catalog):
     assert len(docs) == len(catalog.documents) and catalog.tables == ("documents", "diagnostics")
     assert set(docs["kind"].cat.categories) >= {"framework", "curriculum", "mapping", "role"}
     assert catalog.to_arrow().num_rows == len(docs)
+
+
+def test_the_analysts_notebook_runs():
+    """examples/notebook/analyst.ipynb, executed as Jupyter would: coverage per domain per
+    course, a course map heatmap and the overdue learners, with no dtype fixed by hand."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("pyarrow")
+    folder = ROOT / "examples" / "notebook"
+    nb = nbformat.read(folder / "analyst.ipynb", as_version=4)
+    nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "the heatmap"
+    texts = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
+    assert "Core relational skills" in texts and "L003" in texts
