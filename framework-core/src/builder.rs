@@ -228,18 +228,17 @@ impl CatalogBuilder {
             .and_then(|(cache, key)| cache.get_links(key))
             .filter(|edges| edges.fit(&catalog))
         {
-            catalog.graph = CompetenceGraph::build(edges);
+            catalog.graph = CompetenceGraph::build(&edges);
+            self.cache.iter().for_each(Cache::tidy);
             return catalog;
         }
         let edges = validate::references(&catalog, &mut diags);
-        let entry = links
-            .filter(|_| diags.is_empty())
-            .map(|_| Cache::links_entry(&edges));
-        catalog.graph = CompetenceGraph::build(edges);
+        catalog.graph = CompetenceGraph::build(&edges);
         validate::cycles(&catalog, &mut diags);
-        if let (Some((cache, key)), Some(entry), true) = (links, entry, diags.is_empty()) {
-            cache.put_links(key, &entry);
+        if let (Some((cache, key)), true) = (links, diags.is_empty()) {
+            cache.put_links(key, &edges);
         }
+        self.cache.iter().for_each(Cache::tidy);
         catalog.diagnostics = diagnostic::cap(diags);
         catalog
     }

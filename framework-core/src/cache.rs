@@ -47,12 +47,17 @@ const LINKS_MAGIC: &[u8; 8] = b"CFElink1";
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: PathBuf,
+    /// Whether an entry was written since the folder was last tidied.
+    written: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Cache {
     /// A cache in this folder (made when first written to).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+        Self {
+            dir: dir.into(),
+            written: Arc::default(),
+        }
     }
 
     /// The user's cache folder: `$COMPETENCE_CACHE_DIR`, else `$XDG_CACHE_HOME/competence-engine`,
@@ -94,7 +99,7 @@ impl Cache {
 
     /// The tree cached for this text, if an entry for it is whole and made by this version.
     pub(crate) fn get(&self, key: &Key, text: &str) -> Option<Node> {
-        let bytes = std::fs::read(self.path(key, "tree")).ok()?;
+        let bytes = read_entry(&self.path(key, "tree"))?;
         decode_entry(&bytes, text, key.json)
     }
 
@@ -110,7 +115,7 @@ impl Cache {
     /// this version, and reads back consistent.
     pub(crate) fn get_document(&self, key: &Key, source: &Arc<Source>) -> Option<Document> {
         let (text, json) = (source.text(), key.json);
-        let bytes = std::fs::read(self.path(key, "doc")).ok()?;
+        let bytes = read_entry(&self.path(key, "doc"))?;
         let r = header(DOC_MAGIC, &bytes, text, json)?;
         let mut i = In::new(checked_body(r)?, Some(source));
         let doc = stored::take_document(&mut i)?;
@@ -135,32 +140,32 @@ impl Cache {
     /// The links (every reference resolved) of the catalog whose sources have this key, as
     /// stored when it was last built without a single diagnostic.
     pub(crate) fn get_links(&self, key: u128) -> Option<Edges> {
-        let bytes = std::fs::read(self.dir.join(format!("{key:032x}.links"))).ok()?;
+        let bytes = read_entry(&self.dir.join(format!("{key:032x}.links")))?;
         let mut r = Reader {
             bytes: &bytes,
             at: 0,
         };
         versioned(LINKS_MAGIC, &mut r)?;
+        // The key inside the entry: one copied under another catalog's name is refused.
+        if r.take(16)? != key.to_le_bytes() {
+            return None;
+        }
         let mut i = In::new(checked_body(r)?, None);
         let edges = Edges::take(&mut i)?;
         (i.r.left() == 0).then_some(edges)
     }
 
-    /// A catalog's links as an entry, to be stored with [`Cache::put_links`] once the catalog
-    /// is known to be free of diagnostics.
-    pub(crate) fn links_entry(edges: &Edges) -> Vec<u8> {
+    /// Stores the links of the catalog whose sources have this key (once the catalog is known
+    /// to be free of diagnostics). Failing to write is not an error.
+    pub(crate) fn put_links(&self, key: u128, edges: &Edges) {
         let mut o = Out::new(None);
+        write_version(&mut o.bytes, LINKS_MAGIC);
+        o.bytes.extend_from_slice(&key.to_le_bytes());
+        let body = o.bytes.len();
         edges.put(&mut o);
-        let mut bytes = Vec::with_capacity(o.bytes.len() + 64);
-        write_version(&mut bytes, LINKS_MAGIC);
-        bytes.extend_from_slice(&o.bytes);
-        bytes.extend_from_slice(&checksum(&o.bytes).to_le_bytes());
-        bytes
-    }
-
-    /// Stores a catalog's links entry. Failing to write is not an error.
-    pub(crate) fn put_links(&self, key: u128, entry: &[u8]) {
-        self.write(&self.dir.join(format!("{key:032x}.links")), entry);
+        let sum = checksum(o.bytes.get(body..).unwrap_or_default());
+        o.bytes.extend_from_slice(&sum.to_le_bytes());
+        self.write(&self.dir.join(format!("{key:032x}.links")), &o.bytes);
     }
 
     /// Stores the checked document read from this file (nothing when one of its positions is
@@ -185,13 +190,26 @@ impl Cache {
         let written = std::fs::create_dir_all(&self.dir)
             .and_then(|()| crate::files::write_atomically(path, |out| out.write_all(bytes)));
         if written.is_ok() {
+            self.written
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// Keeps the folder within [`MAX_CACHE_BYTES`] when entries were written since it was last
+    /// tidied (once per catalog built, not once per entry).
+    pub(crate) fn tidy(&self) {
+        if self
+            .written
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
+        {
             self.prune(MAX_CACHE_BYTES);
         }
     }
 
-    /// Keeps the folder's entries within `max` bytes: while they hold more, the entry written
-    /// longest ago goes (an edited file's old entries are never served again, so without this
-    /// the folder would only grow). Only this cache's entries are touched.
+    /// Keeps the folder's entries within `max` bytes: while they hold more, the entry used
+    /// longest ago goes (an entry served is marked used, at most once a day: see
+    /// [`read_entry`]; an edited file's old entries are never served again, so without this the
+    /// folder would only grow). Only this cache's entries are touched.
     fn prune(&self, max: u64) {
         let Ok(dir) = std::fs::read_dir(&self.dir) else {
             return;
@@ -218,6 +236,30 @@ impl Cache {
             }
         }
     }
+}
+
+/// An entry's bytes; an entry last marked used more than a day ago is marked used now (its
+/// modification time), so that pruning removes the entries used longest ago.
+fn read_entry(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes).ok()?;
+    let now = std::time::SystemTime::now();
+    let day = std::time::Duration::from_secs(24 * 60 * 60);
+    let stale = meta
+        .modified()
+        .ok()
+        .and_then(|m| now.duration_since(m).ok())
+        .is_some_and(|age| age > day);
+    if stale {
+        let _ = std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(now));
+    }
+    Some(bytes)
 }
 
 /// The most the cache folder's entries may hold, in bytes (1 GiB); the oldest go first.
@@ -562,6 +604,39 @@ mod tests {
             .collect();
         left.sort();
         assert_eq!(left, vec![name(2), name(3), "notes.txt".to_owned()]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_catalog_is_linked_from_its_links_entry() {
+        // The links entry of a catalog is what its graph is made from when it is served: a
+        // changed target in it (same shape, so it fits) shows in the graph. (The checksum and
+        // the fit guard against damage, not against a forged entry, as for documents.)
+        let dir = std::env::temp_dir().join(format!("cfe-cache-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let text = "kind: framework\nid: fa\ntitle: A\nitems:\n  - { id: \"1\", title: One, requires: [\"2\"] }\n  - { id: \"2\", title: Two }\n";
+        let build = || {
+            let mut b = crate::Catalog::builder()
+                .builtin(false)
+                .cache(Some(Cache::new(&dir)));
+            b.add_bytes("a.yaml", text.as_bytes());
+            b.build()
+        };
+        let first = build();
+        let one = crate::graph::ItemHandle::new(0, crate::model::ItemIdx(0));
+        let two =
+            crate::graph::Target::Item(crate::graph::ItemHandle::new(0, crate::model::ItemIdx(1)));
+        assert_eq!(first.graph().requires(one), vec![two]);
+        let source = crate::load::decode("a.yaml", text.as_bytes(), false).unwrap();
+        let key = Cache::catalog_key(&[source]);
+        let cache = Cache::new(&dir);
+        let mut edges = cache.get_links(key).unwrap();
+        edges.requires[0].1 = crate::graph::Target::Framework(0);
+        cache.put_links(key, &edges);
+        assert_eq!(
+            build().graph().requires(one),
+            vec![crate::graph::Target::Framework(0)]
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

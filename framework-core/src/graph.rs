@@ -115,9 +115,52 @@ pub(crate) struct Edges {
 }
 
 impl Edges {
-    /// Whether every handle lies in `catalog` (as edges read back from the cache must: they
-    /// were made for the same documents, but are checked, not trusted).
+    /// Whether these could be the edges of `catalog` when every reference in it resolves (as
+    /// edges read back from the cache must: they were made for the same documents, but are
+    /// checked, not trusted): one `requires` edge per `requires` of each item, from that item;
+    /// one activity per session and assessment, in order, with one cover per cover; one
+    /// mapping edge per link, of that mapping; every handle in range.
     pub(crate) fn fit(&self, catalog: &crate::Catalog) -> bool {
+        let requires = catalog.frameworks().iter().enumerate().flat_map(|(f, fw)| {
+            fw.indexed()
+                .flat_map(move |(i, item)| item.requires().map(move |_| ItemHandle::new(f, i)))
+        });
+        let activities = catalog.curricula().iter().enumerate().flat_map(|(c, cur)| {
+            let sessions = cur.sessions.iter().enumerate().map(move |(index, s)| {
+                let h = ActivityHandle {
+                    curriculum: c,
+                    kind: ActivityKind::Session,
+                    index,
+                };
+                (h, s.covers.len())
+            });
+            let assessments = cur.assessments.iter().enumerate().map(move |(index, a)| {
+                let h = ActivityHandle {
+                    curriculum: c,
+                    kind: ActivityKind::Assessment,
+                    index,
+                };
+                (h, a.assesses.len())
+            });
+            sessions.chain(assessments)
+        });
+        let maps = catalog
+            .mappings()
+            .iter()
+            .enumerate()
+            .flat_map(|(m, mapping)| mapping.links.iter().map(move |_| m));
+        let shape = self.requires.iter().map(|(h, _)| *h).eq(requires)
+            && self
+                .activities
+                .iter()
+                .map(|(h, covers)| (*h, covers.len()))
+                .eq(activities)
+            && self.maps.iter().map(|(_, _, _, m)| *m).eq(maps);
+        shape && self.in_range(catalog)
+    }
+
+    /// Whether every handle lies in `catalog`.
+    fn in_range(&self, catalog: &crate::Catalog) -> bool {
         let sizes: Vec<usize> = catalog.sizes().collect();
         let target = |t: &Target| match *t {
             Target::Framework(f) => f < sizes.len(),
@@ -214,7 +257,7 @@ crate::cache::record!(Edges {
 
 impl CompetenceGraph {
     /// Builds the graph from resolved edges.
-    pub(crate) fn build(edges: Edges) -> Self {
+    pub(crate) fn build(edges: &Edges) -> Self {
         let mut g = Self::default();
         for (f, &n) in edges.framework_sizes.iter().enumerate() {
             g.framework_nodes
@@ -226,19 +269,19 @@ impl CompetenceGraph {
         }
         g.graph
             .reserve_edges(edges.requires.len() + edges.maps.len() + edges.activities.len());
-        for (h, t) in edges.requires {
+        for &(h, t) in &edges.requires {
             g.graph
                 .add_edge(g.item_node(h), g.target_node(t), EdgeKind::Requires);
         }
-        for (h, covers) in edges.activities {
-            let node = g.graph.add_node(NodeKind::Activity(h));
-            g.activity_nodes.insert(h, node);
-            for (t, depth) in covers {
+        for (h, covers) in &edges.activities {
+            let node = g.graph.add_node(NodeKind::Activity(*h));
+            g.activity_nodes.insert(*h, node);
+            for &(t, depth) in covers {
                 g.graph
                     .add_edge(node, g.target_node(t), EdgeKind::Covers(depth));
             }
         }
-        for (a, b, relation, mapping) in edges.maps {
+        for &(a, b, relation, mapping) in &edges.maps {
             g.graph.add_edge(
                 g.target_node(a),
                 g.target_node(b),

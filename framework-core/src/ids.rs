@@ -252,16 +252,23 @@ impl Serialize for ItemRef {
         thread_local! {
             static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
         }
-        TEXT.with(|text| match text.try_borrow_mut() {
-            Ok(mut text) => {
-                text.clear();
-                text.push_str(self.framework.as_str());
-                text.push(':');
-                text.push_str(self.item.as_ref().map_or("*", ItemId::as_str));
-                s.serialize_str(&text)
-            }
-            Err(_) => s.collect_str(self),
-        })
+        // Formatted the slow way when the buffer is in use or gone (a thread ending).
+        let mut s = Some(s);
+        let fast = TEXT.try_with(|text| {
+            let mut text = text.try_borrow_mut().ok()?;
+            text.clear();
+            text.push_str(self.framework.as_str());
+            text.push(':');
+            text.push_str(self.item.as_ref().map_or("*", ItemId::as_str));
+            Some(s.take()?.serialize_str(&text))
+        });
+        match (fast, s) {
+            (Ok(Some(done)), _) => done,
+            (_, Some(s)) => s.collect_str(self),
+            // The serializer was used and gave no result: not reached (a result is always
+            // given back once it is used).
+            (_, None) => Err(serde::ser::Error::custom("reference not written")),
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListBuilder, StringBuilder,
 };
 use arrow_array::types::Int8Type;
-use arrow_array::{Array, ArrayRef, DictionaryArray, Int8Array, RecordBatch, StringArray};
+use arrow_array::{ArrayRef, DictionaryArray, Int8Array, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 
 use crate::analysis::Via;
@@ -101,45 +101,60 @@ fn chunked<'a>(
     }
 }
 
-/// Columns as they are made, then a batch.
+/// Columns as they are made, then a batch. Whether a column may hold nulls is part of its type,
+/// never of its data, so every batch of every report of a kind has the same schema.
 #[derive(Default)]
 struct Columns {
     fields: Vec<Field>,
     arrays: Vec<ArrayRef>,
+    /// The first column that could not be made: the batch is this error.
+    failed: Option<ArrowError>,
 }
 
 impl Columns {
-    fn push(mut self, field: Field, array: ArrayRef) -> Self {
-        self.fields.push(field);
-        self.arrays.push(array);
+    fn push(mut self, field: Field, array: Result<ArrayRef, ArrowError>) -> Self {
+        match array {
+            Ok(array) => {
+                self.fields.push(field);
+                self.arrays.push(array);
+            }
+            Err(e) => {
+                self.failed.get_or_insert(e);
+            }
+        }
         self
     }
 
     fn text<'s>(self, name: &str, values: impl Iterator<Item = &'s str>) -> Self {
         let array = StringArray::from_iter_values(values);
-        self.push(Field::new(name, DataType::Utf8, false), Arc::new(array))
+        self.push(Field::new(name, DataType::Utf8, false), Ok(Arc::new(array)))
     }
 
     fn opt_text<'s>(self, name: &str, values: impl Iterator<Item = Option<&'s str>>) -> Self {
         let array: StringArray = values.collect();
-        self.push(Field::new(name, DataType::Utf8, true), Arc::new(array))
+        self.push(Field::new(name, DataType::Utf8, true), Ok(Arc::new(array)))
     }
 
-    fn refs<'r>(self, name: &str, values: impl Iterator<Item = Option<&'r ItemRef>>) -> Self {
+    fn refs<'r>(self, name: &str, values: impl Iterator<Item = &'r ItemRef>) -> Self {
         let mut b = StringBuilder::new();
-        let mut nullable = false;
+        values.for_each(|r| append_ref(&mut b, r));
+        self.push(
+            Field::new(name, DataType::Utf8, false),
+            Ok(Arc::new(b.finish())),
+        )
+    }
+
+    fn opt_refs<'r>(self, name: &str, values: impl Iterator<Item = Option<&'r ItemRef>>) -> Self {
+        let mut b = StringBuilder::new();
         for r in values {
             match r {
                 Some(r) => append_ref(&mut b, r),
-                None => {
-                    nullable = true;
-                    b.append_null();
-                }
+                None => b.append_null(),
             }
         }
         self.push(
-            Field::new(name, DataType::Utf8, nullable),
-            Arc::new(b.finish()),
+            Field::new(name, DataType::Utf8, true),
+            Ok(Arc::new(b.finish())),
         )
     }
 
@@ -148,20 +163,25 @@ impl Columns {
         values.for_each(|v| b.append_value(v));
         self.push(
             Field::new(name, DataType::Boolean, false),
-            Arc::new(b.finish()),
+            Ok(Arc::new(b.finish())),
         )
     }
 
-    fn int(self, name: &str, values: impl Iterator<Item = Option<usize>>) -> Self {
+    fn int(self, name: &str, values: impl Iterator<Item = usize>) -> Self {
         let mut b = Int64Builder::new();
-        let mut nullable = false;
-        for v in values {
-            nullable |= v.is_none();
-            b.append_option(v.and_then(|v| i64::try_from(v).ok()));
-        }
+        values.for_each(|v| b.append_value(i64::try_from(v).unwrap_or(i64::MAX)));
         self.push(
-            Field::new(name, DataType::Int64, nullable),
-            Arc::new(b.finish()),
+            Field::new(name, DataType::Int64, false),
+            Ok(Arc::new(b.finish())),
+        )
+    }
+
+    fn opt_int(self, name: &str, values: impl Iterator<Item = Option<usize>>) -> Self {
+        let mut b = Int64Builder::new();
+        values.for_each(|v| b.append_option(v.map(|v| i64::try_from(v).unwrap_or(i64::MAX))));
+        self.push(
+            Field::new(name, DataType::Int64, true),
+            Ok(Arc::new(b.finish())),
         )
     }
 
@@ -170,7 +190,7 @@ impl Columns {
         values.for_each(|v| b.append_value(v));
         self.push(
             Field::new(name, DataType::Float64, false),
-            Arc::new(b.finish()),
+            Ok(Arc::new(b.finish())),
         )
     }
 
@@ -181,34 +201,52 @@ impl Columns {
         }
         self.push(
             Field::new(name, DataType::Date32, true),
-            Arc::new(b.finish()),
+            Ok(Arc::new(b.finish())),
         )
     }
 
-    /// A closed set: a dictionary whose values are the whole set (`names`, in order), each row
-    /// the position of its value (or null).
+    /// A closed set every row has: a dictionary whose values are the whole set (`names`, in
+    /// order), each row the position of its value.
     fn set(
+        self,
+        name: &str,
+        names: &[&str],
+        ordered: bool,
+        values: impl Iterator<Item = usize>,
+    ) -> Self {
+        self.dictionary(name, names, ordered, false, values.map(Some))
+    }
+
+    /// A closed set a row may lack (null).
+    fn opt_set(
         self,
         name: &str,
         names: &[&str],
         ordered: bool,
         values: impl Iterator<Item = Option<usize>>,
     ) -> Self {
+        self.dictionary(name, names, ordered, true, values)
+    }
+
+    fn dictionary(
+        self,
+        name: &str,
+        names: &[&str],
+        ordered: bool,
+        nullable: bool,
+        values: impl Iterator<Item = Option<usize>>,
+    ) -> Self {
         let keys: Int8Array = values
             .map(|v| v.and_then(|v| i8::try_from(v).ok()))
             .collect();
-        let nullable = keys.null_count() > 0;
         let dictionary: ArrayRef = Arc::new(StringArray::from_iter_values(names.iter().copied()));
-        match DictionaryArray::<Int8Type>::try_new(keys, dictionary) {
-            Ok(array) => self.push(
-                Field::new_dictionary(name, DataType::Int8, DataType::Utf8, nullable)
-                    .with_dict_is_ordered(ordered),
-                Arc::new(array),
-            ),
-            // Every key is a position in `names`, so this is not reached; a column of nulls
-            // says so rather than stopping the table.
-            Err(_) => self.opt_text(name, std::iter::empty()),
-        }
+        let array =
+            DictionaryArray::<Int8Type>::try_new(keys, dictionary).map(|a| Arc::new(a) as ArrayRef);
+        self.push(
+            Field::new_dictionary(name, DataType::Int8, DataType::Utf8, nullable)
+                .with_dict_is_ordered(ordered),
+            array,
+        )
     }
 
     fn list<'s, I: IntoIterator<Item = &'s str>>(
@@ -241,21 +279,20 @@ impl Columns {
         self.list_column(name, b)
     }
 
+    /// A list column whose items are never null.
     fn list_column(self, name: &str, mut b: ListBuilder<StringBuilder>) -> Self {
         let item = Arc::new(Field::new_list_field(DataType::Utf8, false));
-        let array = b.finish();
-        let (_, offsets, values, nulls) = array.into_parts();
-        match arrow_array::ListArray::try_new(item.clone(), offsets, values, nulls) {
-            Ok(array) => self.push(
-                Field::new(name, DataType::List(item), false),
-                Arc::new(array),
-            ),
-            Err(_) => self,
-        }
+        let (_, offsets, values, nulls) = b.finish().into_parts();
+        let array = arrow_array::ListArray::try_new(item.clone(), offsets, values, nulls)
+            .map(|a| Arc::new(a) as ArrayRef);
+        self.push(Field::new(name, DataType::List(item), false), array)
     }
 
     fn batch(self) -> Result<RecordBatch, ArrowError> {
-        RecordBatch::try_new(Arc::new(Schema::new(self.fields)), self.arrays)
+        match self.failed {
+            Some(e) => Err(e),
+            None => RecordBatch::try_new(Arc::new(Schema::new(self.fields)), self.arrays),
+        }
     }
 }
 
@@ -323,14 +360,14 @@ fn diagnostics(list: &[Diagnostic]) -> Table<'static> {
                 &severities,
                 false,
                 list.iter().map(|d| match d.severity() {
-                    Severity::Error => Some(0),
-                    Severity::Warning => Some(1),
+                    Severity::Error => 0,
+                    Severity::Warning => 1,
                 }),
             )
             .text("code", list.iter().map(|d| d.code().as_str()))
             .text("file", list.iter().map(Diagnostic::file))
-            .int("line", list.iter().map(|d| Some(d.line() as usize)))
-            .int("column", list.iter().map(|d| Some(d.column() as usize)))
+            .int("line", list.iter().map(|d| d.line() as usize))
+            .int("column", list.iter().map(|d| d.column() as usize))
             .text("message", list.iter().map(Diagnostic::message))
             .opt_text("help", list.iter().map(Diagnostic::help))
             .batch(),
@@ -366,14 +403,14 @@ impl Tables for CoverageReport {
             "items" => Some(whole(self.items_batch())),
             "hours" => Some(whole(
                 Columns::default()
-                    .refs("ref", self.hours.iter().map(|h| Some(&h.item)))
+                    .refs("ref", self.hours.iter().map(|h| &h.item))
                     .text("title", self.hours.iter().map(|h| h.title.as_str()))
                     .float("hours", self.hours.iter().map(|h| h.hours))
                     .batch(),
             )),
             "sequencing" => Some(whole(
                 Columns::default()
-                    .refs("ref", self.sequencing.iter().map(|s| Some(&s.item)))
+                    .refs("ref", self.sequencing.iter().map(|s| &s.item))
                     .text(
                         "message",
                         self.sequencing.iter().map(|s| s.message.as_str()),
@@ -401,11 +438,11 @@ impl CoverageReport {
         let depths = names(Depth::ALL, Depth::as_str);
         let items = &self.items;
         Columns::default()
-            .refs("ref", items.iter().map(|i| Some(&i.item)))
+            .refs("ref", items.iter().map(|i| &i.item))
             .text("title", items.iter().map(|i| i.title.as_str()))
-            .int("level", items.iter().map(|i| Some(i.level)))
-            .refs("parent", parents.into_iter())
-            .refs("top", tops.into_iter().map(Some))
+            .int("level", items.iter().map(|i| i.level))
+            .opt_refs("parent", parents.into_iter())
+            .refs("top", tops.into_iter())
             .flag("leaf", items.iter().map(|i| i.leaf))
             .flag("optional", items.iter().map(|i| i.optional))
             .set(
@@ -414,9 +451,9 @@ impl CoverageReport {
                 true,
                 items
                     .iter()
-                    .map(|i| Some(usize::from(i.partial) + 2 * usize::from(i.covered))),
+                    .map(|i| usize::from(i.partial) + 2 * usize::from(i.covered)),
             )
-            .set(
+            .opt_set(
                 "depth",
                 &depths,
                 true,
@@ -424,15 +461,15 @@ impl CoverageReport {
                     .iter()
                     .map(|i| i.depth.and_then(|d| position(Depth::ALL, &d))),
             )
-            .set(
+            .opt_set(
                 "via",
                 &VIAS,
                 true,
                 items.iter().map(|i| i.via.map(via_position)),
             )
             .list("sessions", items.iter().map(|i| i.sessions.iter()))
-            .int("leaves", items.iter().map(|i| i.leaves))
-            .int("covered_leaves", items.iter().map(|i| i.covered_leaves))
+            .opt_int("leaves", items.iter().map(|i| i.leaves))
+            .opt_int("covered_leaves", items.iter().map(|i| i.covered_leaves))
             .batch()
     }
 }
@@ -452,16 +489,17 @@ impl Tables for GapsReport {
         let depths = names(Depth::ALL, Depth::as_str);
         Some(whole(
             Columns::default()
-                .refs("ref", gaps.iter().map(|g| Some(&g.item)))
+                .refs("ref", gaps.iter().map(|g| &g.item))
                 .text("title", gaps.iter().map(|g| g.title.as_str()))
                 .set(
                     "reason",
                     &reasons,
                     false,
-                    gaps.iter().map(|g| position(&REASONS, &g.reason_code)),
+                    gaps.iter()
+                        .map(|g| position(&REASONS, &g.reason_code).unwrap_or(0)),
                 )
                 .text("explanation", gaps.iter().map(|g| g.reason.as_str()))
-                .set(
+                .opt_set(
                     "depth",
                     &depths,
                     true,
@@ -497,13 +535,14 @@ impl Tables for CrosswalkReport {
             move |range| {
                 let part = links.get(range).unwrap_or_default();
                 Columns::default()
-                    .refs("from", part.iter().map(|l| Some(&l.from)))
-                    .refs("to", part.iter().map(|l| Some(&l.to)))
+                    .refs("from", part.iter().map(|l| &l.from))
+                    .refs("to", part.iter().map(|l| &l.to))
                     .set(
                         "relation",
                         &relations,
                         false,
-                        part.iter().map(|l| position(Relation::ALL, &l.relation)),
+                        part.iter()
+                            .map(|l| position(Relation::ALL, &l.relation).unwrap_or(0)),
                     )
                     .flag("direct", part.iter().map(|l| l.direct))
                     .ref_list("path", part.iter().map(|l| l.path.iter()))
@@ -511,7 +550,8 @@ impl Tables for CrosswalkReport {
                         "mappings",
                         part.iter().map(|l| l.mappings.iter().map(|m| m.as_str())),
                     )
-                    .batch()
+                    .batch()?
+                    .with_schema(links_schema())
             },
         ))
     }
@@ -549,13 +589,13 @@ impl Tables for MatrixReport {
                         if let Some(d) = cell {
                             refs.push(&row.item);
                             sessions.push(col.id.as_str());
-                            depth.push(position(Depth::ALL, d));
+                            depth.push(position(Depth::ALL, d).unwrap_or(0));
                         }
                     }
                 }
                 Some(whole(
                     Columns::default()
-                        .refs("ref", refs.into_iter().map(Some))
+                        .refs("ref", refs.into_iter())
                         .text("session", sessions.into_iter())
                         .set("depth", &depths, true, depth.into_iter())
                         .batch(),
@@ -563,10 +603,10 @@ impl Tables for MatrixReport {
             }
             "rows" => Some(whole(
                 Columns::default()
-                    .refs("ref", self.rows.iter().map(|r| Some(&r.item)))
+                    .refs("ref", self.rows.iter().map(|r| &r.item))
                     .text("title", self.rows.iter().map(|r| r.title.as_str()))
                     .flag("optional", self.rows.iter().map(|r| r.optional))
-                    .int("total", self.rows.iter().map(|r| Some(r.total)))
+                    .int("total", self.rows.iter().map(|r| r.total))
                     .batch(),
             )),
             "columns" => Some(whole(
@@ -574,15 +614,15 @@ impl Tables for MatrixReport {
                     .text("id", self.columns.iter().map(|c| c.id.as_str()))
                     .text("title", self.columns.iter().map(|c| c.title.as_str()))
                     .text("kind", self.columns.iter().map(|c| c.kind))
-                    .int(
+                    .opt_int(
                         "day",
                         self.columns.iter().map(|c| c.day.map(|d| d as usize)),
                     )
-                    .int(
+                    .opt_int(
                         "week",
                         self.columns.iter().map(|c| c.week.map(|w| w as usize)),
                     )
-                    .int("total", self.columns.iter().map(|c| Some(c.total)))
+                    .int("total", self.columns.iter().map(|c| c.total))
                     .batch(),
             )),
             _ => None,
@@ -623,13 +663,10 @@ impl Tables for LearnersReport {
                 Some(whole(
                     Columns::default()
                         .text("requirement", rows.iter().map(|r| r.id.as_str()))
-                        .int("met", rows.iter().map(|r| Some(r.counts.met)))
-                        .int(
-                            "in_progress",
-                            rows.iter().map(|r| Some(r.counts.in_progress)),
-                        )
-                        .int("overdue", rows.iter().map(|r| Some(r.counts.overdue)))
-                        .int("exempt", rows.iter().map(|r| Some(r.counts.exempt)))
+                        .int("met", rows.iter().map(|r| r.counts.met))
+                        .int("in_progress", rows.iter().map(|r| r.counts.in_progress))
+                        .int("overdue", rows.iter().map(|r| r.counts.overdue))
+                        .int("exempt", rows.iter().map(|r| r.counts.exempt))
                         .batch(),
                 ))
             }
@@ -637,9 +674,9 @@ impl Tables for LearnersReport {
                 let rows = &self.summary.most_missing;
                 Some(whole(
                     Columns::default()
-                        .refs("ref", rows.iter().map(|r| Some(&r.item)))
+                        .refs("ref", rows.iter().map(|r| &r.item))
                         .text("title", rows.iter().map(|r| r.title.as_str()))
-                        .int("learners", rows.iter().map(|r| Some(r.learners)))
+                        .int("learners", rows.iter().map(|r| r.learners))
                         .batch(),
                 ))
             }
@@ -771,7 +808,8 @@ pub fn learner_requirements(
             "status",
             &statuses,
             true,
-            rows.iter().map(|(_, q)| position(&STATUSES, &q.status)),
+            rows.iter()
+                .map(|(_, q)| position(&STATUSES, &q.status).unwrap_or(0)),
         )
         .date("due", rows.iter().map(|(_, q)| q.due))
         .float("done", rows.iter().map(|(_, q)| q.done))
@@ -826,11 +864,11 @@ impl Tables for crate::model::FrameworkView<'_> {
                 .text("id", shown.iter().map(|(_, item)| item.id.as_str()))
                 .opt_text("parent", parents.iter().map(Option::as_deref))
                 .opt_text("top", tops.iter().map(Option::as_deref))
-                .int("level", shown.iter().map(|(i, _)| Some(tree.level(*i))))
+                .int("level", shown.iter().map(|(i, _)| tree.level(*i)))
                 .flag("leaf", shown.iter().map(|(i, _)| tree.is_leaf(*i)))
                 .opt_text("kind", shown.iter().map(|(_, item)| item.kind.as_deref()))
                 .text("title", shown.iter().map(|(_, item)| item.title.as_str()))
-                .set(
+                .opt_set(
                     "type",
                     &types,
                     false,
@@ -878,19 +916,20 @@ impl Tables for ListReport {
                     "kind",
                     &kinds,
                     false,
-                    docs.iter().map(|d| position(DocumentKind::ALL, &d.kind)),
+                    docs.iter()
+                        .map(|d| position(DocumentKind::ALL, &d.kind).unwrap_or(0)),
                 )
                 .text("id", docs.iter().map(|d| d.id.as_str()))
                 .text("title", docs.iter().map(|d| d.title.as_str()))
-                .set(
+                .opt_set(
                     "completeness",
                     &completeness,
                     false,
                     docs.iter()
                         .map(|d| d.completeness.and_then(|c| position(Completeness::ALL, &c))),
                 )
-                .int("items", docs.iter().map(|d| Some(d.items)))
-                .int("leaves", docs.iter().map(|d| Some(d.leaves)))
+                .int("items", docs.iter().map(|d| d.items))
+                .int("leaves", docs.iter().map(|d| d.leaves))
                 .opt_text("version", docs.iter().map(|d| d.version.as_deref()))
                 .opt_text("source", docs.iter().map(|d| d.source.as_deref()))
                 .list(
@@ -1006,6 +1045,10 @@ mod tests {
         check(&crate::coverage::coverage(&catalog, course, None).unwrap());
         check(&crate::gaps::gaps(&catalog, "cpft-peer-support-worker", course, None).unwrap());
         check(&crate::matrix::matrix(&catalog, course, None).unwrap());
+        check(
+            &crate::crosswalk::crosswalk(&catalog, "care-certificate-2015", "hee-psw-2020")
+                .unwrap(),
+        );
         check(&crate::report::list(&catalog));
         check(&crate::report::validate(&catalog));
         for fw in catalog.frameworks() {

@@ -57,10 +57,14 @@ struct Pick<'a> {
 }
 
 impl Pick<'_> {
+    /// A field: its name noted, or its value taken when it is the one wanted. A name met twice
+    /// (two flattened parts with one name) is listed once, and its last value is the one kept,
+    /// as `serde_json::to_value` of the whole report keeps it.
     fn entry<V: Serialize + ?Sized>(&mut self, key: &str, value: &V) -> Result<(), PickError> {
         match self.wanted {
-            None => self.keys.push(key.to_owned()),
-            Some(w) if w == key && self.found.is_none() => {
+            None if !self.keys.iter().any(|k| k == key) => self.keys.push(key.to_owned()),
+            None => {}
+            Some(w) if w == key => {
                 self.found =
                     Some(serde_json::to_value(value).map_err(|e| PickError(e.to_string()))?);
             }
@@ -253,7 +257,7 @@ impl<'p, 'a> ser::Serializer for &'p mut Pick<'a> {
     }
 }
 
-/// A map key as text (what a report's keys are).
+/// A map key as text (what a report's keys are; a number is written as JSON writes it as a key).
 struct KeyName;
 
 impl ser::Serializer for KeyName {
@@ -273,29 +277,29 @@ impl ser::Serializer for KeyName {
     fn serialize_bool(self, _: bool) -> Result<String, PickError> {
         not_a_map()
     }
-    fn serialize_i8(self, _: i8) -> Result<String, PickError> {
-        not_a_map()
+    fn serialize_i8(self, v: i8) -> Result<String, PickError> {
+        Ok(v.to_string())
     }
-    fn serialize_i16(self, _: i16) -> Result<String, PickError> {
-        not_a_map()
+    fn serialize_i16(self, v: i16) -> Result<String, PickError> {
+        Ok(v.to_string())
     }
-    fn serialize_i32(self, _: i32) -> Result<String, PickError> {
-        not_a_map()
+    fn serialize_i32(self, v: i32) -> Result<String, PickError> {
+        Ok(v.to_string())
     }
-    fn serialize_i64(self, _: i64) -> Result<String, PickError> {
-        not_a_map()
+    fn serialize_i64(self, v: i64) -> Result<String, PickError> {
+        Ok(v.to_string())
     }
-    fn serialize_u8(self, _: u8) -> Result<String, PickError> {
-        not_a_map()
+    fn serialize_u8(self, v: u8) -> Result<String, PickError> {
+        Ok(v.to_string())
     }
-    fn serialize_u16(self, _: u16) -> Result<String, PickError> {
-        not_a_map()
+    fn serialize_u16(self, v: u16) -> Result<String, PickError> {
+        Ok(v.to_string())
     }
-    fn serialize_u32(self, _: u32) -> Result<String, PickError> {
-        not_a_map()
+    fn serialize_u32(self, v: u32) -> Result<String, PickError> {
+        Ok(v.to_string())
     }
-    fn serialize_u64(self, _: u64) -> Result<String, PickError> {
-        not_a_map()
+    fn serialize_u64(self, v: u64) -> Result<String, PickError> {
+        Ok(v.to_string())
     }
     fn serialize_f32(self, _: f32) -> Result<String, PickError> {
         not_a_map()
