@@ -34,12 +34,12 @@ pub(crate) fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, 
     })
 }
 
-/// A serializable Rust value (a document view, a package, diagnostics) as Python objects.
+/// A serializable Rust value (a report's field, a document view, a package, diagnostics) as
+/// Python objects, made straight from the value (pythonize): no JSON value in between, so a
+/// large field costs its Python objects only, and running out of memory is a `MemoryError`.
 pub(crate) fn serialized<'py, T: Serialize + ?Sized>(
     py: Python<'py>,
     value: &T,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let value = serde_json::to_value(value)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    to_py(py, &value)
+    pythonize::pythonize(py, value).map_err(PyErr::from)
 }

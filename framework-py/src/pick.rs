@@ -1,11 +1,11 @@
 //! One top-level field of a report, serialized alone: a serde serializer that walks the report's
-//! top-level map, serializes the value of the field asked for, and passes over the others
-//! without touching them. So reading a report's `covered` costs nothing however many items the
-//! report holds, and its field names come without serializing any value.
+//! top-level map, makes the value of the field asked for into Python objects, and passes over
+//! the others without touching them. So reading a report's `covered` costs nothing however many
+//! items the report holds, and its field names come without serializing any value.
 
+use pyo3::prelude::*;
 use serde::Serialize;
 use serde::ser::{self, Impossible};
-use serde_json::Value;
 
 /// Why a value could not be picked.
 #[derive(Debug)]
@@ -26,37 +26,82 @@ impl ser::Error for PickError {
 }
 
 /// The top-level field names of a value serialized as a map or a struct, in order.
-pub(crate) fn keys<T: Serialize + ?Sized>(value: &T) -> Result<Vec<String>, PickError> {
+pub(crate) fn keys<T: Serialize + ?Sized>(
+    py: Python<'_>,
+    value: &T,
+) -> Result<Vec<String>, PickError> {
     let mut pick = Pick {
+        py,
         wanted: None,
+        range: None,
         keys: Vec::new(),
         found: None,
+        items: None,
     };
     value.serialize(&mut pick)?;
     Ok(pick.keys)
 }
 
-/// The value of one top-level field (`None` when there is no such field).
-pub(crate) fn field<T: Serialize + ?Sized>(
+/// A list field's length and its elements in `range` as Python objects, the others passed
+/// over; `None` when there is no such field or it is not a list.
+pub(crate) fn items<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
     value: &T,
     name: &str,
-) -> Result<Option<Value>, PickError> {
+    range: std::ops::Range<usize>,
+) -> PyResult<Option<(usize, Vec<Bound<'py, PyAny>>)>> {
     let mut pick = Pick {
+        py,
         wanted: Some(name),
+        range: Some(range),
         keys: Vec::new(),
         found: None,
+        items: None,
     };
-    value.serialize(&mut pick)?;
-    Ok(pick.found)
+    value
+        .serialize(&mut pick)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    match pick.items {
+        Some(Some((len, items))) => Ok(Some((len, items.into_iter().collect::<PyResult<_>>()?))),
+        _ => Ok(None),
+    }
 }
 
-struct Pick<'a> {
+/// The value of one top-level field as Python objects (`None` when there is no such field).
+pub(crate) fn field<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+    name: &str,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let mut pick = Pick {
+        py,
+        wanted: Some(name),
+        range: None,
+        keys: Vec::new(),
+        found: None,
+        items: None,
+    };
+    value
+        .serialize(&mut pick)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    pick.found.transpose()
+}
+
+/// A list's length and some of its elements.
+type Items<'py> = (usize, Vec<PyResult<Bound<'py, PyAny>>>);
+
+struct Pick<'a, 'py> {
+    py: Python<'py>,
     wanted: Option<&'a str>,
+    /// With `wanted`: the elements of the list field wanted, rather than the whole field.
+    range: Option<std::ops::Range<usize>>,
     keys: Vec<String>,
-    found: Option<Value>,
+    found: Option<PyResult<Bound<'py, PyAny>>>,
+    /// The wanted field's length and elements (`Some(None)`: it is not a list).
+    items: Option<Option<Items<'py>>>,
 }
 
-impl Pick<'_> {
+impl Pick<'_, '_> {
     /// A field: its name noted, or its value taken when it is the one wanted. A name met twice
     /// (two flattened parts with one name) is listed once, and its last value is the one kept,
     /// as `serde_json::to_value` of the whole report keeps it.
@@ -64,10 +109,23 @@ impl Pick<'_> {
         match self.wanted {
             None if !self.keys.iter().any(|k| k == key) => self.keys.push(key.to_owned()),
             None => {}
-            Some(w) if w == key => {
-                self.found =
-                    Some(serde_json::to_value(value).map_err(|e| PickError(e.to_string()))?);
-            }
+            Some(w) if w == key => match &self.range {
+                None => self.found = Some(crate::convert::serialized(self.py, value)),
+                Some(range) => {
+                    let mut elements = Elements {
+                        py: self.py,
+                        range: range.clone(),
+                        len: 0,
+                        out: Vec::new(),
+                    };
+                    self.items = Some(
+                        value
+                            .serialize(&mut elements)
+                            .ok()
+                            .map(|()| (elements.len, elements.out)),
+                    );
+                }
+            },
             Some(_) => {}
         }
         Ok(())
@@ -79,12 +137,12 @@ fn not_a_map<T>() -> Result<T, PickError> {
 }
 
 /// The picker over a map's entries.
-struct Entries<'p, 'a> {
-    pick: &'p mut Pick<'a>,
+struct Entries<'p, 'a, 'py> {
+    pick: &'p mut Pick<'a, 'py>,
     key: Option<String>,
 }
 
-impl ser::SerializeMap for Entries<'_, '_> {
+impl ser::SerializeMap for Entries<'_, '_, '_> {
     type Ok = ();
     type Error = PickError;
     fn serialize_key<K: Serialize + ?Sized>(&mut self, key: &K) -> Result<(), PickError> {
@@ -108,7 +166,7 @@ impl ser::SerializeMap for Entries<'_, '_> {
     }
 }
 
-impl ser::SerializeStruct for Entries<'_, '_> {
+impl ser::SerializeStruct for Entries<'_, '_, '_> {
     type Ok = ();
     type Error = PickError;
     fn serialize_field<V: Serialize + ?Sized>(
@@ -123,24 +181,28 @@ impl ser::SerializeStruct for Entries<'_, '_> {
     }
 }
 
-impl<'p, 'a> ser::Serializer for &'p mut Pick<'a> {
+impl<'p, 'a, 'py> ser::Serializer for &'p mut Pick<'a, 'py> {
     type Ok = ();
     type Error = PickError;
     type SerializeSeq = Impossible<(), PickError>;
     type SerializeTuple = Impossible<(), PickError>;
     type SerializeTupleStruct = Impossible<(), PickError>;
     type SerializeTupleVariant = Impossible<(), PickError>;
-    type SerializeMap = Entries<'p, 'a>;
-    type SerializeStruct = Entries<'p, 'a>;
+    type SerializeMap = Entries<'p, 'a, 'py>;
+    type SerializeStruct = Entries<'p, 'a, 'py>;
     type SerializeStructVariant = Impossible<(), PickError>;
 
-    fn serialize_map(self, _: Option<usize>) -> Result<Entries<'p, 'a>, PickError> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Entries<'p, 'a, 'py>, PickError> {
         Ok(Entries {
             pick: self,
             key: None,
         })
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Entries<'p, 'a>, PickError> {
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Entries<'p, 'a, 'py>, PickError> {
         Ok(Entries {
             pick: self,
             key: None,
@@ -392,47 +454,161 @@ impl ser::Serializer for KeyName {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The elements of a list in a range, made into Python objects; the others only counted.
+struct Elements<'py> {
+    py: Python<'py>,
+    range: std::ops::Range<usize>,
+    len: usize,
+    out: Vec<PyResult<Bound<'py, PyAny>>>,
+}
 
-    #[derive(Serialize)]
-    struct Body {
-        covered: usize,
-        items: Vec<u32>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        absent: Option<u8>,
-    }
-
-    #[derive(Serialize)]
-    struct Envelope {
-        #[serde(flatten)]
-        body: Body,
-        diagnostics: Vec<String>,
-    }
-
-    #[test]
-    fn one_field_is_picked_and_the_rest_left_alone() {
-        let e = Envelope {
-            body: Body {
-                covered: 3,
-                items: vec![1, 2],
-                absent: None,
-            },
-            diagnostics: vec!["d".into()],
-        };
-        assert_eq!(keys(&e).unwrap(), ["covered", "items", "diagnostics"]);
-        assert_eq!(field(&e, "covered").unwrap(), Some(serde_json::json!(3)));
-        assert_eq!(field(&e, "items").unwrap(), Some(serde_json::json!([1, 2])));
-        assert_eq!(
-            field(&e, "diagnostics").unwrap(),
-            Some(serde_json::json!(["d"]))
-        );
-        assert_eq!(field(&e, "absent").unwrap(), None);
-        // The same as the whole JSON's fields.
-        let whole = serde_json::to_value(&e).unwrap();
-        for k in keys(&e).unwrap() {
-            assert_eq!(field(&e, &k).unwrap().as_ref(), whole.get(&k));
+impl ser::SerializeSeq for &mut Elements<'_> {
+    type Ok = ();
+    type Error = PickError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), PickError> {
+        if self.range.contains(&self.len) {
+            self.out.push(crate::convert::serialized(self.py, value));
         }
+        self.len += 1;
+        Ok(())
+    }
+    fn end(self) -> Result<(), PickError> {
+        Ok(())
+    }
+}
+
+fn not_a_list<T>() -> Result<T, PickError> {
+    Err(PickError("not a list".to_owned()))
+}
+
+impl<'a, 'py> ser::Serializer for &'a mut Elements<'py> {
+    type Ok = ();
+    type Error = PickError;
+    type SerializeSeq = &'a mut Elements<'py>;
+    type SerializeTuple = Impossible<(), PickError>;
+    type SerializeTupleStruct = Impossible<(), PickError>;
+    type SerializeTupleVariant = Impossible<(), PickError>;
+    type SerializeMap = Impossible<(), PickError>;
+    type SerializeStruct = Impossible<(), PickError>;
+    type SerializeStructVariant = Impossible<(), PickError>;
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, PickError> {
+        Ok(self)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), PickError> {
+        value.serialize(self)
+    }
+    fn serialize_bool(self, _: bool) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_i8(self, _: i8) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_i16(self, _: i16) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_i32(self, _: i32) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_i64(self, _: i64) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_u8(self, _: u8) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_u16(self, _: u16) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_u32(self, _: u32) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_u64(self, _: u64) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_f32(self, _: f32) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_f64(self, _: f64) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_char(self, _: char) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_str(self, _: &str) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_none(self) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_unit(self) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), PickError> {
+        not_a_list()
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, PickError> {
+        not_a_list()
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, PickError> {
+        not_a_list()
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, PickError> {
+        not_a_list()
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, PickError> {
+        not_a_list()
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, PickError> {
+        not_a_list()
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, PickError> {
+        not_a_list()
     }
 }

@@ -4,20 +4,24 @@
 use framework_core::report::Report;
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 use serde::Serialize;
-use serde_json::Value;
 
-use crate::convert::to_py;
 use crate::table::PyArrowTable;
 use framework_core::table::Tables;
 
 /// A report of any kind, as the native `Report` holds it.
 trait Native: Send + Sync {
     fn tables_sync(&self) -> &(dyn Tables + Sync);
-    fn value(&self) -> serde_json::Result<Value>;
-    fn field(&self, name: &str) -> Result<Option<Value>, crate::pick::PickError>;
-    fn keys(&self) -> Result<Vec<String>, crate::pick::PickError>;
+    fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>>;
+    fn keys(&self, py: Python<'_>) -> Result<Vec<String>, crate::pick::PickError>;
+    fn dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
+    #[allow(clippy::type_complexity)]
+    fn items<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        range: std::ops::Range<usize>,
+    ) -> PyResult<Option<(usize, Vec<Bound<'py, PyAny>>)>>;
     fn json(&self, indent: Option<usize>) -> serde_json::Result<String>;
     fn tables(&self) -> &dyn Tables;
 }
@@ -31,16 +35,25 @@ impl<T: Serialize + Tables + Send + Sync> Native for Report<T> {
         self
     }
 
-    fn value(&self) -> serde_json::Result<Value> {
-        serde_json::to_value(self)
+    fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        crate::pick::field(py, self, name)
     }
 
-    fn field(&self, name: &str) -> Result<Option<Value>, crate::pick::PickError> {
-        crate::pick::field(self, name)
+    fn keys(&self, py: Python<'_>) -> Result<Vec<String>, crate::pick::PickError> {
+        crate::pick::keys(py, self)
     }
 
-    fn keys(&self) -> Result<Vec<String>, crate::pick::PickError> {
-        crate::pick::keys(self)
+    fn dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::convert::serialized(py, self)
+    }
+
+    fn items<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        range: std::ops::Range<usize>,
+    ) -> PyResult<Option<(usize, Vec<Bound<'py, PyAny>>)>> {
+        crate::pick::items(py, self, name, range)
     }
 
     fn json(&self, indent: Option<usize>) -> serde_json::Result<String> {
@@ -87,33 +100,37 @@ impl PyReport {
     /// One top-level field of the report (SPEC §3) as Python objects; `KeyError` if the report
     /// has no such field.
     fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        match py.detach(|| self.native.field(name)) {
-            Ok(Some(v)) => to_py(py, &v),
-            Ok(None) => Err(PyKeyError::new_err(name.to_owned())),
-            Err(e) => Err(PyValueError::new_err(e.to_string())),
+        self.native
+            .field(py, name)?
+            .ok_or_else(|| PyKeyError::new_err(name.to_owned()))
+    }
+
+    /// A list field's length and its elements `start` to `stop` (not included) as Python
+    /// objects, the others passed over without being converted; `None` when the field is not a
+    /// list (`KeyError` when there is no such field).
+    fn items<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        start: usize,
+        stop: usize,
+    ) -> PyResult<Option<(usize, Vec<Bound<'py, PyAny>>)>> {
+        if !self.keys(py)?.iter().any(|k| k == name) {
+            return Err(PyKeyError::new_err(name.to_owned()));
         }
+        self.native.items(py, name, start..stop.max(start))
     }
 
     /// The top-level field names, in the report's order (no value is converted).
-    fn keys(&self) -> PyResult<Vec<String>> {
+    fn keys(&self, py: Python<'_>) -> PyResult<Vec<String>> {
         self.native
-            .keys()
+            .keys(py)
             .map_err(|e| PyValueError::new_err(e.to_string()))
     }
 
     /// The whole report as plain dicts and lists.
     fn to_dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = py
-            .detach(|| self.native.value())
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let Value::Object(map) = value else {
-            return Err(PyValueError::new_err("the report is not a JSON object"));
-        };
-        let dict = PyDict::new(py);
-        for (k, v) in &map {
-            dict.set_item(k, to_py(py, v)?)?;
-        }
-        Ok(dict.into_any())
+        self.native.dicts(py)
     }
 
     /// The names of the report's tables, the main one first (see `table`).

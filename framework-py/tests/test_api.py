@@ -273,7 +273,12 @@ def test_reports_are_typed_classes_and_convert_fields_once(catalog):
     assert isinstance(report, ce.CoverageReport)
     assert isinstance(report, ce.Report)
     assert isinstance(report.items[0], ce.Record)
-    assert report.items is not report.items  # fresh tuples, from one converted list
+    assert report.items is report.items  # one sequence, kept, converted as it is read
+    assert isinstance(report.items, ce.Rows) and report.items == tuple(report.items)
+    assert report.items[-1] == report.items[len(report.items) - 1]
+    assert report.items[1:3] == (report.items[1], report.items[2])
+    with pytest.raises(IndexError):
+        report.items[len(report.items)]
     assert report._plain("items") is report._plain("items")
     assert list(report.keys())[:3] == ["curriculum", "framework", "leaves"]
     assert "ratio" in report

@@ -22,7 +22,8 @@ import html
 import io
 import json
 import os
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Tuple, Union
+from collections.abc import Sequence
+from typing import Any, Iterable, Iterator, Mapping, Optional, Tuple, Union
 
 from competence_engine import _core
 
@@ -41,6 +42,7 @@ __all__ = [
     "MatrixReport",
     "Record",
     "Report",
+    "Rows",
     "ValidationReport",
     "__version__",
     "import_case",
@@ -104,6 +106,66 @@ def _wrap(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_wrap(v) for v in value)
     return value
+
+
+class Rows(Sequence):
+    """A list field of a report (its items, learners, gaps...), converted from Rust a chunk of
+    rows at a time as it is read: a 100,000-learner report's ``learners`` costs nothing until
+    rows are read, and reading them one by one keeps one chunk. Rows that are objects are
+    :class:`Record` objects. Compares equal to any sequence of the same rows; pickles as a
+    tuple.
+
+    >>> rows = Catalog.builtin().coverage("cnwl-developing-expertise-peer-working").items
+    >>> len(rows) > 10, rows[0].ref, rows[-1].ref == rows[len(rows) - 1].ref
+    (True, 'hee-psw-2020:1', True)
+    """
+
+    __slots__ = ("_native", "_name", "_len", "_chunk")
+    _CHUNK = 1024
+
+    def __init__(self, native: Any, name: str, length: int) -> None:
+        self._native = native
+        self._name = name
+        self._len = length
+        self._chunk: Tuple[int, list] = (-1, [])
+
+    def _rows(self, start: int, stop: int) -> list:
+        got = self._native.items(self._name, start, stop)
+        return [_wrap(v) for v in (got[1] if got else [])]
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._len)
+            if step == 1:
+                return tuple(self._rows(start, stop)) if start < stop else ()
+            return tuple(self[i] for i in range(start, stop, step))
+        i = index + self._len if index < 0 else index
+        if not 0 <= i < self._len:
+            raise IndexError(f"row {index} of `{self._name}`, which has {self._len}")
+        start = i - i % self._CHUNK
+        if self._chunk[0] != start:
+            self._chunk = (start, self._rows(start, start + self._CHUNK))
+        return self._chunk[1][i - start]
+
+    def __iter__(self) -> Iterator[Any]:
+        for start in range(0, self._len, self._CHUNK):
+            yield from self._rows(start, start + self._CHUNK)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Sequence, Rows)) and not isinstance(other, (str, bytes)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{self._len} rows of `{self._name}`>"
+
+    def __reduce__(self) -> Any:
+        return (tuple, (tuple(self),))
 
 
 def _keys_for(name: str) -> Tuple[str, ...]:
@@ -218,7 +280,18 @@ class Report:
         return cache[key]
 
     def _get(self, key: str) -> Any:
-        return _wrap(self._plain(key))
+        """A field: a list field as :class:`Rows` (converted as it is read), any other
+        converted once, then kept."""
+        cache = object.__getattribute__(self, "_cache")
+        rows_key = ("rows", key)
+        if rows_key not in cache:
+            source = object.__getattribute__(self, "_source")
+            if isinstance(source, dict):
+                cache[rows_key] = _wrap(source[key])
+            else:
+                listed = source.items(key, 0, 0)
+                cache[rows_key] = Rows(source, key, listed[0]) if listed is not None else _wrap(self._plain(key))
+        return cache[rows_key]
 
     def __getattr__(self, name: str) -> Any:
         keys = self.keys()
@@ -269,11 +342,11 @@ class Report:
         return str(source.to_json(indent))
 
     @property
-    def diagnostics(self) -> Tuple[Record, ...]:
+    def diagnostics(self) -> Sequence[Record]:
         """Every problem, as in ``competence validate``: ``severity``, ``code``, ``file``,
         ``line``, ``column``, ``message``, ``help`` (the catalog's; for learners, the records'
         too)."""
-        return tuple(self._get("diagnostics"))
+        return self._get("diagnostics")
 
     def table(self) -> list:
         """The report's main table as a list of flat dicts (lists joined with ``;``)."""
@@ -482,20 +555,20 @@ class CoverageReport(Report):
         return float(self._get("ratio"))
 
     @property
-    def uncovered(self) -> Tuple[str, ...]:
+    def uncovered(self) -> Sequence[str]:
         """The refs of the leaves not covered."""
-        return tuple(self._get("uncovered"))
+        return self._get("uncovered")
 
     @property
-    def items(self) -> Tuple[Record, ...]:
+    def items(self) -> Sequence[Record]:
         """Every item: ``ref``, ``title``, ``leaf``, ``optional``, ``covered``, ``partial``,
         ``depth``, ``via``, ``sessions``, ``leaves``, ``covered_leaves``, ``level``."""
-        return tuple(self._get("items"))
+        return self._get("items")
 
     @property
-    def hours(self) -> Tuple[Record, ...]:
+    def hours(self) -> Sequence[Record]:
         """Teaching hours per top-level item: ``ref``, ``title``, ``hours``."""
-        return tuple(self._get("hours"))
+        return self._get("hours")
 
     @property
     def unassigned_hours(self) -> float:
@@ -503,9 +576,9 @@ class CoverageReport(Report):
         return float(self._get("unassigned_hours"))
 
     @property
-    def sequencing(self) -> Tuple[Record, ...]:
+    def sequencing(self) -> Sequence[Record]:
         """Leaves assessed before they are introduced, or needed before they are taught."""
-        return tuple(self._get("sequencing"))
+        return self._get("sequencing")
 
     def table(self) -> list:
         """One row per item."""
@@ -556,9 +629,9 @@ class GapsReport(Report):
         return int(self._get("leaves"))
 
     @property
-    def gaps(self) -> Tuple[Record, ...]:
+    def gaps(self) -> Sequence[Record]:
         """Each gap: ``ref``, ``title``, ``reason``, ``reason_code``, ``depth``, ``filled_by``."""
-        return tuple(self._get("gaps"))
+        return self._get("gaps")
 
     def table(self) -> list:
         """One row per gap."""
@@ -590,29 +663,29 @@ class CrosswalkReport(Report):
         return str(self._get("to"))
 
     @property
-    def links(self) -> Tuple[Record, ...]:
+    def links(self) -> Sequence[Record]:
         """Each link: ``from``, ``to``, ``relation``, ``direct``, ``path``, ``mappings``."""
-        return tuple(self._get("links"))
+        return self._get("links")
 
     @property
-    def unmatched_from(self) -> Tuple[str, ...]:
+    def unmatched_from(self) -> Sequence[str]:
         """Items of ``from`` that reach nothing."""
-        return tuple(self._get("unmatched_from"))
+        return self._get("unmatched_from")
 
     @property
-    def unmatched_to(self) -> Tuple[str, ...]:
+    def unmatched_to(self) -> Sequence[str]:
         """Items of ``to`` that nothing reaches."""
-        return tuple(self._get("unmatched_to"))
+        return self._get("unmatched_to")
 
     @property
-    def one_to_many(self) -> Tuple[Any, ...]:
+    def one_to_many(self) -> Sequence[Any]:
         """Items of ``from`` that reach several items."""
-        return tuple(self._get("one_to_many"))
+        return self._get("one_to_many")
 
     @property
-    def many_to_one(self) -> Tuple[Any, ...]:
+    def many_to_one(self) -> Sequence[Any]:
         """Items of ``to`` reached from several items."""
-        return tuple(self._get("many_to_one"))
+        return self._get("many_to_one")
 
     def table(self) -> list:
         """One row per link."""
@@ -643,16 +716,16 @@ class MatrixReport(Report):
         return str(self._get("framework"))
 
     @property
-    def columns(self) -> Tuple[Record, ...]:
+    def columns(self) -> Sequence[Record]:
         """Sessions and assessments in teaching order: ``id``, ``title``, ``kind``, ``day``,
         ``week``, ``total``."""
-        return tuple(self._get("columns"))
+        return self._get("columns")
 
     @property
-    def rows(self) -> Tuple[Record, ...]:
+    def rows(self) -> Sequence[Record]:
         """One per leaf: ``ref``, ``title``, ``optional``, ``cells`` (a depth or ``None`` per
         column), ``total``."""
-        return tuple(self._get("rows"))
+        return self._get("rows")
 
     def table(self) -> list:
         """One row per leaf, a column per session (I, P or A), and the total."""
@@ -690,10 +763,10 @@ class LearnersReport(Report):
         return self._get("as_of")  # type: ignore[no-any-return]
 
     @property
-    def learners(self) -> Tuple[Record, ...]:
+    def learners(self) -> Sequence[Record]:
         """Each learner: ``learner`` and ``requirements`` (``id``, ``status``, ``due``,
         ``missing``, ``done``)."""
-        return tuple(self._get("learners"))
+        return self._get("learners")
 
     @property
     def summary(self) -> Record:
