@@ -38,10 +38,84 @@ pub struct MatrixRow {
     pub title: String,
     /// Whether it is optional.
     pub optional: bool,
-    /// One cell per column: the depth, or `null` when the activity does not cover the leaf.
-    pub cells: Vec<Option<Depth>>,
+    /// One cell per column: the depth, or `null` when the activity does not cover the leaf
+    /// (kept sparse, written whole).
+    pub cells: Cells,
     /// How many activities cover it.
     pub total: usize,
+}
+
+/// A row's cells: held as the covered cells only (a course of 5,000 sessions and a framework of
+/// 100,000 leaves would otherwise hold half a billion), read and written as one cell per column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cells {
+    /// How many columns there are.
+    width: usize,
+    /// The covered cells: column and depth, by column.
+    covered: Vec<(u32, Depth)>,
+}
+
+impl Cells {
+    /// No cell covered, in a row of `width` columns.
+    pub fn empty(width: usize) -> Self {
+        Self {
+            width,
+            covered: Vec::new(),
+        }
+    }
+
+    /// The cell of a column (`None` when not covered, or past the last column).
+    pub fn get(&self, column: usize) -> Option<Depth> {
+        let column = u32::try_from(column).ok()?;
+        self.covered
+            .binary_search_by_key(&column, |&(c, _)| c)
+            .ok()
+            .and_then(|n| self.covered.get(n))
+            .map(|&(_, d)| d)
+    }
+
+    /// Covers a column at a depth (the deeper of it and what the cell holds).
+    pub fn cover(&mut self, column: usize, depth: Depth) {
+        let Ok(c) = u32::try_from(column) else { return };
+        if column >= self.width {
+            return;
+        }
+        match self.covered.binary_search_by_key(&c, |&(c, _)| c) {
+            Ok(n) => {
+                if let Some(cell) = self.covered.get_mut(n) {
+                    cell.1 = cell.1.max(depth);
+                }
+            }
+            Err(n) => self.covered.insert(n, (c, depth)),
+        }
+    }
+
+    /// Every cell, one per column.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Option<Depth>> + '_ {
+        (0..self.width).map(|c| self.get(c))
+    }
+
+    /// The covered cells only: column and depth, by column.
+    pub fn covered(&self) -> impl ExactSizeIterator<Item = (usize, Depth)> + '_ {
+        self.covered.iter().map(|&(c, d)| (c as usize, d))
+    }
+
+    /// How many columns there are.
+    pub fn len(&self) -> usize {
+        self.width
+    }
+
+    /// Whether there are no columns.
+    pub fn is_empty(&self) -> bool {
+        self.width == 0
+    }
+}
+
+impl Serialize for Cells {
+    /// One cell per column, `null` where not covered, as a dense row.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// The matrix (`competence matrix`).
@@ -77,7 +151,7 @@ pub fn matrix(
             *slot = Some(r);
         }
     }
-    let mut cells: Vec<Vec<Option<Depth>>> = vec![vec![None; activities.len()]; leaves.len()];
+    let mut cells: Vec<Cells> = vec![Cells::empty(activities.len()); leaves.len()];
     let mut columns = Vec::with_capacity(activities.len());
     for (col, a) in activities.iter().enumerate() {
         let h = ActivityHandle {
@@ -90,14 +164,13 @@ pub fn matrix(
                 if leaf.framework_position() != f {
                     continue;
                 }
-                if let Some(cell) = row_of
+                if let Some(row) = row_of
                     .get(leaf.item().index())
                     .copied()
                     .flatten()
                     .and_then(|r| cells.get_mut(r))
-                    .and_then(|row| row.get_mut(col))
                 {
-                    *cell = (*cell).max(Some(depth));
+                    row.cover(col, depth);
                 }
             }
         }
@@ -120,11 +193,16 @@ pub fn matrix(
             total: 0,
         });
     }
-    for (col, column) in columns.iter_mut().enumerate() {
-        column.total = cells
-            .iter()
-            .filter(|row| row.get(col).is_some_and(Option::is_some))
-            .count();
+    let mut totals = vec![0; columns.len()];
+    for row in &cells {
+        for (col, _) in row.covered() {
+            if let Some(t) = totals.get_mut(col) {
+                *t += 1;
+            }
+        }
+    }
+    for (column, total) in columns.iter_mut().zip(totals) {
+        column.total = total;
     }
     let rows = leaves
         .iter()
@@ -132,13 +210,14 @@ pub fn matrix(
         .map(|(&n, cells)| {
             let item = &fw.items()[n];
             let h = ItemHandle::new(f, ItemIdx(n as u32));
+            let total = cells.covered().len();
             MatrixRow {
                 item: catalog
                     .item_ref(h)
                     .unwrap_or_else(|| ItemRef::item(fw.info.id.clone(), item.id.clone())),
                 title: item.title.clone(),
                 optional: tree.is_optional(ItemIdx(n as u32)),
-                total: cells.iter().filter(|c| c.is_some()).count(),
+                total,
                 cells,
             }
         })
@@ -150,4 +229,38 @@ pub fn matrix(
         rows,
     };
     Ok(Report::new(catalog, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_kept_sparse_and_read_and_written_whole() {
+        let mut row = Cells::empty(5);
+        row.cover(3, Depth::Introduced);
+        row.cover(1, Depth::Assessed);
+        row.cover(3, Depth::Practised);
+        row.cover(3, Depth::Introduced); // the deeper stays
+        row.cover(7, Depth::Assessed); // past the last column: ignored
+        assert_eq!(
+            row.iter().collect::<Vec<_>>(),
+            vec![
+                None,
+                Some(Depth::Assessed),
+                None,
+                Some(Depth::Practised),
+                None
+            ]
+        );
+        assert_eq!(
+            row.covered().collect::<Vec<_>>(),
+            vec![(1, Depth::Assessed), (3, Depth::Practised)]
+        );
+        assert_eq!((row.len(), row.get(4), row.get(99)), (5, None, None));
+        assert_eq!(
+            serde_json::to_string(&row).unwrap(),
+            r#"[null,"assessed",null,"practised",null]"#
+        );
+    }
 }

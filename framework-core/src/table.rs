@@ -585,11 +585,11 @@ impl Tables for MatrixReport {
                 let mut sessions = Vec::new();
                 let mut depth = Vec::new();
                 for row in &self.rows {
-                    for (col, cell) in self.columns.iter().zip(&row.cells) {
-                        if let Some(d) = cell {
+                    for (col, d) in row.cells.covered() {
+                        if let Some(column) = self.columns.get(col) {
                             refs.push(&row.item);
-                            sessions.push(col.id.as_str());
-                            depth.push(position(Depth::ALL, d).unwrap_or(0));
+                            sessions.push(column.id.as_str());
+                            depth.push(position(Depth::ALL, &d).unwrap_or(0));
                         }
                     }
                 }

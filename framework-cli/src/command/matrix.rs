@@ -40,9 +40,9 @@ fn table(r: &MatrixReport, dots: bool) -> Table {
     let mut t = Table::new(&headers);
     for row in &r.rows {
         let mut cells = vec![Cell::new(row.item.item_id().map_or("*", |i| i.as_str()))];
-        for c in &row.cells {
+        for c in row.cells.iter() {
             cells.push(match c {
-                Some(d) => Cell::toned(letter(Some(*d)), Tone::Good),
+                Some(d) => Cell::toned(letter(Some(d)), Tone::Good),
                 None if dots => Cell::toned("·", Tone::Dim),
                 None => Cell::new(""),
             });
