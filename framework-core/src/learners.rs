@@ -23,7 +23,7 @@ mod records;
 mod status;
 mod summary;
 
-pub use records::{CsvInput, RecordsError, Skipped};
+pub use records::{CsvInput, RecordsError, RecordsInput, Skipped, TableInput, TextColumn};
 pub use status::{
     LearnerStatus, MissingLeaves, RequirementStatus, Status, StatusCounts, add_duration, date,
     today,
@@ -47,18 +47,23 @@ pub struct LearnersReport {
     pub summary: Summary,
 }
 
-/// Checks learner records against a role: see the module documentation. `only` restricts the
-/// output to one learner.
+/// Checks learner records against a role: see the module documentation. The records are CSV
+/// ([`CsvInput`]) or tables of text columns ([`TableInput`]). `only` restricts the output to
+/// one learner.
 pub fn learners<L: Read, E: Read>(
     catalog: &Catalog,
     role_id: &str,
-    learners_csv: CsvInput<L>,
-    evidence_csv: CsvInput<E>,
+    learners_csv: impl Into<RecordsInput<L>>,
+    evidence_csv: impl Into<RecordsInput<E>>,
     as_of: Date,
     only: Option<&str>,
 ) -> Result<Report<LearnersReport>, RecordsError> {
+    let (learners_csv, evidence_csv) = (learners_csv.into(), evidence_csv.into());
     let role = &catalog.roles()[catalog.position(role_id, crate::model::DocumentKind::Role)?];
-    let learners_file = learners_csv.name.clone();
+    let learners_file = match &learners_csv {
+        RecordsInput::Csv(c) => c.name.clone(),
+        RecordsInput::Table(t) => t.name.clone(),
+    };
     let leaves = RoleLeaves::of(catalog, role);
     let mut intake = Intake::default();
     let learners = records::read_learners(catalog, role, learners_csv, &mut intake)?;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use framework_core::Catalog as CoreCatalog;
-use framework_core::learners::CsvInput;
+use framework_core::learners::{CsvInput, RecordsInput, TableInput, TextColumn};
 use framework_core::report::Report;
 use pyo3::prelude::*;
 use serde::Serialize;
@@ -292,43 +292,90 @@ impl PyCatalog {
                 )
             })?,
         };
-        let open = |r: Records, name: &str| -> PyResult<Box<dyn std::io::Read + Send>> {
+        type Input = RecordsInput<Box<dyn std::io::Read + Send>>;
+        let open = |r: Records, name: String| -> PyResult<Input> {
+            let unreadable = |message: String| {
+                error(
+                    py,
+                    &framework_core::learners::RecordsError::Unreadable {
+                        file: name.clone(),
+                        message,
+                    },
+                    Some(name.clone()),
+                )
+            };
             match r {
-                Records::Bytes(b) => Ok(Box::new(std::io::Cursor::new(b))),
+                Records::Bytes(b) => Ok(RecordsInput::Csv(CsvInput::new(
+                    name.clone(),
+                    Box::new(std::io::Cursor::new(b)) as Box<dyn std::io::Read + Send>,
+                ))),
                 Records::Path(p) => std::fs::File::open(&p)
-                    .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn std::io::Read + Send>)
-                    .map_err(|e| {
-                        error(
-                            py,
-                            &framework_core::learners::RecordsError::Unreadable {
-                                file: name.to_owned(),
-                                message: e.to_string(),
-                            },
-                            Some(name.to_owned()),
-                        )
-                    }),
+                    .map(|f| {
+                        RecordsInput::Csv(CsvInput::new(
+                            name.clone(),
+                            Box::new(std::io::BufReader::new(f)) as Box<dyn std::io::Read + Send>,
+                        ))
+                    })
+                    .map_err(|e| unreadable(e.to_string())),
+                Records::Table(columns) => {
+                    let columns = columns
+                        .into_iter()
+                        .map(ColumnParts::column)
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(unreadable)?;
+                    Ok(RecordsInput::Table(TableInput {
+                        name: name.clone(),
+                        columns,
+                    }))
+                }
             }
         };
-        let l = open(learners, &learners_name)?;
-        let e = open(evidence, &evidence_name)?;
+        let l = open(learners, learners_name)?;
+        let e = open(evidence, evidence_name)?;
         analyse(py, &self.inner, |c| {
-            framework_core::learners::learners(
-                c,
-                role,
-                CsvInput::new(learners_name, l),
-                CsvInput::new(evidence_name, e),
-                as_of,
-                learner,
-            )
+            framework_core::learners::learners(c, role, l, e, as_of, learner)
         })
     }
 }
 
-/// Learner records as Python hands them over: CSV bytes, or a path.
+/// Learner records as Python hands them over: CSV bytes, a path, or a table's columns.
 #[derive(Debug, FromPyObject)]
 pub enum Records {
     /// CSV bytes.
     Bytes(Vec<u8>),
     /// A file's path.
     Path(PathBuf),
+    /// A table's columns, each an Arrow `large_string` array's parts (see `ColumnParts`).
+    Table(Vec<ColumnParts>),
+}
+
+/// One column as pyarrow hands it over: its name, its offsets (little-endian 64-bit, one more
+/// than its values), its UTF-8 data, its validity bitmap (none: every value present), the
+/// array's offset into them, and its length. Everything is checked (see
+/// `TextColumn::from_parts`).
+#[derive(Debug, FromPyObject)]
+pub struct ColumnParts(String, Vec<u8>, Vec<u8>, Option<Vec<u8>>, usize, usize);
+
+impl ColumnParts {
+    fn column(self) -> Result<TextColumn, String> {
+        let ColumnParts(name, offsets, data, validity, offset, length) = self;
+        let all: Vec<usize> = offsets
+            .chunks_exact(8)
+            .map(|b| {
+                let mut n = [0u8; 8];
+                n.copy_from_slice(b);
+                usize::try_from(i64::from_le_bytes(n)).unwrap_or(usize::MAX)
+            })
+            .collect();
+        let starts = all
+            .get(offset..offset.saturating_add(length).saturating_add(1))
+            .ok_or_else(|| format!("column `{name}` has fewer offsets than values"))?
+            .to_vec();
+        let present = validity.map(|bits| {
+            (offset..offset.saturating_add(length))
+                .map(|i| bits.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
+                .collect()
+        });
+        TextColumn::from_parts(name, starts, data, present)
+    }
 }

@@ -588,3 +588,28 @@ def test_the_analysts_notebook_runs():
     assert any("image/png" in o.get("data", {}) for o in outputs), "the heatmap"
     texts = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
     assert "Core relational skills" in texts and "L003" in texts
+
+
+def test_dataframes_reach_the_engine_as_columns_not_csv(catalog, monkeypatch):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    paths = catalog.learners(
+        "cpft-peer-support-worker", COHORT / "learners.csv", COHORT / "evidence.csv", as_of="2025-09-01"
+    )
+    learners = pd.read_csv(COHORT / "learners.csv", dtype=str, keep_default_na=False)
+    evidence = pd.read_csv(COHORT / "evidence.csv", dtype=str, keep_default_na=False)
+    # Dates as datetimes and a missing qualification as a null read as their text would.
+    learners["start_date"] = pd.to_datetime(learners["start_date"])
+    learners.loc[learners["qualifications"] == "", "qualifications"] = None
+
+    def no_csv(*args, **kwargs):
+        raise AssertionError("a DataFrame was written as CSV")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", no_csv)
+    tables = catalog.learners("cpft-peer-support-worker", learners, evidence, as_of="2025-09-01")
+    assert tables.learners == paths.learners and tables.summary == paths.summary
+    # A row that cannot be used is placed as the CSV's line would be: the header is line 1.
+    bad = pd.DataFrame([{"learner": "nobody", "ref": "x:y", "status": "met", "date": "2025-01-01"}])
+    report = catalog.learners("cpft-peer-support-worker", learners, bad, as_of="2025-09-01")
+    placed = [d for d in report.diagnostics if d.file == "<DataFrame>"]
+    assert placed and placed[0].line == 2 and placed[0].code == "unknown-learner"

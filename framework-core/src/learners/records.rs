@@ -128,6 +128,144 @@ impl<R: Read> CsvInput<R> {
     }
 }
 
+/// Learner records as a table of text columns (a DataFrame's, handed over column by column):
+/// read as the CSV of the table would be, without writing it. Its rows are placed as the CSV's
+/// lines would be: the header is line 1, the first row line 2.
+#[derive(Debug, Clone)]
+pub struct TableInput {
+    /// How diagnostics name it.
+    pub name: String,
+    /// The columns, in order.
+    pub columns: Vec<TextColumn>,
+}
+
+/// One column of text (`None`: a null, read as an empty field).
+#[derive(Debug, Clone)]
+pub struct TextColumn {
+    name: String,
+    data: String,
+    /// Where each value starts in `data`; one more than there are values.
+    starts: Vec<usize>,
+    /// Which values are present (none: every one).
+    present: Option<Vec<bool>>,
+}
+
+impl TextColumn {
+    /// A column of these values.
+    pub fn from_values<S: AsRef<str>>(
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = Option<S>>,
+    ) -> Self {
+        let mut data = String::new();
+        let mut starts = vec![0];
+        let mut present = Vec::new();
+        for v in values {
+            present.push(v.is_some());
+            if let Some(v) = v {
+                data.push_str(v.as_ref());
+            }
+            starts.push(data.len());
+        }
+        let present = (!present.iter().all(|&p| p)).then_some(present);
+        Self {
+            name: name.into(),
+            data,
+            starts,
+            present,
+        }
+    }
+
+    /// A column from an Arrow string array's parts: `offsets` (one more than there are values,
+    /// each where a value starts in `data`), the UTF-8 `data`, and which values are present.
+    /// Everything is checked: offsets in order, inside the data, on character boundaries.
+    pub fn from_parts(
+        name: impl Into<String>,
+        offsets: Vec<usize>,
+        data: Vec<u8>,
+        present: Option<Vec<bool>>,
+    ) -> Result<Self, String> {
+        let name = name.into();
+        let data = String::from_utf8(data)
+            .map_err(|e| format!("column `{name}` is not valid UTF-8: {e}"))?;
+        let in_order = offsets.windows(2).all(|w| w[0] <= w[1]);
+        let inside = offsets.iter().all(|&o| data.is_char_boundary(o));
+        if offsets.is_empty() || !in_order || !inside {
+            return Err(format!(
+                "column `{name}` has offsets that do not fit its data"
+            ));
+        }
+        if present
+            .as_ref()
+            .is_some_and(|p| p.len() + 1 != offsets.len())
+        {
+            return Err(format!("column `{name}` has a validity of another length"));
+        }
+        Ok(Self {
+            name,
+            data,
+            starts: offsets,
+            present,
+        })
+    }
+
+    /// How many values it has.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Whether it has none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn get(&self, row: usize) -> &str {
+        if self
+            .present
+            .as_ref()
+            .is_some_and(|p| !p.get(row).copied().unwrap_or(false))
+        {
+            return "";
+        }
+        match (self.starts.get(row), self.starts.get(row + 1)) {
+            (Some(&a), Some(&b)) => self.data.get(a..b).unwrap_or(""),
+            _ => "",
+        }
+    }
+}
+
+/// Where learner records come from: CSV text, or a table of text columns.
+#[derive(Debug)]
+pub enum RecordsInput<R> {
+    /// CSV text.
+    Csv(CsvInput<R>),
+    /// A table.
+    Table(TableInput),
+}
+
+impl<R> From<CsvInput<R>> for RecordsInput<R> {
+    fn from(input: CsvInput<R>) -> Self {
+        Self::Csv(input)
+    }
+}
+
+impl From<TableInput> for RecordsInput<std::io::Empty> {
+    fn from(input: TableInput) -> Self {
+        Self::Table(input)
+    }
+}
+
+/// The rows of a table, one at a time.
+struct TableRows {
+    columns: Vec<TextColumn>,
+    next: usize,
+}
+
+/// What records are read from.
+enum Source<R> {
+    Csv(CsvReader<R>),
+    Table(TableRows),
+}
+
 /// A reader that counts: it stops with an error past its limit, and notes where each line
 /// ends, so that rows are placed by their byte offset (right with CRLF line ends, blank lines
 /// and quoted line breaks alike).
@@ -281,11 +419,65 @@ fn why<R>(io: &std::io::Error, counted: &Counted<R>) -> String {
 /// A CSV reader over a counted input.
 type CsvReader<R> = csv::Reader<Counted<R>>;
 
-fn csv_reader<R: Read>(input: CsvInput<R>) -> (String, CsvReader<R>) {
-    let reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(Counted::new(input.reader, input.max_bytes));
-    (input.name, reader)
+fn source<R: Read>(input: RecordsInput<R>) -> (String, Source<R>) {
+    match input {
+        RecordsInput::Csv(input) => {
+            let reader = csv::ReaderBuilder::new()
+                .flexible(true)
+                .from_reader(Counted::new(input.reader, input.max_bytes));
+            (input.name, Source::Csv(reader))
+        }
+        RecordsInput::Table(t) => (
+            t.name,
+            Source::Table(TableRows {
+                columns: t.columns,
+                next: 0,
+            }),
+        ),
+    }
+}
+
+impl<R: Read> Source<R> {
+    fn headers(&mut self) -> Result<csv::ByteRecord, RecordsError> {
+        match self {
+            Source::Csv(reader) => reader.byte_headers().cloned().map_err(|e| {
+                let message = match e.kind() {
+                    csv::ErrorKind::Io(io) => why(io, reader.get_ref()),
+                    _ => e.to_string(),
+                };
+                RecordsError::Unreadable {
+                    file: String::new(),
+                    message,
+                }
+            }),
+            Source::Table(t) => Ok(t.columns.iter().map(|c| c.name.as_bytes()).collect()),
+        }
+    }
+
+    fn next_row(
+        &mut self,
+        record: &mut csv::ByteRecord,
+        file: &str,
+        width: usize,
+        diags: &mut Capped,
+    ) -> Result<Row, RecordsError> {
+        match self {
+            Source::Csv(reader) => next_row(reader, record, file, width, diags),
+            Source::Table(t) => {
+                let rows = t.columns.iter().map(TextColumn::len).max().unwrap_or(0);
+                if t.next >= rows {
+                    return Ok(Row::End);
+                }
+                record.clear();
+                for c in &t.columns {
+                    record.push_field(c.get(t.next).as_bytes());
+                }
+                t.next += 1;
+                // As the CSV of the table: the header on line 1.
+                Ok(Row::Read(t.next as u64 + 1))
+            }
+        }
+    }
 }
 
 const LEARNER_COLUMNS: &str = "learner, role, start_date[, qualifications]";
@@ -293,25 +485,19 @@ const EVIDENCE_COLUMNS: &str = "learner, ref, status, date";
 
 /// Reads a header and finds the named columns (in any order; other columns are ignored).
 fn columns<R: Read>(
-    reader: &mut CsvReader<R>,
+    source: &mut Source<R>,
     file: &str,
     required: &[&'static str],
     optional: &[&'static str],
     expected: &'static str,
 ) -> Result<Vec<Option<usize>>, RecordsError> {
-    let headers = match reader.byte_headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            let message = match e.kind() {
-                csv::ErrorKind::Io(io) => why(io, reader.get_ref()),
-                _ => e.to_string(),
-            };
-            return Err(RecordsError::Unreadable {
-                file: file.to_owned(),
-                message,
-            });
-        }
-    };
+    let headers = source.headers().map_err(|e| match e {
+        RecordsError::Unreadable { message, .. } => RecordsError::Unreadable {
+            file: file.to_owned(),
+            message,
+        },
+        other => other,
+    })?;
     if headers.is_empty() || headers.iter().all(|h| h.is_empty()) {
         return Err(RecordsError::Empty {
             file: file.to_owned(),
@@ -540,10 +726,10 @@ pub(super) struct Learners {
 pub(super) fn read_learners<R: Read>(
     catalog: &Catalog,
     role: &Role,
-    input: CsvInput<R>,
+    input: RecordsInput<R>,
     intake: &mut Intake,
 ) -> Result<Learners, RecordsError> {
-    let (file, mut reader) = csv_reader(input);
+    let (file, mut reader) = source(input);
     let cols = columns(
         &mut reader,
         &file,
@@ -551,7 +737,7 @@ pub(super) fn read_learners<R: Read>(
         &["qualifications"],
         LEARNER_COLUMNS,
     )?;
-    let width = reader.byte_headers().map(|h| h.len()).unwrap_or(0);
+    let width = reader.headers().map(|h| h.len()).unwrap_or(0);
     let (c_learner, c_role, c_start, c_quals) = (cols[0], cols[1], cols[2], cols[3]);
     let mut out = Learners {
         rows: Vec::new(),
@@ -568,7 +754,7 @@ pub(super) fn read_learners<R: Read>(
         .collect();
     let mut record = csv::ByteRecord::new();
     loop {
-        let line = match next_row(&mut reader, &mut record, &file, width, &mut intake.diags)? {
+        let line = match reader.next_row(&mut record, &file, width, &mut intake.diags)? {
             Row::End => break,
             Row::Bad(rows) => {
                 intake.skip(true, Code::MalformedRow, rows);
@@ -731,10 +917,10 @@ pub(super) fn read_evidence<R: Read>(
     index: &ItemTable<Option<u32>>,
     leaves: usize,
     learners: &Learners,
-    input: CsvInput<R>,
+    input: RecordsInput<R>,
     intake: &mut Intake,
 ) -> Result<Vec<Vec<u64>>, RecordsError> {
-    let (efile, mut reader) = csv_reader(input);
+    let (efile, mut reader) = source(input);
     let cols = columns(
         &mut reader,
         &efile,
@@ -742,7 +928,7 @@ pub(super) fn read_evidence<R: Read>(
         &[],
         EVIDENCE_COLUMNS,
     )?;
-    let width = reader.byte_headers().map(|h| h.len()).unwrap_or(0);
+    let width = reader.headers().map(|h| h.len()).unwrap_or(0);
     let (e_learner, e_ref, e_status, e_date) = (cols[0], cols[1], cols[2], cols[3]);
     // Every (leaf, evidence) pair per learner; the latest per leaf is picked once, at the end.
     let mut evidence: Vec<Vec<(u32, Latest)>> = vec![Vec::new(); learners.rows.len()];
@@ -751,7 +937,7 @@ pub(super) fn read_evidence<R: Read>(
     let mut ref_targets: Vec<Vec<u32>> = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
-        let line = match next_row(&mut reader, &mut record, &efile, width, &mut intake.diags)? {
+        let line = match reader.next_row(&mut record, &efile, width, &mut intake.diags)? {
             Row::End => break,
             Row::Bad(rows) => {
                 intake.skip(false, Code::MalformedRow, rows);

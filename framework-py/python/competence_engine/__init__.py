@@ -830,23 +830,44 @@ def import_moodle(source: "_Source", id: Optional[str] = None) -> list:
 _Records = Union[str, "os.PathLike[str]", Sequence[Mapping[str, Any]], Any]
 
 
-def _arrow_csv(frame: Any) -> Optional[bytes]:
-    """A pandas DataFrame as CSV written by pyarrow (C++, about 15 times as fast as pandas'
-    writer), when pyarrow is installed and every column is text, a date or a whole number (so
-    the text is the same as pandas would write); ``None`` otherwise."""
+def _arrow_columns(records: Any) -> Optional[list]:
+    """A DataFrame (pandas, polars, pyarrow, or anything with ``__arrow_c_stream__``) as its
+    columns, each an Arrow ``large_string`` array's parts, which the engine reads as the rows of
+    the table (no CSV written); ``None`` when pyarrow is not installed or it is not a table.
+    Dates and whole numbers become their usual text; a timestamp is its date."""
     try:
         import pyarrow as pa  # type: ignore[import-untyped]
-        import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
-
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-    except Exception:  # pyarrow missing, or a column it cannot read: pandas writes it
+    except ImportError:
         return None
-    plain = (pa.types.is_string, pa.types.is_large_string, pa.types.is_date32, pa.types.is_integer, pa.types.is_null)
-    if not all(any(is_type(f.type) for is_type in plain) for f in table.schema):
+    if callable(getattr(records, "to_csv", None)):  # pandas
+        table = pa.Table.from_pandas(records, preserve_index=False)
+    elif callable(getattr(records, "write_csv", None)) and callable(getattr(records, "to_arrow", None)):  # polars
+        table = records.to_arrow()
+    elif hasattr(records, "__arrow_c_stream__"):
+        table = pa.table(records)
+    else:
         return None
-    sink = io.BytesIO()
-    pa_csv.write_csv(table, sink)
-    return sink.getvalue()
+    parts = []
+    for name, column in zip(table.column_names, table.columns):
+        array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        if pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        if pa.types.is_timestamp(array.type):
+            array = array.cast(pa.date32(), safe=False)
+        if not pa.types.is_large_string(array.type):
+            array = array.cast(pa.large_string())
+        validity, offsets, data = array.buffers()
+        parts.append(
+            (
+                str(name),
+                offsets.to_pybytes(),
+                b"" if data is None else data.to_pybytes(),
+                None if validity is None else validity.to_pybytes(),
+                array.offset,
+                len(array),
+            )
+        )
+    return parts
 
 
 def _as_of(value: Any) -> Optional[str]:
@@ -863,16 +884,17 @@ def _as_of(value: Any) -> Optional[str]:
     raise TypeError(f"as_of is a date, a datetime or YYYY-MM-DD text, not {type(value).__name__}")
 
 
-def _csv_bytes(records: _Records, columns: Sequence[str]) -> Tuple[Union[bytes, str], str]:
-    """Learner records as CSV: a path (read by the engine, streamed, under its limits), a
-    pandas DataFrame, or a list of dicts (as CSV bytes)."""
+def _csv_bytes(records: _Records, columns: Sequence[str]) -> Tuple[Any, str]:
+    """Learner records as the engine takes them: a path (read by the engine, streamed, under
+    its limits), a table's columns (a DataFrame, with pyarrow), or CSV bytes (a DataFrame
+    without pyarrow, or a list of dicts)."""
     if isinstance(records, (str, os.PathLike)):
         return os.fspath(records), os.fspath(records)
+    table = _arrow_columns(records)
+    if table is not None:
+        return table, "<DataFrame>"
     to_csv = getattr(records, "to_csv", None)
-    if callable(to_csv):  # pandas
-        fast = _arrow_csv(records)
-        if fast is not None:
-            return fast, "<DataFrame>"
+    if callable(to_csv):  # pandas, without pyarrow
         return str(to_csv(index=False)).encode("utf-8"), "<DataFrame>"
     write_csv = getattr(records, "write_csv", None)
     if callable(write_csv):  # polars

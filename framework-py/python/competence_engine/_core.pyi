@@ -121,8 +121,8 @@ class Catalog:
     def learners(
         self,
         role: str,
-        learners: Union[bytes, str],
-        evidence: Union[bytes, str],
+        learners: Union[bytes, str, List[Tuple[str, bytes, bytes, Optional[bytes], int, int]]],
+        evidence: Union[bytes, str, List[Tuple[str, bytes, bytes, Optional[bytes], int, int]]],
         learners_name: str,
         evidence_name: str,
         as_of: Optional[str] = None,
