@@ -359,6 +359,18 @@ pub struct ColumnParts(String, Vec<u8>, Vec<u8>, Option<Vec<u8>>, usize, usize);
 impl ColumnParts {
     fn column(self) -> Result<TextColumn, String> {
         let ColumnParts(name, offsets, data, validity, offset, length) = self;
+        if offsets.len() % 8 != 0 {
+            return Err(format!("column `{name}` has offsets that are not 64-bit"));
+        }
+        let end = offset.saturating_add(length);
+        if validity
+            .as_ref()
+            .is_some_and(|bits| (bits.len() as u64) * 8 < end as u64)
+        {
+            return Err(format!(
+                "column `{name}` has a validity shorter than its values"
+            ));
+        }
         let all: Vec<usize> = offsets
             .chunks_exact(8)
             .map(|b| {
@@ -372,7 +384,7 @@ impl ColumnParts {
             .ok_or_else(|| format!("column `{name}` has fewer offsets than values"))?
             .to_vec();
         let present = validity.map(|bits| {
-            (offset..offset.saturating_add(length))
+            (offset..end)
                 .map(|i| bits.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
                 .collect()
         });

@@ -613,3 +613,20 @@ def test_dataframes_reach_the_engine_as_columns_not_csv(catalog, monkeypatch):
     report = catalog.learners("cpft-peer-support-worker", learners, bad, as_of="2025-09-01")
     placed = [d for d in report.diagnostics if d.file == "<DataFrame>"]
     assert placed and placed[0].line == 2 and placed[0].code == "unknown-learner"
+
+
+def test_a_dataframe_with_other_types_is_read_as_its_csv(catalog):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    learners = pd.read_csv(COHORT / "learners.csv", dtype=str, keep_default_na=False)
+    evidence = pd.read_csv(COHORT / "evidence.csv", dtype=str, keep_default_na=False)
+    paths = catalog.learners(
+        "cpft-peer-support-worker", COHORT / "learners.csv", COHORT / "evidence.csv", as_of="2025-09-01"
+    )
+    # An unused column of any type is not read; a used one of another type (a float, a time
+    # of day) makes the table go as CSV, whose text it has always had.
+    learners["notes"] = [{"a": 1}] * len(learners)
+    assert catalog.learners("cpft-peer-support-worker", learners, evidence, as_of="2025-09-01").learners == paths.learners
+    timed = learners.assign(start_date=pd.to_datetime(learners["start_date"]) + pd.Timedelta(hours=9))
+    with_times = catalog.learners("cpft-peer-support-worker", timed, evidence, as_of="2025-09-01")
+    assert any(d.code == "invalid-date" for d in with_times.diagnostics)

@@ -484,3 +484,63 @@ fn a_column_from_arrow_parts_is_checked() {
     assert!(TextColumn::from_parts("a", vec![], vec![], None).is_err());
     assert!(TextColumn::from_parts("a", vec![0, 1], b"x".to_vec(), Some(vec![])).is_err());
 }
+
+#[test]
+fn a_table_is_held_to_a_files_rules() {
+    use framework_core::learners::{TableInput, TextColumn};
+    let catalog = Catalog::builtin();
+    let as_of = "2025-09-01".parse().unwrap();
+    let col = |name: &str, values: &[&str]| {
+        TextColumn::from_values(name, values.iter().map(|v| Some(*v)))
+    };
+    let learners_table = |columns| TableInput {
+        name: "<table>".into(),
+        columns,
+    };
+    let evidence = || {
+        learners_table(vec![
+            col("learner", &["L1"]),
+            col("ref", &["care-certificate-2015:1.1a"]),
+            col("status", &["met\n"]),
+            col("date", &["2025-01-10"]),
+        ])
+    };
+    // Columns of different lengths cannot be read as rows.
+    let uneven = learners_table(vec![
+        col("learner", &["L1", "L2"]),
+        col("role", &["cpft-peer-support-worker"]),
+        col("start_date", &["2025-01-01", "2025-01-01"]),
+    ]);
+    let err = learners::<std::io::Empty, std::io::Empty>(
+        &catalog,
+        "cpft-peer-support-worker",
+        uneven,
+        evidence(),
+        as_of,
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(err.error_code(), Code::Unreadable, "{err}");
+    // A line break in a field leaves the row out, as in a file.
+    let even = learners_table(vec![
+        col("learner", &["L1"]),
+        col("role", &["cpft-peer-support-worker"]),
+        col("start_date", &["2025-01-01"]),
+    ]);
+    let r = learners::<std::io::Empty, std::io::Empty>(
+        &catalog,
+        "cpft-peer-support-worker",
+        even,
+        evidence(),
+        as_of,
+        None,
+    )
+    .unwrap();
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.code() == Code::MalformedRow && d.line() == 2),
+        "{:?}",
+        r.diagnostics
+    );
+}

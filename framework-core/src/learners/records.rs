@@ -450,7 +450,26 @@ impl<R: Read> Source<R> {
                     message,
                 }
             }),
-            Source::Table(t) => Ok(t.columns.iter().map(|c| c.name.as_bytes()).collect()),
+            Source::Table(t) => {
+                let unreadable = |message: String| RecordsError::Unreadable {
+                    file: String::new(),
+                    message,
+                };
+                let rows = t.columns.first().map_or(0, TextColumn::len);
+                if t.columns.iter().any(|c| c.len() != rows) {
+                    return Err(unreadable(
+                        "its columns have different numbers of values".to_owned(),
+                    ));
+                }
+                // The limits of a CSV file, on the table's text.
+                let bytes: u64 = t.columns.iter().map(|c| c.data.len() as u64).sum();
+                if bytes > MAX_RECORDS_BYTES {
+                    return Err(unreadable(format!(
+                        "it is longer than the limit of {MAX_RECORDS_BYTES} bytes"
+                    )));
+                }
+                Ok(t.columns.iter().map(|c| c.name.as_bytes()).collect())
+            }
         }
     }
 
@@ -464,7 +483,7 @@ impl<R: Read> Source<R> {
         match self {
             Source::Csv(reader) => next_row(reader, record, file, width, diags),
             Source::Table(t) => {
-                let rows = t.columns.iter().map(TextColumn::len).max().unwrap_or(0);
+                let rows = t.columns.first().map_or(0, TextColumn::len);
                 if t.next >= rows {
                     return Ok(Row::End);
                 }
@@ -474,7 +493,28 @@ impl<R: Read> Source<R> {
                 }
                 t.next += 1;
                 // As the CSV of the table: the header on line 1.
-                Ok(Row::Read(t.next as u64 + 1))
+                let line = t.next as u64 + 1;
+                if record.as_slice().len() as u64 > MAX_LINE_BYTES {
+                    return Err(RecordsError::Unreadable {
+                        file: file.to_owned(),
+                        message: format!(
+                            "row {line} is longer than {MAX_LINE_BYTES} bytes: this is not a records table"
+                        ),
+                    });
+                }
+                // No field of learner records holds a line break, in a table as in a file.
+                if record.iter().any(|f| line_breaks(f) > 0) {
+                    diags.push(row_diag(
+                        Code::MalformedRow,
+                        file,
+                        line,
+                        0,
+                        "a field of this row holds a line break: the row is left out".into(),
+                        "no field of learner records holds a line break",
+                    ));
+                    return Ok(Row::Bad(1));
+                }
+                Ok(Row::Read(line))
             }
         }
     }

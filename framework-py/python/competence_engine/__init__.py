@@ -156,7 +156,8 @@ class Rows(Sequence):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (Sequence, Rows)) and not isinstance(other, (str, bytes)):
-            return len(self) == len(other) and list(self) == list(other)
+            # Row by row, a chunk at a time: never the whole list at once.
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
@@ -830,44 +831,66 @@ def import_moodle(source: "_Source", id: Optional[str] = None) -> list:
 _Records = Union[str, "os.PathLike[str]", Sequence[Mapping[str, Any]], Any]
 
 
-def _arrow_columns(records: Any) -> Optional[list]:
-    """A DataFrame (pandas, polars, pyarrow, or anything with ``__arrow_c_stream__``) as its
-    columns, each an Arrow ``large_string`` array's parts, which the engine reads as the rows of
-    the table (no CSV written); ``None`` when pyarrow is not installed or it is not a table.
-    Dates and whole numbers become their usual text; a timestamp is its date."""
+def _arrow_columns(records: Any, wanted: Sequence[str]) -> Optional[list]:
+    """A DataFrame (pandas, polars, pyarrow, or anything with ``__arrow_c_stream__``) as the
+    columns the engine reads (``wanted``, matched as the engine matches headers: trimmed,
+    ignoring case), each an Arrow ``large_string`` array's parts, read by the engine as the
+    rows of the table (no CSV written). ``None`` (the table is then written as CSV, as before)
+    when pyarrow is not installed, when it is not a table, or when a column holds anything but
+    text, whole numbers or dates (a timestamp only at midnight, without a time zone), whose text
+    would differ from the CSV's."""
     try:
         import pyarrow as pa  # type: ignore[import-untyped]
-    except ImportError:
-        return None
-    if callable(getattr(records, "to_csv", None)):  # pandas
-        table = pa.Table.from_pandas(records, preserve_index=False)
-    elif callable(getattr(records, "write_csv", None)) and callable(getattr(records, "to_arrow", None)):  # polars
-        table = records.to_arrow()
-    elif hasattr(records, "__arrow_c_stream__"):
-        table = pa.table(records)
-    else:
-        return None
-    parts = []
-    for name, column in zip(table.column_names, table.columns):
-        array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-        if pa.types.is_dictionary(array.type):
-            array = array.dictionary_decode()
-        if pa.types.is_timestamp(array.type):
-            array = array.cast(pa.date32(), safe=False)
-        if not pa.types.is_large_string(array.type):
+
+        if callable(getattr(records, "to_csv", None)) and hasattr(records, "columns"):  # pandas
+            table = pa.Table.from_pandas(records, preserve_index=False)
+        elif callable(getattr(records, "write_csv", None)) and callable(getattr(records, "to_arrow", None)):
+            table = records.to_arrow()  # polars
+        elif hasattr(records, "__arrow_c_stream__"):
+            table = pa.table(records)
+        else:
+            return None
+        keys = {w.strip().lower() for w in wanted}
+        parts = []
+        for name, column in zip(table.column_names, table.columns):
+            if str(name).strip().lower() not in keys:
+                continue
+            array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+            if pa.types.is_dictionary(array.type):
+                array = array.dictionary_decode()
+            kind = array.type
+            if pa.types.is_timestamp(kind):
+                import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+                dates = array.cast(pa.date32())
+                # A time zone or a time of day: its CSV text is not a date.
+                if kind.tz is not None or pc.all(pc.equal(dates.cast(kind), array)).as_py() is False:
+                    return None
+                array = dates
+            elif not (
+                pa.types.is_string(kind)
+                or pa.types.is_large_string(kind)
+                or pa.types.is_string_view(kind)
+                or pa.types.is_integer(kind)
+                or pa.types.is_date(kind)
+                or pa.types.is_null(kind)
+            ):
+                return None
             array = array.cast(pa.large_string())
-        validity, offsets, data = array.buffers()
-        parts.append(
-            (
-                str(name),
-                offsets.to_pybytes(),
-                b"" if data is None else data.to_pybytes(),
-                None if validity is None else validity.to_pybytes(),
-                array.offset,
-                len(array),
+            validity, offsets, data = array.buffers()
+            parts.append(
+                (
+                    str(name),
+                    offsets.to_pybytes(),
+                    b"" if data is None else data.to_pybytes(),
+                    None if validity is None else validity.to_pybytes(),
+                    array.offset,
+                    len(array),
+                )
             )
-        )
-    return parts
+        return parts or None
+    except Exception:  # a table pyarrow cannot read: written as CSV, as before
+        return None
 
 
 def _as_of(value: Any) -> Optional[str]:
@@ -890,7 +913,7 @@ def _csv_bytes(records: _Records, columns: Sequence[str]) -> Tuple[Any, str]:
     without pyarrow, or a list of dicts)."""
     if isinstance(records, (str, os.PathLike)):
         return os.fspath(records), os.fspath(records)
-    table = _arrow_columns(records)
+    table = _arrow_columns(records, ("learner", "role", "start_date", "qualifications", "ref", "status", "date"))
     if table is not None:
         return table, "<DataFrame>"
     to_csv = getattr(records, "to_csv", None)
