@@ -630,3 +630,17 @@ def test_a_dataframe_with_other_types_is_read_as_its_csv(catalog):
     timed = learners.assign(start_date=pd.to_datetime(learners["start_date"]) + pd.Timedelta(hours=9))
     with_times = catalog.learners("cpft-peer-support-worker", timed, evidence, as_of="2025-09-01")
     assert any(d.code == "invalid-date" for d in with_times.diagnostics)
+
+
+def test_a_type_checker_flags_a_misspelt_report_field(tmp_path):
+    api = pytest.importorskip("mypy.api")
+    script = tmp_path / "analysis.py"
+    script.write_text(
+        "import competence_engine as ce\n"
+        "report = ce.Catalog.builtin().coverage('cnwl-developing-expertise-peer-working')\n"
+        "ok: int = report.covered\n"
+        "typo = report.covred\n"
+    )
+    out, _, status = api.run([str(script), "--no-incremental"])
+    assert status == 1 and 'has no attribute "covred"' in out, out
+    assert out.count("error:") == 1, out

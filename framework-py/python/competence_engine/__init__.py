@@ -23,7 +23,7 @@ import io
 import json
 import os
 from collections.abc import Sequence
-from typing import Any, Iterable, Iterator, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Optional, Tuple, Union
 
 from competence_engine import _core
 
@@ -294,12 +294,15 @@ class Report:
                 cache[rows_key] = Rows(source, key, listed[0]) if listed is not None else _wrap(self._plain(key))
         return cache[rows_key]
 
-    def __getattr__(self, name: str) -> Any:
-        keys = self.keys()
-        for key in _keys_for(name):
-            if key in keys:
-                return self._get(key)
-        raise AttributeError(f"this report has no field `{name}`; it has: {', '.join(keys)}")
+    if not TYPE_CHECKING:
+        # Every field of every report is a typed property of its class; this reads them by
+        # their JSON names too, at run time only, so a type checker flags a misspelt field.
+        def __getattr__(self, name: str) -> Any:
+            keys = self.keys()
+            for key in _keys_for(name):
+                if key in keys:
+                    return self._get(key)
+            raise AttributeError(f"this report has no field `{name}`; it has: {', '.join(keys)}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("reports are read-only")
