@@ -272,14 +272,11 @@ impl<'a> CsvRows<'a> {
 
     /// Writes one row.
     pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> std::io::Result<()> {
-        self.writer.write_record(cells.iter().map(|c| {
-            let text = c.as_ref();
-            if framework_core::safe::has_unsafe(text) {
-                csv_safe(&framework_core::safe::escape(text))
-            } else {
-                csv_safe(text)
-            }
-        }))?;
+        self.writer.write_record(
+            cells
+                .iter()
+                .map(|c| csv_safe(&framework_core::safe::escape(c.as_ref()))),
+        )?;
         Ok(())
     }
 

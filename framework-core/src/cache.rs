@@ -82,12 +82,12 @@ impl Cache {
         &self.dir
     }
 
-    /// The key of a text's entries: a hash of the text (XXH3, 128 bits) and how it is read,
-    /// computed once per file. The entries themselves hold the text, and are used only when it
-    /// is the same.
-    pub(crate) fn key(text: &str, json: bool) -> Key {
+    /// The key of a source's entries: a hash of its text (XXH3, 128 bits, computed once per
+    /// source) and how it is read. The entries themselves hold the text, and are used only when
+    /// it is the same.
+    pub(crate) fn key(source: &Source, json: bool) -> Key {
         Key {
-            hash: twox_hash::XxHash3_128::oneshot(text.as_bytes()),
+            hash: source.text_hash(),
             json,
         }
     }
@@ -130,9 +130,7 @@ impl Cache {
             all.extend_from_slice(&(name.len() as u64).to_le_bytes());
             all.extend_from_slice(name);
             all.push(u8::from(s.is_builtin()));
-            all.extend_from_slice(
-                &twox_hash::XxHash3_128::oneshot(s.text().as_bytes()).to_le_bytes(),
-            );
+            all.extend_from_slice(&s.text_hash().to_le_bytes());
         }
         twox_hash::XxHash3_128::oneshot(&all)
     }
@@ -545,15 +543,16 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("cfe-cache-test-{}", std::process::id()));
         let cache = Cache::new(&dir);
         let t = tree(text);
-        cache.put(&Cache::key(text, false), text, &t);
-        let back = cache.get(&Cache::key(text, false), text).unwrap();
+        let key = |text: &str, json| Cache::key(&Source::new("t.yaml", text), json);
+        cache.put(&key(text, false), text, &t);
+        let back = cache.get(&key(text, false), text).unwrap();
         assert!(same(&t, &back));
         // Another text, or the same read as JSON, is not served.
         let other = "kind: other\n";
-        assert!(cache.get(&Cache::key(other, false), other).is_none());
-        assert!(cache.get(&Cache::key(text, true), text).is_none());
+        assert!(cache.get(&key(other, false), other).is_none());
+        assert!(cache.get(&key(text, true), text).is_none());
         // Nor is the entry under another text's name.
-        assert!(cache.get(&Cache::key(text, false), other).is_none());
+        assert!(cache.get(&key(text, false), other).is_none());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -219,7 +219,6 @@ impl Serialize for Code {
 }
 
 /// A source text that documents were read from, with a line index for positions.
-#[derive(Debug)]
 pub struct Source {
     name: String,
     text: String,
@@ -227,6 +226,21 @@ pub struct Source {
     builtin: bool,
     /// The text as snippets show it (see [`Source::shown_text`]), made when first needed.
     shown: std::sync::OnceLock<Option<String>>,
+    /// The text's XXH3-128 hash (see [`Source::text_hash`]), made when first needed.
+    hash: std::sync::OnceLock<u128>,
+}
+
+/// The source's fields, not its hash: a memo, made when first needed, says nothing of it.
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Source")
+            .field("name", &self.name)
+            .field("text", &self.text)
+            .field("line_starts", &self.line_starts)
+            .field("builtin", &self.builtin)
+            .field("shown", &self.shown)
+            .finish()
+    }
 }
 
 impl Source {
@@ -250,7 +264,16 @@ impl Source {
             line_starts,
             builtin,
             shown: std::sync::OnceLock::new(),
+            hash: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The text's XXH3-128 hash, made once: what names a file's cache entries and, with the
+    /// other sources', a catalog's.
+    pub(crate) fn text_hash(&self) -> u128 {
+        *self
+            .hash
+            .get_or_init(|| twox_hash::XxHash3_128::oneshot(self.text.as_bytes()))
     }
 
     /// The text as a snippet may show it: the same bytes, but for control and invisible

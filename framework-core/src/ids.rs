@@ -229,12 +229,20 @@ impl FromStr for ItemRef {
     }
 }
 
+impl ItemRef {
+    /// Writes the reference as text, `FRAMEWORK:ITEM` (or `FRAMEWORK:*`), a piece at a time:
+    /// what `Display` writes, and what reports with millions of references write without the
+    /// formatting machinery.
+    pub fn write_text<W: fmt::Write + ?Sized>(&self, w: &mut W) -> fmt::Result {
+        w.write_str(self.framework.as_str())?;
+        w.write_char(':')?;
+        w.write_str(self.item.as_ref().map_or("*", ItemId::as_str))
+    }
+}
+
 impl fmt::Display for ItemRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.item {
-            Some(item) => write!(f, "{}:{}", self.framework, item),
-            None => write!(f, "{}:*", self.framework),
-        }
+        self.write_text(f)
     }
 }
 
@@ -257,9 +265,7 @@ impl Serialize for ItemRef {
         let fast = TEXT.try_with(|text| {
             let mut text = text.try_borrow_mut().ok()?;
             text.clear();
-            text.push_str(self.framework.as_str());
-            text.push(':');
-            text.push_str(self.item.as_ref().map_or("*", ItemId::as_str));
+            self.write_text(&mut *text).ok()?;
             Some(s.take()?.serialize_str(&text))
         });
         match (fast, s) {

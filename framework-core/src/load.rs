@@ -48,7 +48,7 @@ pub(crate) fn load(
     // A user's file unchanged since it was last read is not read again.
     let cache = cache
         .filter(|_| !source.is_builtin())
-        .map(|c| (c, Cache::key(source.text(), json)));
+        .map(|c| (c, Cache::key(source, json)));
     if let Some(doc) = cache.and_then(|(c, key)| c.get_document(&key, source)) {
         return Some(doc);
     }

@@ -296,12 +296,9 @@ impl Columns {
     }
 }
 
-/// Appends a reference as `FRAMEWORK:ITEM` (or `FRAMEWORK:*`), without formatting machinery.
+/// Appends a reference as its text (see [`ItemRef::write_text`]).
 fn append_ref(b: &mut StringBuilder, r: &ItemRef) {
-    use std::fmt::Write as _;
-    let _ = b.write_str(r.framework().as_str());
-    let _ = b.write_str(":");
-    let _ = b.write_str(r.item_id().map_or("*", |i| i.as_str()));
+    let _ = r.write_text(b);
     b.append_value("");
 }
 

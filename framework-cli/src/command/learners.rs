@@ -78,10 +78,8 @@ fn csv_rows(r: &LearnersReport) -> impl Iterator<Item = [String; 6]> + '_ {
                 if n > 0 {
                     missing.push(';');
                 }
-                // As `Display` writes it, without formatting machinery (there can be millions).
-                missing.push_str(leaf.framework().as_str());
-                missing.push(':');
-                missing.push_str(leaf.item_id().map_or("*", |i| i.as_str()));
+                // Without formatting machinery: there can be millions.
+                let _ = leaf.write_text(&mut missing);
             }
             [
                 l.learner.clone(),
