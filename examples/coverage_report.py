@@ -23,8 +23,8 @@ print(f"{report.curriculum}: {report.covered} of {report.leaves} leaves of {repo
 domains = [i for i in report.items if i.level == 0 and not i.optional]
 # A domain that is itself a leaf counts as one leaf.
 def share(d):
-    leaves = getattr(d, "leaves", 1)
-    done = getattr(d, "covered_leaves", int(d.covered))
+    leaves = 1 if d.leaves is None else d.leaves
+    done = int(d.covered) if d.covered_leaves is None else d.covered_leaves
     return done, leaves
 
 

@@ -12,7 +12,9 @@ mod reach;
 pub(crate) use reach::{LeafState, LeafStates, direct_states, propagate_mappings};
 
 /// How a leaf is covered, most direct first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Via {
     /// A cover names the leaf itself.

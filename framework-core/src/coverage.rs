@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{
     Activities, Activity, LeafState, LeafStates, curriculum_and_framework, direct_states,
@@ -72,8 +72,20 @@ impl Serialize for Sessions {
     }
 }
 
+impl<'de> Deserialize<'de> for Sessions {
+    /// From the list of ids (a report read back from its JSON), each its own entry.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let names = Vec::<String>::deserialize(d)?;
+        let list = (0..names.len()).map(|n| n as u32).collect();
+        Ok(Self {
+            names: names.into(),
+            list,
+        })
+    }
+}
+
 /// The coverage of one item of the framework.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ItemCoverage {
     /// The item, qualified.
     #[serde(rename = "ref")]
@@ -100,17 +112,17 @@ pub struct ItemCoverage {
     /// the item itself. In teaching order.
     pub sessions: Sessions,
     /// Other items: the leaves under it that count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leaves: Option<usize>,
     /// Other items: how many of those are covered.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covered_leaves: Option<usize>,
     /// Depth in the framework's tree (0 for top-level items).
     pub level: usize,
 }
 
 /// A curriculum's hours attributed to one top-level item of the framework.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HoursShare {
     /// The top-level item.
     #[serde(rename = "ref")]
@@ -122,7 +134,7 @@ pub struct HoursShare {
 }
 
 /// A sequencing problem.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SequencingFinding {
     /// The item concerned.
     #[serde(rename = "ref")]
@@ -132,7 +144,7 @@ pub struct SequencingFinding {
 }
 
 /// The coverage of a framework by a curriculum (SPEC §3, `competence coverage`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CoverageReport {
     /// The curriculum.
     pub curriculum: DocId,

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::AnalysisError;
 use crate::catalog::Catalog;
@@ -20,7 +20,7 @@ use crate::model::{DocumentKind, ItemIdx, Relation};
 use crate::report::Report;
 
 /// How an item of the `from` framework reaches an item of the `to` framework.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CrosswalkLink {
     /// The item in the `from` framework.
     pub from: ItemRef,
@@ -37,7 +37,7 @@ pub struct CrosswalkLink {
 }
 
 /// A crosswalk between two frameworks (`competence crosswalk`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CrosswalkReport {
     /// The framework read from.
     pub from: FrameworkId,

@@ -7,10 +7,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The document is wrong: a command that finds one exits with status 1.
@@ -218,6 +218,18 @@ impl Serialize for Code {
     }
 }
 
+impl<'de> Deserialize<'de> for Code {
+    /// A code by its name (a report read back from its JSON).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom(format_args!("no diagnostic code `{name}`")))
+    }
+}
+
 /// A source text that documents were read from, with a line index for positions.
 pub struct Source {
     name: String,
@@ -396,7 +408,7 @@ impl Loc {
 }
 
 /// A place in a file, for users: the file's name and a 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {
     /// The file's display name.
     pub file: String,
@@ -420,8 +432,11 @@ impl From<&Loc> for Position {
 /// A secondary place a diagnostic points at, such as the first definition of a duplicate.
 #[derive(Debug, Clone)]
 pub struct Related {
-    /// Where.
-    pub loc: Loc,
+    /// Where, for users.
+    pub place: Position,
+    /// Where in the source, when it is known (not in a diagnostic read back from JSON): what a
+    /// snippet shows.
+    pub loc: Option<Loc>,
     /// What is there.
     pub message: String,
 }
@@ -502,7 +517,8 @@ impl Diagnostic {
     #[must_use]
     pub fn with_related(mut self, loc: &Loc, message: impl Into<String>) -> Self {
         self.0.related.push(Related {
-            loc: loc.clone(),
+            place: Position::from(loc),
+            loc: Some(loc.clone()),
             message: message.into(),
         });
         self
@@ -565,18 +581,69 @@ impl Serialize for Diagnostic {
             .0
             .related
             .iter()
-            .map(|r| {
-                let (line, column) = r.loc.line_column();
-                RelatedJson {
-                    file: r.loc.source.name(),
-                    line,
-                    column,
-                    message: &r.message,
-                }
+            .map(|r| RelatedJson {
+                file: &r.place.file,
+                line: r.place.line,
+                column: r.place.column,
+                message: &r.message,
             })
             .collect();
         st.serialize_field("related", &related)?;
         st.end()
+    }
+}
+
+/// A diagnostic as its JSON has it (SPEC §3), read back: its source text is not in the JSON, so
+/// it shows its position, not a snippet.
+#[derive(Deserialize)]
+struct DiagnosticJson {
+    severity: Severity,
+    code: Code,
+    file: String,
+    line: u32,
+    column: u32,
+    message: String,
+    #[serde(default)]
+    help: Option<String>,
+    #[serde(default)]
+    related: Vec<RelatedOwned>,
+}
+
+#[derive(Deserialize)]
+struct RelatedOwned {
+    file: String,
+    line: u32,
+    column: u32,
+    message: String,
+}
+
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let j = DiagnosticJson::deserialize(d)?;
+        Ok(Self(Box::new(Data {
+            code: j.code,
+            severity: j.severity,
+            message: j.message,
+            help: j.help,
+            label: None,
+            file: j.file,
+            line: j.line,
+            column: j.column,
+            loc: None,
+            related: j
+                .related
+                .into_iter()
+                .map(|r| Related {
+                    place: Position {
+                        file: r.file,
+                        line: r.line,
+                        column: r.column,
+                    },
+                    loc: None,
+                    message: r.message,
+                })
+                .collect(),
+        })))
     }
 }
 
@@ -694,7 +761,14 @@ impl Diagnostic {
                 self.0.column
             ),
         };
-        let same = |r: &&Related| shown.is_some_and(|l| Arc::ptr_eq(&l.source, &r.loc.source));
+        let snippet = |r: &Related| r.loc.clone().filter(|l| l.source.fits_snippet(l.span));
+        let same = |r: &Related| {
+            shown.is_some_and(|l| {
+                r.loc
+                    .as_ref()
+                    .is_some_and(|rl| Arc::ptr_eq(&l.source, &rl.source))
+            })
+        };
         let mut inner = self.clone();
         inner.0.help = inner.0.help.as_deref().map(|h| escape(h).into_owned());
         inner.0.label = inner.0.label.as_deref().map(|h| escape(h).into_owned());
@@ -707,34 +781,34 @@ impl Diagnostic {
                 .0
                 .related
                 .iter()
-                .filter(same)
-                .filter(|r| r.loc.source.fits_snippet(r.loc.span))
+                .filter(|r| same(r) && snippet(r).is_some())
                 .map(|r| Related {
                     message: escape(&r.message).into_owned(),
-                    loc: r.loc.clone(),
+                    ..r.clone()
                 })
                 .collect(),
             related: self
                 .0
                 .related
                 .iter()
-                .filter(|r| !same(r) || !r.loc.source.fits_snippet(r.loc.span))
+                .filter(|r| !same(r) || snippet(r).is_none())
                 .map(|r| {
-                    let fits = r.loc.source.fits_snippet(r.loc.span);
-                    let message = if fits {
+                    let fits = snippet(r);
+                    let message = if fits.is_some() {
                         escape(&r.message).into_owned()
                     } else {
-                        let (line, column) = r.loc.line_column();
                         format!(
-                            "{} (at {}:{line}:{column})",
+                            "{} (at {}:{}:{})",
                             escape(&r.message),
-                            escape(r.loc.source.name())
+                            escape(&r.place.file),
+                            r.place.line,
+                            r.place.column
                         )
                     };
                     RelatedNote {
                         message,
-                        source: fits.then(|| NamedText(r.loc.source.clone())),
-                        span: r.loc.span,
+                        span: fits.as_ref().map_or(Span { offset: 0, len: 0 }, |l| l.span),
+                        source: fits.map(|l| NamedText(l.source)),
                     }
                 })
                 .collect(),
@@ -775,11 +849,12 @@ impl miette::Diagnostic for MietteDiagnostic {
             self.inner.0.label.clone(),
             (loc.span.offset, loc.span.len),
         );
-        let secondary = self.same_source.iter().map(|r| {
-            miette::LabeledSpan::new_with_span(
+        let secondary = self.same_source.iter().filter_map(|r| {
+            let l = r.loc.as_ref()?;
+            Some(miette::LabeledSpan::new_with_span(
                 Some(r.message.clone()),
-                (r.loc.span.offset, r.loc.span.len),
-            )
+                (l.span.offset, l.span.len),
+            ))
         });
         Some(Box::new(std::iter::once(primary).chain(secondary)))
     }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{
     AnalysisError, LeafState, LeafStates, Via, direct_states, propagate_mappings, teaching_order,
@@ -16,7 +16,7 @@ use crate::model::{Depth, DocumentKind};
 use crate::report::Report;
 
 /// Why a target leaf is a gap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GapReason {
     /// Nothing in the source reaches it.
@@ -30,7 +30,7 @@ pub enum GapReason {
 }
 
 /// One gap.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Gap {
     /// The leaf, qualified.
     #[serde(rename = "ref")]
@@ -49,7 +49,7 @@ pub struct Gap {
 }
 
 /// The gaps of a target against a source (`competence gaps`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GapsReport {
     /// The target: a framework or a role.
     pub target: String,

@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A map keyed by ids or other text read from input. foldhash is several times faster than the
 /// standard SipHash on short keys, and is seeded afresh in each process, so a crafted file cannot
@@ -151,6 +151,14 @@ macro_rules! id_type {
                 s.serialize_str(&self.0)
             }
         }
+
+        impl<'de> Deserialize<'de> for $name {
+            /// Checked as when it is made.
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+                Self::new(&s).map_err(serde::de::Error::custom)
+            }
+        }
     };
 }
 
@@ -249,6 +257,14 @@ impl fmt::Display for ItemRef {
 impl fmt::Debug for ItemRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ItemRef({self})")
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemRef {
+    /// From `FRAMEWORK:ITEM` or `FRAMEWORK:*`, checked as when it is made.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Self::parse_qualified(&s).map_err(serde::de::Error::custom)
     }
 }
 

@@ -14,9 +14,10 @@
 use std::io::Read;
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
+use crate::ids::ItemRef;
 use crate::report::Report;
 
 mod records;
@@ -31,20 +32,72 @@ pub use status::{
 pub use summary::{MissingLeaf, RequirementCounts, Summary};
 
 use records::Intake;
-use status::{RoleLeaves, date_json};
+use status::{RoleLeaves, date_from_json, date_json};
 
 /// The learners report (`competence learners`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "Unshared")]
 pub struct LearnersReport {
     /// The role.
     pub role: String,
     /// The date the statuses are computed for.
-    #[serde(serialize_with = "date_json")]
+    #[serde(serialize_with = "date_json", deserialize_with = "date_from_json")]
     pub as_of: Option<Date>,
     /// The learners, in the order of `learners.csv`.
     pub learners: Vec<LearnerStatus>,
     /// The cohort summary.
     pub summary: Summary,
+}
+
+/// A learners report as its JSON reads back, each learner's missing leaves a list of its own.
+#[derive(Deserialize)]
+struct Unshared {
+    role: String,
+    #[serde(deserialize_with = "date_from_json")]
+    as_of: Option<Date>,
+    learners: Vec<LearnerStatus>,
+    summary: Summary,
+}
+
+impl From<Unshared> for LearnersReport {
+    /// Shares one list of leaves between every learner's missing leaves, as the analysis does
+    /// (the `missing` table is keyed into it): the leaves missed by anyone, in the order met.
+    /// The JSON does not hold the role's other leaves, so they are not in it.
+    fn from(read: Unshared) -> Self {
+        let mut leaves: Vec<ItemRef> = Vec::new();
+        let mut position: crate::ids::IdMap<ItemRef, u32> = crate::ids::IdMap::default();
+        let mut required: Vec<Vec<Vec<u32>>> = Vec::with_capacity(read.learners.len());
+        for l in &read.learners {
+            let mut per = Vec::with_capacity(l.requirements.len());
+            for q in &l.requirements {
+                let at: Vec<u32> = q
+                    .missing
+                    .iter()
+                    .map(|r| {
+                        *position.entry(r.clone()).or_insert_with(|| {
+                            leaves.push(r.clone());
+                            (leaves.len() - 1) as u32
+                        })
+                    })
+                    .collect();
+                per.push(at);
+            }
+            required.push(per);
+        }
+        let leaves: std::sync::Arc<[ItemRef]> = leaves.into();
+        let mut learners = read.learners;
+        for (l, per) in learners.iter_mut().zip(required) {
+            for (q, at) in l.requirements.iter_mut().zip(per) {
+                q.missing = MissingLeaves::all_of(&leaves, at);
+            }
+        }
+        Self {
+            role: read.role,
+            as_of: read.as_of,
+            learners,
+            summary: read.summary,
+        }
+    }
 }
 
 /// Checks learner records against a role: see the module documentation. The records are CSV

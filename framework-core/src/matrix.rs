@@ -2,7 +2,7 @@
 //! cell the depth at which the activity covers the leaf (directly or through a parent ref),
 //! with per-row and per-column totals: the grid curriculum designers draw by hand.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{AnalysisError, curriculum_and_framework, teaching_order};
 use crate::catalog::Catalog;
@@ -12,14 +12,15 @@ use crate::model::{Depth, ItemIdx};
 use crate::report::Report;
 
 /// One column: a session or an assessment, in teaching order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MatrixColumn {
     /// The id.
     pub id: String,
     /// The title.
     pub title: String,
     /// `session` or `assessment`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "column_kind")]
+    pub kind: std::borrow::Cow<'static, str>,
     /// Its day, if given.
     pub day: Option<u32>,
     /// Its week, if given.
@@ -29,7 +30,7 @@ pub struct MatrixColumn {
 }
 
 /// One row: a leaf of the framework.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MatrixRow {
     /// The leaf, qualified.
     #[serde(rename = "ref")]
@@ -43,6 +44,18 @@ pub struct MatrixRow {
     pub cells: Cells,
     /// How many activities cover it.
     pub total: usize,
+}
+
+/// A column's kind read back: one of the kinds a column has.
+fn column_kind<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::borrow::Cow<'static, str>, D::Error> {
+    let kind = String::deserialize(d)?;
+    ["session", "assessment"]
+        .into_iter()
+        .find(|k| *k == kind)
+        .map(std::borrow::Cow::Borrowed)
+        .ok_or_else(|| serde::de::Error::custom(format_args!("no column kind `{kind}`")))
 }
 
 /// A row's cells: held as the covered cells only (a course of 5,000 sessions and a framework of
@@ -118,8 +131,22 @@ impl Serialize for Cells {
     }
 }
 
+impl<'de> Deserialize<'de> for Cells {
+    /// From the dense row `Serialize` writes.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let dense = Vec::<Option<Depth>>::deserialize(d)?;
+        let mut cells = Cells::empty(dense.len());
+        for (column, depth) in dense.into_iter().enumerate() {
+            if let Some(depth) = depth {
+                cells.cover(column, depth);
+            }
+        }
+        Ok(cells)
+    }
+}
+
 /// The matrix (`competence matrix`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MatrixReport {
     /// The curriculum.
     pub curriculum: DocId,
@@ -187,7 +214,7 @@ pub fn matrix(
         columns.push(MatrixColumn {
             id: a.id.clone(),
             title,
-            kind,
+            kind: kind.into(),
             day,
             week,
             total: 0,

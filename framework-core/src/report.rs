@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::ops::Deref;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, DocumentRef};
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -17,7 +17,7 @@ use crate::model::{Completeness, DocumentInfo, DocumentKind};
 /// the analysis's own (rows of learner records it could not read, for instance). Serializes as
 /// the analysis's fields followed by `diagnostics`, as SPEC §3 has every command's JSON; reads
 /// as the analysis (it dereferences to it).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report<T> {
     /// The analysis's own fields.
     #[serde(flatten)]
@@ -81,7 +81,7 @@ pub enum Threshold<'a> {
 }
 
 /// The result of checking a catalog (its diagnostics are the envelope's).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ValidateReport {
     /// Whether no diagnostic is an error.
     pub ok: bool,
@@ -113,7 +113,7 @@ pub fn validate(catalog: &Catalog) -> Report<ValidateReport> {
 }
 
 /// One line of `competence list`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocumentSummary {
     /// The kind.
     pub kind: DocumentKind,
@@ -142,7 +142,7 @@ pub struct DocumentSummary {
 }
 
 /// The documents of a catalog.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ListReport {
     /// One summary per document: frameworks, then curricula, mappings and roles.
     pub documents: Vec<DocumentSummary>,

@@ -610,7 +610,7 @@ impl Tables for MatrixReport {
                 Columns::default()
                     .text("id", self.columns.iter().map(|c| c.id.as_str()))
                     .text("title", self.columns.iter().map(|c| c.title.as_str()))
-                    .text("kind", self.columns.iter().map(|c| c.kind))
+                    .text("kind", self.columns.iter().map(|c| c.kind.as_ref()))
                     .opt_int(
                         "day",
                         self.columns.iter().map(|c| c.day.map(|d| d as usize)),

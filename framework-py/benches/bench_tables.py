@@ -31,6 +31,17 @@ def coverage(root):
     report = catalog.coverage("bench-course", "bench-d")
     took, table = best(report.to_arrow)
     print(f"coverage to_arrow(): {took * 1000:.0f} ms for {table.num_rows} rows (target: under 300 ms)")
+    scalars(report, ("covered", "ratio", "leaves", "curriculum"))
+    matrix = catalog.matrix("bench-course", "bench-d")
+    scalars(matrix, ("curriculum", "framework"))
+    took, row = best(lambda: matrix.rows[len(matrix.rows) - 1].cells)
+    print(f"matrix: {len(matrix.rows)} rows x {len(matrix.columns)} columns; one row's cells read in {took * 1000:.2f} ms")
+
+
+def scalars(report, names):
+    """The slowest of these scalar reads (best of three each)."""
+    slowest = max(best(lambda: getattr(report, n))[0] for n in names)
+    print(f"{type(report).__name__}: slowest scalar read {slowest * 1e6:.2f} us (target: under 1 ms)")
 
 
 def learners(root):
@@ -40,6 +51,9 @@ def learners(root):
         "records-role", f"{root}/records/learners.csv", f"{root}/records/evidence.csv", as_of="2025-09-01"
     )
     analysed = time.perf_counter() - start
+    scalars(report, ("role", "as_of"))
+    took_summary, _ = best(lambda: report.summary.met)
+    print(f"LearnersReport: summary.met read in {took_summary * 1e6:.2f} us")
     frame = report.to_pandas("missing")
     took = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

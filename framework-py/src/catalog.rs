@@ -4,35 +4,77 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use framework_core::Catalog as CoreCatalog;
-use framework_core::learners::{CsvInput, RecordsInput, TableInput, TextColumn};
+use framework_core::model::DocumentKind;
 use framework_core::report::Report;
+use framework_core::table::Tables;
 use pyo3::prelude::*;
-use serde::Serialize;
+use pyo3::types::{PyString, PyTuple};
 
 use crate::error::{coded, error, error_with};
 use crate::framework::PyFramework;
-use crate::report::PyReport;
+use crate::report::Kind;
+use crate::rows::PyRows;
 
-/// A loaded catalog (see `competence_engine.Catalog`, which wraps it).
-#[pyclass(frozen, module = "competence_engine._core", name = "Catalog")]
+/// The shipped documents and the user's, loaded, checked and linked into one graph.
+///
+/// ``Catalog.builtin()``; ``Catalog.load("my-docs/", "course.yaml", builtin=True)``;
+/// ``Catalog.loads(yaml_text)``; ``Catalog.from_documents(*dicts)``. Catalogs are read-only,
+/// safe to share between threads, and pickle (with the text of the user's documents).
+///
+/// >>> catalog = Catalog.builtin()
+/// >>> "hee-psw-2020" in [f.id for f in catalog.frameworks]
+/// True
+/// >>> c = Catalog.loads("kind: framework\nid: mine\ntitle: Mine\nitems:\n  - {id: a, title: A}\n")
+/// >>> c.framework("mine").title
+/// 'Mine'
+/// >>> docs = import_case(Catalog.builtin().export_case("srn-peer-values"))
+/// >>> Catalog.from_documents(*docs, builtin=False).framework("srn-peer-values").id
+/// 'srn-peer-values'
+/// >>> "cnwl-developing-expertise-peer-working" in [c.id for c in Catalog.builtin().curricula]
+/// True
+#[pyclass(frozen, module = "competence_engine", name = "Catalog")]
 #[derive(Debug)]
 pub struct PyCatalog {
     inner: Arc<CoreCatalog>,
     builtin: bool,
 }
 
-/// Runs an analysis without holding the GIL; its report, or its error as `CompetenceError`.
-fn analyse<R, E>(
-    py: Python<'_>,
+/// Runs an analysis without holding the GIL; its report as its class, or its error as
+/// `CompetenceError`.
+fn analyse<'py, R, E>(
+    py: Python<'py>,
     catalog: &CoreCatalog,
     analysis: impl FnOnce(&CoreCatalog) -> Result<Report<R>, E> + Send,
-) -> PyResult<PyReport>
+) -> PyResult<Bound<'py, PyAny>>
 where
-    R: Serialize + framework_core::table::Tables + Send + Sync + 'static,
+    R: Kind,
+    Report<R>: Tables,
     E: miette::Diagnostic + Send + Sync,
 {
-    crate::run::detached(py, || analysis(catalog).map(PyReport::new))
-        .map_err(|e| error_with(py, &e, None, catalog.diagnostics()))
+    let report = crate::run::detached(py, || analysis(catalog))
+        .map_err(|e| error_with(py, &e, None, catalog.diagnostics()))?;
+    crate::report::make(py, report)
+}
+
+/// A catalog of these (name, text) sources.
+fn from_sources(py: Python<'_>, sources: &[(String, String)], builtin: bool) -> PyCatalog {
+    let inner = crate::run::detached(py, || {
+        let mut b = CoreCatalog::builder().builtin(builtin);
+        for (name, text) in sources {
+            b.add_bytes(name, text.as_bytes());
+        }
+        b.build()
+    });
+    PyCatalog {
+        inner: Arc::new(inner),
+        builtin,
+    }
+}
+
+/// `_catalog(sources, builtin)`: a catalog from its pickle.
+#[pyfunction]
+pub fn _catalog(py: Python<'_>, sources: Vec<(String, String)>, builtin: bool) -> PyCatalog {
+    from_sources(py, &sources, builtin)
 }
 
 impl PyCatalog {
@@ -61,9 +103,11 @@ impl PyCatalog {
         }
     }
 
-    /// The shipped documents (unless `builtin` is false) and the files or folders given.
+    /// The shipped documents (unless ``builtin=False``) and these files or folders (folders
+    /// are searched for ``*.yaml``, ``*.yml`` and ``*.json``). Problems inside documents are in
+    /// ``validate()``; a path that cannot be read raises ``CompetenceError``.
     #[staticmethod]
-    #[pyo3(signature = (paths, builtin = true))]
+    #[pyo3(signature = (*paths, builtin = true))]
     fn load(py: Python<'_>, paths: Vec<PathBuf>, builtin: bool) -> PyResult<Self> {
         let built = crate::run::detached(py, || {
             let mut b = CoreCatalog::builder().builtin(builtin);
@@ -81,83 +125,137 @@ impl PyCatalog {
         }
     }
 
-    /// A catalog of these (name, text) sources (what `sources()` gives back).
+    /// The shipped documents (unless ``builtin=False``) and one document given as YAML or
+    /// JSON text; diagnostics name it ``<text>``.
     #[staticmethod]
-    #[pyo3(signature = (sources, builtin = true))]
-    fn from_sources(py: Python<'_>, sources: Vec<(String, String)>, builtin: bool) -> Self {
-        let inner = crate::run::detached(py, || {
-            let mut b = CoreCatalog::builder().builtin(builtin);
-            for (name, text) in &sources {
-                b.add_bytes(name, text.as_bytes());
-            }
-            b.build()
-        });
-        Self {
-            inner: Arc::new(inner),
-            builtin,
-        }
+    #[pyo3(signature = (text, builtin = true))]
+    fn loads(py: Python<'_>, text: String, builtin: bool) -> Self {
+        from_sources(py, &[("<text>".to_owned(), text)], builtin)
     }
 
-    /// The user's sources as (name, text), in load order.
-    fn sources(&self) -> Vec<(String, String)> {
-        self.inner
+    /// The shipped documents (unless ``builtin=False``) and these documents: dicts (as
+    /// ``import_case`` gives them), YAML or JSON text, or ``Framework`` objects. Each is checked
+    /// as a file is; diagnostics name them ``<document N>`` (a dict or a framework is read as
+    /// its JSON, laid out two spaces to a level, which the positions count in).
+    #[staticmethod]
+    #[pyo3(signature = (*documents, builtin = true))]
+    fn from_documents(
+        py: Python<'_>,
+        documents: Vec<Bound<'_, PyAny>>,
+        builtin: bool,
+    ) -> PyResult<Self> {
+        let mut sources = Vec::with_capacity(documents.len());
+        for (n, doc) in documents.iter().enumerate() {
+            let n = n + 1;
+            if let Ok(text) = doc.cast::<PyString>() {
+                sources.push((format!("<document {n}>"), text.to_cow()?.into_owned()));
+                continue;
+            }
+            let value: serde_json::Value = if let Ok(f) = doc.cast::<PyFramework>() {
+                serde_json::to_value(f.get().framework().document_view(None))
+                    .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?
+            } else if doc.is_instance(&py.import("collections.abc")?.getattr("Mapping")?)? {
+                pythonize::depythonize(doc).map_err(|e| {
+                    pyo3::exceptions::PyTypeError::new_err(format!(
+                        "document {n} cannot be read as JSON: {e}"
+                    ))
+                })?
+            } else {
+                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                    "a document is a dict, YAML or JSON text, or a Framework, not {}",
+                    doc.get_type().name()?
+                )));
+            };
+            let text = serde_json::to_string_pretty(&value)
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+            sources.push((format!("<document {n}>.json"), text));
+        }
+        Ok(from_sources(py, &sources, builtin))
+    }
+
+    /// Pickles with the text of the user's documents.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let sources: Vec<(String, String)> = self
+            .inner
             .user_sources()
             .map(|(n, t)| (n.to_owned(), t.to_owned()))
-            .collect()
+            .collect();
+        let rebuild = py.import("competence_engine._core")?.getattr("_catalog")?;
+        Ok((rebuild, (sources, self.builtin))
+            .into_pyobject(py)?
+            .into_any())
     }
 
-    /// Whether the shipped documents are included.
+    fn __repr__(&self) -> String {
+        format!("<Catalog: {} documents>", self.inner.documents().count())
+    }
+
+    /// Every document: ``kind``, ``id``, ``title``, ``completeness``, ``items``, ``leaves``...
     #[getter]
-    fn has_builtin(&self) -> bool {
-        self.builtin
+    fn documents(&self) -> PyRows {
+        crate::report::documents(framework_core::report::list(&self.inner))
     }
 
-    /// The names of its tables: `documents` (a row per document) and `diagnostics` (see `table`).
-    fn table_names(&self) -> Vec<&'static str> {
-        framework_core::table::Tables::table_names(&framework_core::report::list(&self.inner))
+    /// The curricula, as ``documents`` lists them.
+    #[getter]
+    fn curricula(&self) -> PyRows {
+        self.of_kind(DocumentKind::Curriculum)
+    }
+
+    /// The roles, as ``documents`` lists them.
+    #[getter]
+    fn roles(&self) -> PyRows {
+        self.of_kind(DocumentKind::Role)
+    }
+
+    /// The catalog's tables: ``documents`` (a row per document) and ``diagnostics``.
+    #[getter]
+    fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, framework_core::report::list(&self.inner).table_names())
     }
 
     /// One of its tables (default: `documents`), made in Rust without the GIL, to be read
     /// through the Arrow PyCapsule interface.
-    #[pyo3(signature = (name = None))]
-    fn table(&self, py: Python<'_>, name: Option<&str>) -> PyResult<crate::table::PyArrowTable> {
+    #[pyo3(signature = (table = None))]
+    fn arrow(&self, py: Python<'_>, table: Option<&str>) -> PyResult<crate::table::PyArrowTable> {
         let view = framework_core::report::list(&self.inner);
-        crate::table::made(py, &view, name)
+        crate::table::made(py, &view, table)
     }
 
     /// A table as a `pyarrow.Table` (see `table`).
-    #[pyo3(signature = (name = None))]
-    fn to_arrow<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-        crate::table::to_arrow(py, self.table(py, name)?)
+    #[pyo3(signature = (table = None))]
+    fn to_arrow<'py>(&self, py: Python<'py>, table: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_arrow(py, self.arrow(py, table)?)
     }
 
     /// A table as a typed pandas DataFrame (see `table`).
-    #[pyo3(signature = (name = None))]
-    fn to_pandas<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-        crate::table::to_pandas(py, self.table(py, name)?)
+    #[pyo3(signature = (table = None))]
+    fn to_pandas<'py>(&self, py: Python<'py>, table: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_pandas(py, self.arrow(py, table)?)
     }
 
     /// A table as a polars DataFrame (see `table`).
-    #[pyo3(signature = (name = None))]
-    fn to_polars<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-        crate::table::to_polars(py, self.table(py, name)?)
+    #[pyo3(signature = (table = None))]
+    fn to_polars<'py>(&self, py: Python<'py>, table: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_polars(py, self.arrow(py, table)?)
     }
 
-    /// The validate report (SPEC §3).
-    fn validate(&self) -> PyReport {
-        PyReport::new(framework_core::report::validate(&self.inner))
+    /// Every problem found: ``ok`` and ``diagnostics`` (each with ``severity``, ``code``,
+    /// ``file``, ``line``, ``column``, ``message``, ``help``).
+    ///
+    /// >>> Catalog.builtin().validate().errors
+    /// 0
+    fn validate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::report::make(py, framework_core::report::validate(&self.inner))
     }
 
-    /// The list report: a summary per document.
-    fn list(&self) -> PyReport {
-        PyReport::new(framework_core::report::list(&self.inner))
-    }
-
-    /// Every framework, in catalog order.
-    fn frameworks(&self) -> Vec<PyFramework> {
-        (0..self.inner.frameworks().len())
-            .map(|n| PyFramework::in_catalog(&self.inner, n))
-            .collect()
+    /// The frameworks, in catalog order.
+    #[getter]
+    fn frameworks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(
+            py,
+            (0..self.inner.frameworks().len()).map(|n| PyFramework::in_catalog(&self.inner, n)),
+        )
     }
 
     /// A framework by id (`CompetenceError` with `unknown-framework`, or `wrong-kind`, if none).
@@ -168,12 +266,12 @@ impl PyCatalog {
 
     /// Coverage (SPEC §3).
     #[pyo3(signature = (curriculum, framework = None))]
-    fn coverage(
+    fn coverage<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         curriculum: &str,
         framework: Option<&str>,
-    ) -> PyResult<PyReport> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         analyse(py, &self.inner, |c| {
             framework_core::coverage::coverage(c, curriculum, framework)
         })
@@ -181,13 +279,13 @@ impl PyCatalog {
 
     /// Gaps (SPEC §3).
     #[pyo3(signature = (target, source, require_depth = None))]
-    fn gaps(
+    fn gaps<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         target: &str,
         source: &str,
         require_depth: Option<&str>,
-    ) -> PyResult<PyReport> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let depth = match require_depth {
             None => None,
             Some(d) => match framework_core::model::Depth::parse(d) {
@@ -207,7 +305,7 @@ impl PyCatalog {
     }
 
     /// A crosswalk.
-    fn crosswalk(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<PyReport> {
+    fn crosswalk<'py>(&self, py: Python<'py>, a: &str, b: &str) -> PyResult<Bound<'py, PyAny>> {
         analyse(py, &self.inner, |c| {
             framework_core::crosswalk::crosswalk(c, a, b)
         })
@@ -215,12 +313,12 @@ impl PyCatalog {
 
     /// The course map matrix.
     #[pyo3(signature = (curriculum, framework = None))]
-    fn matrix(
+    fn matrix<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         curriculum: &str,
         framework: Option<&str>,
-    ) -> PyResult<PyReport> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         analyse(py, &self.inner, |c| {
             framework_core::matrix::matrix(c, curriculum, framework)
         })
@@ -267,127 +365,53 @@ impl PyCatalog {
         crate::convert::to_py(py, &achievement)
     }
 
-    /// Learner records against a role (SPEC §3): each file as CSV bytes, or as a path the
-    /// engine reads itself (streamed, under its limits).
-    #[pyo3(signature = (role, learners, evidence, learners_name, evidence_name, as_of = None, learner = None))]
-    #[allow(clippy::too_many_arguments)]
-    fn learners(
+    /// Learner records against a role. ``learners`` and ``evidence`` are paths to CSV files,
+    /// DataFrames (pandas, polars, pyarrow, or anything with ``__arrow_c_stream__``; read as
+    /// their columns, with pyarrow, without writing CSV), or lists of dicts with the columns of
+    /// SPEC §1.6; ``as_of`` is a ``date``, a ``datetime``, a pandas ``Timestamp`` or
+    /// ``YYYY-MM-DD`` text (default: today).
+    ///
+    /// >>> r = Catalog.builtin().learners("cpft-peer-support-worker",
+    /// ...     [{"learner": "L1", "role": "cpft-peer-support-worker", "start_date": "2025-01-06"}],
+    /// ...     [], as_of="2025-03-01")
+    /// >>> r.learners[0].learner, r.summary.learners
+    /// ('L1', 1)
+    #[pyo3(signature = (role, learners, evidence, as_of = None, learner = None))]
+    fn learners<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         role: &str,
-        learners: Records,
-        evidence: Records,
-        learners_name: String,
-        evidence_name: String,
-        as_of: Option<&str>,
+        learners: &Bound<'py, PyAny>,
+        evidence: &Bound<'py, PyAny>,
+        as_of: Option<&Bound<'py, PyAny>>,
         learner: Option<&str>,
-    ) -> PyResult<PyReport> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let as_of = match as_of {
             None => framework_core::learners::today(),
-            Some(s) => framework_core::learners::date(s).ok_or_else(|| {
-                coded(
-                    py,
-                    framework_core::Code::BadArguments,
-                    format!("`{s}` is not a date: write YYYY-MM-DD"),
-                )
-            })?,
-        };
-        type Input = RecordsInput<Box<dyn std::io::Read + Send>>;
-        let open = |r: Records, name: String| -> PyResult<Input> {
-            let unreadable = |message: String| {
-                error(
-                    py,
-                    &framework_core::learners::RecordsError::Unreadable {
-                        file: name.clone(),
-                        message,
-                    },
-                    Some(name.clone()),
-                )
-            };
-            match r {
-                Records::Bytes(b) => Ok(RecordsInput::Csv(CsvInput::new(
-                    name.clone(),
-                    Box::new(std::io::Cursor::new(b)) as Box<dyn std::io::Read + Send>,
-                ))),
-                Records::Path(p) => std::fs::File::open(&p)
-                    .map(|f| {
-                        RecordsInput::Csv(CsvInput::new(
-                            name.clone(),
-                            Box::new(std::io::BufReader::new(f)) as Box<dyn std::io::Read + Send>,
-                        ))
-                    })
-                    .map_err(|e| unreadable(e.to_string())),
-                Records::Table(columns) => {
-                    let columns = columns
-                        .into_iter()
-                        .map(ColumnParts::column)
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(unreadable)?;
-                    Ok(RecordsInput::Table(TableInput {
-                        name: name.clone(),
-                        columns,
-                    }))
-                }
+            Some(value) => {
+                let text = crate::records::date_text(value)?;
+                framework_core::learners::date(&text).ok_or_else(|| {
+                    coded(
+                        py,
+                        framework_core::Code::BadArguments,
+                        format!("`{text}` is not a date: write YYYY-MM-DD"),
+                    )
+                })?
             }
         };
-        let l = open(learners, learners_name)?;
-        let e = open(evidence, evidence_name)?;
+        let l = crate::records::input(py, learners, crate::records::LEARNERS)?;
+        let e = crate::records::input(py, evidence, crate::records::EVIDENCE)?;
         analyse(py, &self.inner, |c| {
             framework_core::learners::learners(c, role, l, e, as_of, learner)
         })
     }
 }
 
-/// Learner records as Python hands them over: CSV bytes, a path, or a table's columns.
-#[derive(Debug, FromPyObject)]
-pub enum Records {
-    /// CSV bytes.
-    Bytes(Vec<u8>),
-    /// A file's path.
-    Path(PathBuf),
-    /// A table's columns, each an Arrow `large_string` array's parts (see `ColumnParts`).
-    Table(Vec<ColumnParts>),
-}
-
-/// One column as pyarrow hands it over: its name, its offsets (little-endian 64-bit, one more
-/// than its values), its UTF-8 data, its validity bitmap (none: every value present), the
-/// array's offset into them, and its length. Everything is checked (see
-/// `TextColumn::from_parts`).
-#[derive(Debug, FromPyObject)]
-pub struct ColumnParts(String, Vec<u8>, Vec<u8>, Option<Vec<u8>>, usize, usize);
-
-impl ColumnParts {
-    fn column(self) -> Result<TextColumn, String> {
-        let ColumnParts(name, offsets, data, validity, offset, length) = self;
-        if offsets.len() % 8 != 0 {
-            return Err(format!("column `{name}` has offsets that are not 64-bit"));
-        }
-        let end = offset.saturating_add(length);
-        if validity
-            .as_ref()
-            .is_some_and(|bits| (bits.len() as u64) * 8 < end as u64)
-        {
-            return Err(format!(
-                "column `{name}` has a validity shorter than its values"
-            ));
-        }
-        let all: Vec<usize> = offsets
-            .chunks_exact(8)
-            .map(|b| {
-                let mut n = [0u8; 8];
-                n.copy_from_slice(b);
-                usize::try_from(i64::from_le_bytes(n)).unwrap_or(usize::MAX)
-            })
-            .collect();
-        let starts = all
-            .get(offset..offset.saturating_add(length).saturating_add(1))
-            .ok_or_else(|| format!("column `{name}` has fewer offsets than values"))?
-            .to_vec();
-        let present = validity.map(|bits| {
-            (offset..end)
-                .map(|i| bits.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
-                .collect()
-        });
-        TextColumn::from_parts(name, starts, data, present)
+impl PyCatalog {
+    /// The documents of one kind, as rows.
+    fn of_kind(&self, kind: DocumentKind) -> PyRows {
+        let mut list = framework_core::report::list(&self.inner);
+        list.body.documents.retain(|d| d.kind == kind);
+        crate::report::documents(list)
     }
 }

@@ -65,6 +65,11 @@ impl PyFramework {
         }
     }
 
+    /// The framework.
+    pub(crate) fn framework(&self) -> &Framework {
+        self.held.get()
+    }
+
     /// A framework of its own.
     pub(crate) fn own(framework: Framework) -> Self {
         Self {
@@ -402,44 +407,46 @@ impl PyItem {
     }
 }
 
-/// What an import made: the frameworks (native), and the mappings as documents (dicts).
-type Made<'py> = (Vec<PyFramework>, Bound<'py, PyList>);
-
-fn made(py: Python<'_>, imported: Imported) -> PyResult<Made<'_>> {
-    let mappings = PyList::empty(py);
-    for m in &imported.mappings {
-        mappings.append(serialized(py, &m.document_view())?)?;
+/// What an import made, as documents (dicts): each framework, then each mapping.
+fn made(py: Python<'_>, imported: Imported) -> PyResult<Bound<'_, PyList>> {
+    let documents = PyList::empty(py);
+    for f in &imported.frameworks {
+        documents.append(serialized(py, &f.document_view(None))?)?;
     }
-    let frameworks = imported
-        .frameworks
-        .into_iter()
-        .map(PyFramework::own)
-        .collect();
-    Ok((frameworks, mappings))
+    for m in &imported.mappings {
+        documents.append(serialized(py, &m.document_view())?)?;
+    }
+    Ok(documents)
 }
 
-/// CASE packages (paths, bytes, text or dicts), imported together and checked: the frameworks
-/// and the mappings between them. Raises `CompetenceError` at the first error; warns
-/// otherwise.
+/// CASE packages (paths, bytes, text or dicts) as documents (dicts): one framework per
+/// package, then a mapping for the associations between packages imported together. Each
+/// document is checked as a file is: the first error raises ``CompetenceError`` (with every
+/// diagnostic); liberties taken are issued as one ``CompetenceWarning``.
+///
+/// >>> docs = import_case(Catalog.builtin().export_case("srn-peer-values"))
+/// >>> [(d["kind"], d["id"]) for d in docs]
+/// [('framework', 'srn-peer-values')]
 #[pyfunction]
-#[pyo3(signature = (sources, id = None))]
+#[pyo3(signature = (*sources, id = None))]
 pub fn import_case<'py>(
     py: Python<'py>,
     sources: Vec<Bound<'py, PyAny>>,
     id: Option<&str>,
-) -> PyResult<Made<'py>> {
+) -> PyResult<Bound<'py, PyList>> {
     let imported = interop::import_case_checked(py, &sources, id)?;
     made(py, imported)
 }
 
-/// A Moodle competency framework CSV (a path, bytes or text), imported and checked.
+/// A Moodle competency framework CSV (a path, bytes or text) as a framework document, checked
+/// as ``import_case`` checks packages.
 #[pyfunction]
 #[pyo3(signature = (source, id = None))]
 pub fn import_moodle<'py>(
     py: Python<'py>,
     source: Bound<'py, PyAny>,
     id: Option<&str>,
-) -> PyResult<Made<'py>> {
+) -> PyResult<Bound<'py, PyList>> {
     let imported = interop::import_moodle_checked(py, &source, id)?;
     made(py, imported)
 }

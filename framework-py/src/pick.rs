@@ -33,38 +33,11 @@ pub(crate) fn keys<T: Serialize + ?Sized>(
     let mut pick = Pick {
         py,
         wanted: None,
-        range: None,
         keys: Vec::new(),
         found: None,
-        items: None,
     };
     value.serialize(&mut pick)?;
     Ok(pick.keys)
-}
-
-/// A list field's length and its elements in `range` as Python objects, the others passed
-/// over; `None` when there is no such field or it is not a list.
-pub(crate) fn items<'py, T: Serialize + ?Sized>(
-    py: Python<'py>,
-    value: &T,
-    name: &str,
-    range: std::ops::Range<usize>,
-) -> PyResult<Option<(usize, Vec<Bound<'py, PyAny>>)>> {
-    let mut pick = Pick {
-        py,
-        wanted: Some(name),
-        range: Some(range),
-        keys: Vec::new(),
-        found: None,
-        items: None,
-    };
-    value
-        .serialize(&mut pick)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    match pick.items {
-        Some(Some((len, items))) => Ok(Some((len, items.into_iter().collect::<PyResult<_>>()?))),
-        _ => Ok(None),
-    }
 }
 
 /// The value of one top-level field as Python objects (`None` when there is no such field).
@@ -76,10 +49,8 @@ pub(crate) fn field<'py, T: Serialize + ?Sized>(
     let mut pick = Pick {
         py,
         wanted: Some(name),
-        range: None,
         keys: Vec::new(),
         found: None,
-        items: None,
     };
     value
         .serialize(&mut pick)
@@ -87,18 +58,11 @@ pub(crate) fn field<'py, T: Serialize + ?Sized>(
     pick.found.transpose()
 }
 
-/// A list's length and some of its elements.
-type Items<'py> = (usize, Vec<PyResult<Bound<'py, PyAny>>>);
-
 struct Pick<'a, 'py> {
     py: Python<'py>,
     wanted: Option<&'a str>,
-    /// With `wanted`: the elements of the list field wanted, rather than the whole field.
-    range: Option<std::ops::Range<usize>>,
     keys: Vec<String>,
     found: Option<PyResult<Bound<'py, PyAny>>>,
-    /// The wanted field's length and elements (`Some(None)`: it is not a list).
-    items: Option<Option<Items<'py>>>,
 }
 
 impl Pick<'_, '_> {
@@ -109,23 +73,9 @@ impl Pick<'_, '_> {
         match self.wanted {
             None if !self.keys.iter().any(|k| k == key) => self.keys.push(key.to_owned()),
             None => {}
-            Some(w) if w == key => match &self.range {
-                None => self.found = Some(crate::convert::serialized(self.py, value)),
-                Some(range) => {
-                    let mut elements = Elements {
-                        py: self.py,
-                        range: range.clone(),
-                        len: 0,
-                        out: Vec::new(),
-                    };
-                    self.items = Some(
-                        value
-                            .serialize(&mut elements)
-                            .ok()
-                            .map(|()| (elements.len, elements.out)),
-                    );
-                }
-            },
+            Some(w) if w == key => {
+                self.found = Some(crate::convert::serialized(self.py, value));
+            }
             Some(_) => {}
         }
         Ok(())
@@ -451,164 +401,5 @@ impl ser::Serializer for KeyName {
         _: usize,
     ) -> Result<Self::SerializeStructVariant, PickError> {
         not_a_map()
-    }
-}
-
-/// The elements of a list in a range, made into Python objects; the others only counted.
-struct Elements<'py> {
-    py: Python<'py>,
-    range: std::ops::Range<usize>,
-    len: usize,
-    out: Vec<PyResult<Bound<'py, PyAny>>>,
-}
-
-impl ser::SerializeSeq for &mut Elements<'_> {
-    type Ok = ();
-    type Error = PickError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), PickError> {
-        if self.range.contains(&self.len) {
-            self.out.push(crate::convert::serialized(self.py, value));
-        }
-        self.len += 1;
-        Ok(())
-    }
-    fn end(self) -> Result<(), PickError> {
-        Ok(())
-    }
-}
-
-fn not_a_list<T>() -> Result<T, PickError> {
-    Err(PickError("not a list".to_owned()))
-}
-
-impl<'a, 'py> ser::Serializer for &'a mut Elements<'py> {
-    type Ok = ();
-    type Error = PickError;
-    type SerializeSeq = &'a mut Elements<'py>;
-    type SerializeTuple = Impossible<(), PickError>;
-    type SerializeTupleStruct = Impossible<(), PickError>;
-    type SerializeTupleVariant = Impossible<(), PickError>;
-    type SerializeMap = Impossible<(), PickError>;
-    type SerializeStruct = Impossible<(), PickError>;
-    type SerializeStructVariant = Impossible<(), PickError>;
-
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, PickError> {
-        Ok(self)
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<(), PickError> {
-        value.serialize(self)
-    }
-    fn serialize_bool(self, _: bool) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_i8(self, _: i8) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_f32(self, _: f32) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_f64(self, _: f64) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_char(self, _: char) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_str(self, _: &str) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_none(self) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_unit(self) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-    ) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), PickError> {
-        not_a_list()
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, PickError> {
-        not_a_list()
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, PickError> {
-        not_a_list()
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, PickError> {
-        not_a_list()
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, PickError> {
-        not_a_list()
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, PickError> {
-        not_a_list()
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, PickError> {
-        not_a_list()
     }
 }

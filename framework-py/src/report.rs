@@ -1,59 +1,84 @@
-//! The native `Report`: the core's report envelope, converted to Python a field at a time (each
-//! field serialized alone: see `pick`), or as typed tables (see `table`).
+//! Reports as native objects: the base class `Report` (what every report offers: its fields by
+//! JSON name, its JSON, its tables, its notebook view, pickling) and a subclass per analysis
+//! (`CoverageReport`, `GapsReport`, ...) with a typed getter per field. Each holds the core's
+//! own report; a getter converts its one field when it is read (see `pick`), and a list field
+//! is a `Rows` sequence of native rows (see `rows`), so no read costs more than what it reads.
 
-use framework_core::report::Report;
+use std::sync::Arc;
+
+use framework_core::coverage::{CoverageReport, HoursShare, ItemCoverage, SequencingFinding};
+use framework_core::crosswalk::{CrosswalkLink, CrosswalkReport};
+use framework_core::diagnostic::Diagnostic;
+use framework_core::gaps::{Gap, GapsReport};
+use framework_core::learners::{
+    LearnerStatus, LearnersReport, MissingLeaf, RequirementCounts, RequirementStatus, Skipped,
+    Summary,
+};
+use framework_core::matrix::{MatrixColumn, MatrixReport, MatrixRow};
+use framework_core::report::{DocumentSummary, ListReport, Report, ValidateReport};
+use framework_core::table::Tables;
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
+use crate::rows::{Owner, PyRows, RowsOf, ValuesOf, row_class};
 use crate::table::PyArrowTable;
-use framework_core::table::Tables;
 
-/// A report of any kind, as the native `Report` holds it.
-trait Native: Send + Sync {
-    fn tables_sync(&self) -> &(dyn Tables + Sync);
-    fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>>;
-    fn keys(&self, py: Python<'_>) -> Result<Vec<String>, crate::pick::PickError>;
-    fn dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
-    #[allow(clippy::type_complexity)]
-    fn items<'py>(
-        &self,
+/// The rows shown by a report's notebook view.
+const SHOWN: usize = 500;
+
+/// What each kind of report adds to the envelope: its class, its title, and its main table as
+/// flat dicts (`table()`).
+pub(crate) trait Kind: Serialize + DeserializeOwned + Send + Sync + Sized + 'static
+where
+    Report<Self>: Tables,
+{
+    /// The class's name.
+    const NAME: &'static str;
+    /// The report as its class.
+    fn make(py: Python<'_>, report: Arc<Report<Self>>) -> PyResult<Bound<'_, PyAny>>;
+    /// A line saying what the report is.
+    fn title(report: &Report<Self>) -> String;
+    /// How many rows the main table has, and the first `limit` as flat dicts.
+    fn flat<'py>(
+        report: &Report<Self>,
         py: Python<'py>,
-        name: &str,
-        range: std::ops::Range<usize>,
-    ) -> PyResult<Option<(usize, Vec<Bound<'py, PyAny>>)>>;
-    fn json(&self, indent: Option<usize>) -> serde_json::Result<String>;
-    fn tables(&self) -> &dyn Tables;
+        limit: usize,
+    ) -> PyResult<(usize, Vec<Bound<'py, PyDict>>)>;
 }
 
-impl<T: Serialize + Tables + Send + Sync> Native for Report<T> {
-    fn tables_sync(&self) -> &(dyn Tables + Sync) {
+/// A report of any kind, as the base class holds it.
+trait Native: Send + Sync {
+    fn tables(&self) -> &(dyn Tables + Sync);
+    fn keys(&self, py: Python<'_>) -> PyResult<Vec<String>>;
+    fn dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
+    fn json(&self, indent: Option<usize>) -> serde_json::Result<String>;
+    fn diagnostics(self: Arc<Self>) -> PyRows;
+    fn name(&self) -> &'static str;
+    fn title(&self) -> String;
+    fn flat<'py>(
+        &self,
+        py: Python<'py>,
+        limit: usize,
+    ) -> PyResult<(usize, Vec<Bound<'py, PyDict>>)>;
+}
+
+impl<T: Kind> Native for Report<T>
+where
+    Report<T>: Tables,
+{
+    fn tables(&self) -> &(dyn Tables + Sync) {
         self
     }
 
-    fn tables(&self) -> &dyn Tables {
-        self
-    }
-
-    fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-        crate::pick::field(py, self, name)
-    }
-
-    fn keys(&self, py: Python<'_>) -> Result<Vec<String>, crate::pick::PickError> {
-        crate::pick::keys(py, self)
+    fn keys(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        crate::pick::keys(py, self).map_err(|e| PyValueError::new_err(e.to_string()))
     }
 
     fn dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         crate::convert::serialized(py, self)
-    }
-
-    fn items<'py>(
-        &self,
-        py: Python<'py>,
-        name: &str,
-        range: std::ops::Range<usize>,
-    ) -> PyResult<Option<(usize, Vec<Bound<'py, PyAny>>)>> {
-        crate::pick::items(py, self, name, range)
     }
 
     fn json(&self, indent: Option<usize>) -> serde_json::Result<String> {
@@ -69,106 +94,823 @@ impl<T: Serialize + Tables + Send + Sync> Native for Report<T> {
             }
         }
     }
+
+    fn diagnostics(self: Arc<Self>) -> PyRows {
+        PyRows::new(RowsOf {
+            name: "diagnostics",
+            parent: self as Arc<dyn Owner<Report<T>>>,
+            list: |r| &r.diagnostics,
+            make: PyDiagnostic::make,
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        T::NAME
+    }
+
+    fn title(&self) -> String {
+        T::title(self)
+    }
+
+    fn flat<'py>(
+        &self,
+        py: Python<'py>,
+        limit: usize,
+    ) -> PyResult<(usize, Vec<Bound<'py, PyDict>>)> {
+        T::flat(self, py, limit)
+    }
 }
 
-/// A report from the engine: the core's typed report envelope (its fields and every
-/// diagnostic), converted to Python objects a field at a time, when the field is read; the
-/// other fields are not touched (see `competence_engine.Report`, which wraps it and keeps
-/// what it read).
-#[pyclass(frozen, module = "competence_engine._core", name = "Report")]
+/// A row as a flat dict: its fields, lists joined with `;`.
+fn flat_row<'py, R: Serialize>(py: Python<'py>, row: &R) -> PyResult<Bound<'py, PyDict>> {
+    let dict = crate::rows::dict_of(py, row)?;
+    for (k, v) in dict.clone().iter() {
+        if let Ok(list) = v.cast::<PyList>() {
+            let parts: Vec<String> = list
+                .iter()
+                .map(|x| x.str().map(|s| s.to_string()))
+                .collect::<PyResult<_>>()?;
+            dict.set_item(k, parts.join(";"))?;
+        }
+    }
+    Ok(dict)
+}
+
+/// The first `limit` rows of a list as flat dicts, and the list's length.
+fn flat_rows<'py, R: Serialize>(
+    py: Python<'py>,
+    rows: &[R],
+    limit: usize,
+) -> PyResult<(usize, Vec<Bound<'py, PyDict>>)> {
+    let shown = rows
+        .iter()
+        .take(limit)
+        .map(|r| flat_row(py, r))
+        .collect::<PyResult<_>>()?;
+    Ok((rows.len(), shown))
+}
+
+/// An analysis's report: its fields as attributes (as the CLI's JSON has them, SPEC §3; `-` in
+/// names read as `_`, `from` as `from_`), read-only. Analyses return a subclass whose
+/// attributes are typed; each field is converted when read, and a list field is a `Rows`
+/// sequence of native rows, made as they are read.
+///
+/// ``to_dicts()`` gives plain dicts and lists, ``to_json()`` the CLI's JSON, ``table()`` the
+/// main table as flat dicts, ``to_arrow()``/``to_pandas()``/``to_polars()`` any of its typed
+/// tables (see ``tables``); in a notebook a report shows its main table.
+#[pyclass(frozen, subclass, module = "competence_engine", name = "Report")]
 pub struct PyReport {
-    native: Box<dyn Native>,
+    native: Arc<dyn Native>,
 }
 
 impl std::fmt::Debug for PyReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PyReport").finish_non_exhaustive()
+        f.debug_struct("PyReport")
+            .field("kind", &self.native.name())
+            .finish_non_exhaustive()
     }
 }
 
-impl PyReport {
-    /// Holds a report.
-    pub(crate) fn new<T: Serialize + Tables + Send + Sync + 'static>(report: Report<T>) -> Self {
-        Self {
-            native: Box::new(report),
-        }
+/// A report as its class.
+pub(crate) fn make<T: Kind>(py: Python<'_>, report: Report<T>) -> PyResult<Bound<'_, PyAny>>
+where
+    Report<T>: Tables,
+{
+    T::make(py, Arc::new(report))
+}
+
+/// The base of a report's class.
+fn base<T: Kind>(report: &Arc<Report<T>>) -> PyReport
+where
+    Report<T>: Tables,
+{
+    PyReport {
+        native: report.clone() as Arc<dyn Native>,
     }
+}
+
+/// Reads a report back from its JSON (unpickling): `None` when `name` is not a report class.
+pub(crate) fn from_json<'py>(
+    py: Python<'py>,
+    name: &str,
+    text: &str,
+) -> Option<PyResult<Bound<'py, PyAny>>> {
+    fn read<'py, T: Kind>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>>
+    where
+        Report<T>: Tables,
+    {
+        T::make(py, Arc::new(crate::rows::from_json::<Report<T>>(text)?))
+    }
+    Some(match name {
+        ValidateReport::NAME => read::<ValidateReport>(py, text),
+        CoverageReport::NAME => read::<CoverageReport>(py, text),
+        GapsReport::NAME => read::<GapsReport>(py, text),
+        CrosswalkReport::NAME => read::<CrosswalkReport>(py, text),
+        MatrixReport::NAME => read::<MatrixReport>(py, text),
+        LearnersReport::NAME => read::<LearnersReport>(py, text),
+        _ => return None,
+    })
 }
 
 #[pymethods]
 impl PyReport {
-    /// One top-level field of the report (SPEC §3) as Python objects; `KeyError` if the report
-    /// has no such field.
-    fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        self.native
-            .field(py, name)?
-            .ok_or_else(|| PyKeyError::new_err(name.to_owned()))
-    }
-
-    /// A list field's length and its elements `start` to `stop` (not included) as Python
-    /// objects, the others passed over without being converted; `None` when the field is not a
-    /// list (`KeyError` when there is no such field).
-    fn items<'py>(
-        &self,
-        py: Python<'py>,
-        name: &str,
-        start: usize,
-        stop: usize,
-    ) -> PyResult<Option<(usize, Vec<Bound<'py, PyAny>>)>> {
-        if !self.keys(py)?.iter().any(|k| k == name) {
-            return Err(PyKeyError::new_err(name.to_owned()));
-        }
-        self.native.items(py, name, start..stop.max(start))
-    }
-
-    /// The top-level field names, in the report's order (no value is converted).
+    /// The field names, as in the JSON.
     fn keys(&self, py: Python<'_>) -> PyResult<Vec<String>> {
-        self.native
-            .keys(py)
-            .map_err(|e| PyValueError::new_err(e.to_string()))
+        self.native.keys(py)
     }
 
-    /// The whole report as plain dicts and lists.
+    /// A field by its JSON name (``report["unassigned_hours"]``).
+    fn __getitem__<'py>(slf: &Bound<'py, Self>, key: &str) -> PyResult<Bound<'py, PyAny>> {
+        let keys = slf.get().keys(slf.py())?;
+        crate::rows::item(slf.as_any(), &keys, key)
+    }
+
+    fn __contains__(&self, py: Python<'_>, key: &str) -> PyResult<bool> {
+        Ok(self.keys(py)?.iter().any(|k| k == key))
+    }
+
+    /// The field names, as a mapping's keys (``report[name]`` reads one).
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyList::new(py, self.keys(py)?)?
+            .as_any()
+            .try_iter()?
+            .into_any())
+    }
+
+    /// How many fields the report has.
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        Ok(self.keys(py)?.len())
+    }
+
+    /// Reports of one kind are equal when their JSON is.
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let Ok(other) = other.cast::<PyReport>() else {
+            return Ok(false);
+        };
+        let other = &other.get().native;
+        if other.name() != self.native.name() {
+            return Ok(false);
+        }
+        let json = |n: &Arc<dyn Native>| {
+            n.json(None)
+                .map_err(|e| PyValueError::new_err(e.to_string()))
+        };
+        Ok(json(&self.native)? == json(other)?)
+    }
+
+    #[classattr]
+    const __hash__: Option<Py<PyAny>> = None;
+
+    /// The report as plain dicts and lists (a copy).
     fn to_dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.native.dicts(py)
     }
 
-    /// The names of the report's tables, the main one first (see `table`).
-    fn table_names(&self) -> Vec<&'static str> {
-        self.native.tables().table_names()
-    }
-
-    /// One of the report's tables (default: the main one), made in Rust without the GIL, to be
-    /// read through the Arrow PyCapsule interface; `KeyError` for a name not in
-    /// `table_names()`.
-    #[pyo3(signature = (name = None))]
-    fn table(&self, py: Python<'_>, name: Option<&str>) -> PyResult<PyArrowTable> {
-        crate::table::made(py, self.native.tables_sync(), name)
-    }
-
-    /// A table as a `pyarrow.Table` (see `table`).
-    #[pyo3(signature = (name = None))]
-    fn to_arrow<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-        crate::table::to_arrow(py, self.table(py, name)?)
-    }
-
-    /// A table as a typed pandas DataFrame (see `table`).
-    #[pyo3(signature = (name = None))]
-    fn to_pandas<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-        crate::table::to_pandas(py, self.table(py, name)?)
-    }
-
-    /// A table as a polars DataFrame (see `table`).
-    #[pyo3(signature = (name = None))]
-    fn to_polars<'py>(&self, py: Python<'py>, name: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-        crate::table::to_polars(py, self.table(py, name)?)
-    }
-
-    /// The report as the CLI's `--format json` writes it (`indent` spaces, or one line when
-    /// `None`), made without the GIL.
-    #[pyo3(signature = (indent = None))]
+    /// The report as JSON, as the CLI's ``--format json`` writes it (one line when ``indent``
+    /// is ``None``), made without the GIL.
+    #[pyo3(signature = (indent = Some(2)), text_signature = "(self, indent=2)")]
     fn to_json(&self, py: Python<'_>, indent: Option<usize>) -> PyResult<String> {
-        py.detach(|| self.native.json(indent))
+        let native = &self.native;
+        py.detach(|| native.json(indent))
             .map_err(|e| PyValueError::new_err(e.to_string()))
     }
+
+    /// Every problem, as in ``competence validate``: the catalog's and (for learners) the
+    /// records'.
+    #[getter]
+    fn diagnostics(&self) -> PyRows {
+        self.native.clone().diagnostics()
+    }
+
+    /// The report's main table as a list of flat dicts (lists joined with ``;``).
+    fn table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let (_, rows) = self.native.flat(py, usize::MAX)?;
+        PyList::new(py, rows)
+    }
+
+    /// The names of the report's tables, the main one first (``diagnostics`` last): what
+    /// ``to_arrow``, ``to_pandas`` and ``to_polars`` take.
+    #[getter]
+    fn tables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        pyo3::types::PyTuple::new(py, self.native.tables().table_names())
+    }
+
+    /// One of the report's tables (default: the main one) as an object with
+    /// ``__arrow_c_stream__``, made in Rust without the GIL, for any Arrow consumer
+    /// (``pyarrow.table(t)``, ``polars.DataFrame(t)``, DuckDB); it can be read once.
+    #[pyo3(signature = (table = None))]
+    fn arrow(&self, py: Python<'_>, table: Option<&str>) -> PyResult<PyArrowTable> {
+        crate::table::made(py, self.native.tables(), table)
+    }
+
+    /// The main table through the Arrow PyCapsule interface (``pyarrow.table(report)``).
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        Bound::new(py, self.arrow(py, None)?)?
+            .call_method1("__arrow_c_stream__", (requested_schema,))
+    }
+
+    /// A table of the report (default: the main one; see ``tables``) as a ``pyarrow.Table``:
+    /// closed sets (depth, status, relation...) as dictionaries, ordered where the order means
+    /// something, dates as dates, lists as list columns, counts that may be absent as nullable
+    /// integers.
+    #[pyo3(signature = (table = None))]
+    fn to_arrow<'py>(&self, py: Python<'py>, table: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_arrow(py, self.arrow(py, table)?)
+    }
+
+    /// A table of the report (default: the main one) as a polars DataFrame, through the Arrow
+    /// PyCapsule interface (no pyarrow needed).
+    #[pyo3(signature = (table = None))]
+    fn to_polars<'py>(&self, py: Python<'py>, table: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_polars(py, self.arrow(py, table)?)
+    }
+
+    /// A table of the report (default: the main one) as a pandas DataFrame with its types:
+    /// closed sets as (ordered) categoricals, dates as ``datetime64``, lists as lists, counts
+    /// as nullable integers, and the item ``ref`` as the index where each row has its own.
+    #[pyo3(signature = (table = None))]
+    fn to_pandas<'py>(&self, py: Python<'py>, table: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::to_pandas(py, self.arrow(py, table)?)
+    }
+
+    /// The notebook view: the title and the first 500 rows of the main table (only those are
+    /// converted).
+    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
+        let (total, rows) = self.native.flat(py, SHOWN)?;
+        let mut out = format!("<p><b>{}</b></p>", escape(&self.native.title()));
+        let Some(first) = rows.first() else {
+            out.push_str("<p>(nothing to show)</p>");
+            return Ok(out);
+        };
+        let columns: Vec<Bound<'_, PyAny>> = first.keys().iter().collect();
+        out.push_str("<table><thead><tr>");
+        for c in &columns {
+            out.push_str(&format!("<th>{}</th>", escape(&c.str()?.to_string())));
+        }
+        out.push_str("</tr></thead><tbody>");
+        for row in &rows {
+            out.push_str("<tr>");
+            for c in &columns {
+                let cell = match row.get_item(c)? {
+                    Some(v) if !v.is_none() => v.str()?.to_string(),
+                    _ => String::new(),
+                };
+                out.push_str(&format!("<td>{}</td>", escape(&cell)));
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody></table>");
+        if total > rows.len() {
+            out.push_str(&format!("<p>… {} more rows</p>", total - rows.len()));
+        }
+        Ok(out)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "<{} {}: {}>",
+            self.native.name(),
+            self.native.title(),
+            self.keys(py)?.join(", ")
+        ))
+    }
+
+    /// Pickles as its JSON, read back into the same native report (tables and all).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let unpickle = py.import("competence_engine._core")?.getattr("_unpickle")?;
+        let json = self
+            .native
+            .json(None)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok((unpickle, (self.native.name(), json))
+            .into_pyobject(py)?
+            .into_any())
+    }
+}
+
+/// Text made safe inside HTML.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A report's class: a subclass of `Report` with a typed getter per field.
+macro_rules! report_class {
+    (
+        $(#[$doc:meta])*
+        $class:ident = $pyname:literal over $body:ty {
+            $($field:ident = $key:literal),* $(,)?
+        }
+        $(rows { $($rfield:ident = $rkey:literal => $rclass:ident($rlist:expr)),* $(,)? })?
+        $(values { $($vfield:ident = $vkey:literal => $vlist:expr),* $(,)? })?
+        $(parts { $($pfield:ident = $pkey:literal => $pclass:ident($pget:expr)),* $(,)? })?
+    ) => {
+        $(#[$doc])*
+        #[pyclass(frozen, extends = PyReport, module = "competence_engine", name = $pyname)]
+        pub struct $class {
+            owner: Arc<dyn Owner<Report<$body>>>,
+        }
+
+        impl std::fmt::Debug for $class {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($class)).finish_non_exhaustive()
+            }
+        }
+
+        impl $class {
+            fn field<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
+                let report = crate::rows::reach(&*self.owner)?;
+                crate::pick::field(py, report, key)?
+                    .ok_or_else(|| PyKeyError::new_err(key.to_owned()))
+            }
+        }
+
+        #[pymethods]
+        impl $class {
+            $(
+                #[doc = concat!("The `", $key, "` field.")]
+                #[getter]
+                fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    self.field(py, $key)
+                }
+            )*
+            $($(
+                #[doc = concat!("The `", $rkey, "` rows.")]
+                #[getter]
+                fn $rfield(&self) -> PyRows {
+                    PyRows::new(RowsOf {
+                        name: $rkey,
+                        parent: self.owner.clone(),
+                        list: $rlist,
+                        make: $rclass::make,
+                    })
+                }
+            )*)?
+            $($(
+                #[doc = concat!("The `", $vkey, "` list.")]
+                #[getter]
+                fn $vfield(&self) -> PyRows {
+                    PyRows::new(ValuesOf {
+                        name: $vkey,
+                        parent: self.owner.clone(),
+                        list: $vlist,
+                    })
+                }
+            )*)?
+            $($(
+                #[doc = concat!("The `", $pkey, "` part.")]
+                #[getter]
+                fn $pfield<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    crate::rows::part(py, &self.owner, $pget, $pclass::make)
+                }
+            )*)?
+        }
+    };
+}
+
+row_class! {
+    /// A problem found (``severity``, ``code``, ``file``, ``line``, ``column``, ``message``,
+    /// ``help``, ``related``).
+    PyDiagnostic = "Diagnostic" over Diagnostic {
+        severity = "severity", code = "code", file = "file", line = "line", column = "column",
+        message = "message", help = "help", related = "related",
+    }
+}
+
+row_class! {
+    /// A document of the catalog, summed up.
+    PyDocument = "Document" over DocumentSummary {
+        kind = "kind", id = "id", title = "title", completeness = "completeness", items = "items",
+        leaves = "leaves", version = "version", source = "source", missing = "missing",
+        builtin = "builtin", file = "file",
+    }
+}
+
+row_class! {
+    /// How one item of the framework is covered (a row of ``CoverageReport.items``).
+    ///
+    /// >>> item = Catalog.builtin().coverage("cnwl-developing-expertise-peer-working").items[0]
+    /// >>> item.ref, item["ref"], item.level, "covered_leaves" in item.keys()
+    /// ('hee-psw-2020:1', 'hee-psw-2020:1', 0, True)
+    PyCoverageItem = "CoverageItem" over ItemCoverage {
+        r#ref = "ref", title = "title", leaf = "leaf", optional = "optional", covered = "covered",
+        partial = "partial", depth = "depth", via = "via", sessions = "sessions",
+        leaves = "leaves", covered_leaves = "covered_leaves", level = "level",
+    }
+}
+
+row_class! {
+    /// A top-level item's share of the teaching hours.
+    PyHoursShare = "HoursShare" over HoursShare { r#ref = "ref", title = "title", hours = "hours" }
+}
+
+row_class! {
+    /// An item taught out of order.
+    PySequencingFinding = "SequencingFinding" over SequencingFinding {
+        r#ref = "ref", message = "message",
+    }
+}
+
+row_class! {
+    /// An item the target has and the source lacks.
+    PyGap = "Gap" over Gap {
+        r#ref = "ref", title = "title", reason = "reason", reason_code = "reason_code",
+        depth = "depth", filled_by = "filled_by",
+    }
+}
+
+row_class! {
+    /// How one item reaches the other framework.
+    PyCrosswalkLink = "CrosswalkLink" over CrosswalkLink {
+        from_ = "from", to = "to", relation = "relation", direct = "direct", path = "path",
+        mappings = "mappings",
+    }
+}
+
+row_class! {
+    /// A column of the course map: a session or an assessment.
+    PyMatrixColumn = "MatrixColumn" over MatrixColumn {
+        id = "id", title = "title", kind = "kind", day = "day", week = "week", total = "total",
+    }
+}
+
+row_class! {
+    /// A row of the course map: a leaf, and its depth in each column (``None`` where not
+    /// covered).
+    PyMatrixRow = "MatrixRow" over MatrixRow {
+        r#ref = "ref", title = "title", optional = "optional", cells = "cells", total = "total",
+    }
+}
+
+row_class! {
+    /// One requirement for one learner.
+    PyRequirement = "Requirement" over RequirementStatus {
+        id = "id", status = "status", due = "due", missing = "missing", done = "done",
+    }
+}
+
+row_class! {
+    /// A learner and their requirements.
+    PyLearner = "Learner" over LearnerStatus {
+        learner = "learner",
+    }
+    rows { requirements = "requirements" => PyRequirement(|l: &LearnerStatus| &l.requirements[..]) }
+}
+
+row_class! {
+    /// Counts by status for one requirement.
+    PyRequirementCounts = "RequirementCounts" over RequirementCounts {
+        id = "id", met = "met", in_progress = "in-progress", overdue = "overdue", exempt = "exempt",
+    }
+}
+
+row_class! {
+    /// A leaf, with how many learners still miss it.
+    PyMissingLeaf = "MissingLeaf" over MissingLeaf { r#ref = "ref", title = "title", learners = "learners" }
+}
+
+row_class! {
+    /// The rows of the records that could not be used: how many learners, how many evidence
+    /// rows, and how many for each reason.
+    PySkipped = "Skipped" over Skipped {
+        learners = "learners", evidence = "evidence", reasons = "reasons",
+    }
+}
+
+row_class! {
+    /// The cohort summary: counts by status, per requirement, the leaves most often missing,
+    /// and the rows left out.
+    PySummary = "Summary" over Summary {
+        met = "met", in_progress = "in-progress", overdue = "overdue", exempt = "exempt",
+        learners = "learners", other_roles = "other_roles",
+    }
+    rows {
+        requirements = "requirements" => PyRequirementCounts(|s: &Summary| &s.requirements[..]),
+        most_missing = "most_missing" => PyMissingLeaf(|s: &Summary| &s.most_missing[..]),
+    }
+    parts { skipped = "skipped" => PySkipped(|s: &Summary| &s.skipped) }
+}
+
+report_class! {
+    /// What ``Catalog.validate()`` found (``competence validate --format json``).
+    ///
+    /// >>> r = Catalog.builtin().validate()
+    /// >>> r.ok, r.errors, len(r.diagnostics)
+    /// (True, 0, 0)
+    PyValidationReport = "ValidationReport" over ValidateReport {
+        ok = "ok", files = "files", documents = "documents", errors = "errors", warnings = "warnings",
+    }
+}
+
+report_class! {
+    /// How a curriculum covers a framework (``competence coverage --format json``).
+    ///
+    /// >>> r = Catalog.builtin().coverage("cnwl-developing-expertise-peer-working")
+    /// >>> r.framework, r.leaves >= r.covered, r.items[0].ref
+    /// ('hee-psw-2020', True, 'hee-psw-2020:1')
+    /// >>> r.tables
+    /// ('items', 'hours', 'sequencing', 'diagnostics')
+    /// >>> df = r.to_pandas()
+    /// >>> df.index.name, str(df["depth"].dtype), df["depth"].cat.ordered
+    /// ('ref', 'category', True)
+    PyCoverageReport = "CoverageReport" over CoverageReport {
+        curriculum = "curriculum", framework = "framework", leaves = "leaves", covered = "covered",
+        partial = "partial", ratio = "ratio", unassigned_hours = "unassigned_hours",
+    }
+    rows {
+        items = "items" => PyCoverageItem(|r: &Report<CoverageReport>| &r.items[..]),
+        hours = "hours" => PyHoursShare(|r: &Report<CoverageReport>| &r.hours[..]),
+        sequencing = "sequencing" => PySequencingFinding(|r: &Report<CoverageReport>| &r.sequencing[..]),
+    }
+    values { uncovered = "uncovered" => |r: &Report<CoverageReport>| &r.uncovered[..] }
+}
+
+report_class! {
+    /// What a target (framework or role) lacks from a source (``competence gaps --format
+    /// json``).
+    ///
+    /// >>> r = Catalog.builtin().gaps("cpft-peer-support-worker", "cnwl-developing-expertise-peer-working")
+    /// >>> r.target_kind, r.source_kind
+    /// ('role', 'curriculum')
+    PyGapsReport = "GapsReport" over GapsReport {
+        target = "target", target_kind = "target_kind", source = "source",
+        source_kind = "source_kind", require_depth = "require_depth", leaves = "leaves",
+    }
+    rows { gaps = "gaps" => PyGap(|r: &Report<GapsReport>| &r.gaps[..]) }
+}
+
+report_class! {
+    /// How each item of one framework reaches another (``competence crosswalk --format
+    /// json``); the JSON's ``from`` is read as ``from_``.
+    ///
+    /// >>> r = Catalog.builtin().crosswalk("care-certificate-2015", "care-certificate-2025")
+    /// >>> r.from_, r.to, r.links[0].relation
+    /// ('care-certificate-2015', 'care-certificate-2025', 'close')
+    PyCrosswalkReport = "CrosswalkReport" over CrosswalkReport { from_ = "from", to = "to" }
+    rows { links = "links" => PyCrosswalkLink(|r: &Report<CrosswalkReport>| &r.links[..]) }
+    values {
+        unmatched_from = "unmatched_from" => |r: &Report<CrosswalkReport>| &r.unmatched_from[..],
+        unmatched_to = "unmatched_to" => |r: &Report<CrosswalkReport>| &r.unmatched_to[..],
+        one_to_many = "one_to_many" => |r: &Report<CrosswalkReport>| &r.one_to_many[..],
+        many_to_one = "many_to_one" => |r: &Report<CrosswalkReport>| &r.many_to_one[..],
+    }
+}
+
+report_class! {
+    /// The course map: leaves by sessions and assessments (``competence matrix --format
+    /// json``); its cells are held sparse, and ``to_pandas("cells")`` gives them in long form.
+    ///
+    /// >>> r = Catalog.builtin().matrix("cnwl-developing-expertise-peer-working")
+    /// >>> len(r.rows[0].cells) == len(r.columns)
+    /// True
+    PyMatrixReport = "MatrixReport" over MatrixReport { curriculum = "curriculum", framework = "framework" }
+    rows {
+        columns = "columns" => PyMatrixColumn(|r: &Report<MatrixReport>| &r.columns[..]),
+        rows = "rows" => PyMatrixRow(|r: &Report<MatrixReport>| &r.rows[..]),
+    }
+}
+
+report_class! {
+    /// Learners against a role's requirements (``competence learners --format json``).
+    ///
+    /// >>> r = Catalog.builtin().learners("cpft-peer-support-worker",
+    /// ...     [{"learner": "L1", "role": "cpft-peer-support-worker", "start_date": "2025-01-06"}],
+    /// ...     [], as_of="2025-03-01")
+    /// >>> r.learners[0].requirements[0].status, r.summary.in_progress
+    /// ('in-progress', 3)
+    PyLearnersReport = "LearnersReport" over LearnersReport { role = "role", as_of = "as_of" }
+    rows { learners = "learners" => PyLearner(|r: &Report<LearnersReport>| &r.learners[..]) }
+    parts { summary = "summary" => PySummary(|r: &Report<LearnersReport>| &r.summary) }
+}
+
+/// Implements [`Kind`] for a report whose subclass holds it as `owner`.
+macro_rules! kind {
+    ($body:ty, $class:ident, $name:literal, |$r:ident| $title:expr, |$fr:ident, $py:ident, $limit:ident| $flat:expr) => {
+        impl Kind for $body {
+            const NAME: &'static str = $name;
+            fn make(py: Python<'_>, report: Arc<Report<Self>>) -> PyResult<Bound<'_, PyAny>> {
+                let init = pyo3::PyClassInitializer::from(base(&report))
+                    .add_subclass($class { owner: report });
+                Ok(Bound::new(py, init)?.into_any())
+            }
+            fn title($r: &Report<Self>) -> String {
+                $title
+            }
+            fn flat<'py>(
+                $fr: &Report<Self>,
+                $py: Python<'py>,
+                $limit: usize,
+            ) -> PyResult<(usize, Vec<Bound<'py, PyDict>>)> {
+                $flat
+            }
+        }
+    };
+}
+
+kind!(
+    ValidateReport,
+    PyValidationReport,
+    "ValidationReport",
+    |r| format!(
+        "{} errors, {} warnings in {} documents",
+        r.errors, r.warnings, r.documents
+    ),
+    |r, py, limit| flat_rows(py, &r.diagnostics, limit)
+);
+
+kind!(
+    CoverageReport,
+    PyCoverageReport,
+    "CoverageReport",
+    |r| format!(
+        "Coverage of {} by {}: {} of {} leaves ({:.1}%)",
+        r.framework,
+        r.curriculum,
+        r.covered,
+        r.leaves,
+        r.ratio * 100.0
+    ),
+    |r, py, limit| flat_rows(py, &r.items, limit)
+);
+
+kind!(
+    GapsReport,
+    PyGapsReport,
+    "GapsReport",
+    |r| format!(
+        "Gaps of {} against {}: {}",
+        r.target,
+        r.source,
+        r.gaps.len()
+    ),
+    |r, py, limit| flat_rows(py, &r.gaps, limit)
+);
+
+kind!(
+    CrosswalkReport,
+    PyCrosswalkReport,
+    "CrosswalkReport",
+    |r| format!(
+        "Crosswalk from {} to {}: {} links",
+        r.from,
+        r.to,
+        r.links.len()
+    ),
+    |r, py, limit| flat_rows(py, &r.links, limit)
+);
+
+kind!(
+    MatrixReport,
+    PyMatrixReport,
+    "MatrixReport",
+    |r| format!("Course map of {} against {}", r.curriculum, r.framework),
+    |r, py, limit| {
+        // A row per leaf, a column per session (I, P or A), and the total.
+        let rows = r
+            .rows
+            .iter()
+            .take(limit)
+            .map(|row| {
+                let d = PyDict::new(py);
+                d.set_item("ref", row.item.to_string())?;
+                d.set_item("title", &row.title)?;
+                for (column, cell) in r.columns.iter().zip(row.cells.iter()) {
+                    let letter = match cell.map(|c| c.as_str()) {
+                        Some("introduced") => "I",
+                        Some("practised") => "P",
+                        Some("assessed") => "A",
+                        _ => "",
+                    };
+                    d.set_item(&column.id, letter)?;
+                }
+                d.set_item("total", row.total)?;
+                Ok(d)
+            })
+            .collect::<PyResult<_>>()?;
+        Ok((r.rows.len(), rows))
+    }
+);
+
+kind!(
+    LearnersReport,
+    PyLearnersReport,
+    "LearnersReport",
+    |r| format!(
+        "Learners against {} as of {}",
+        r.role,
+        r.as_of.map_or_else(|| "None".to_owned(), |d| d.to_string())
+    ),
+    |r, py, limit| {
+        // A row per learner and requirement.
+        let total = r.learners.iter().map(|l| l.requirements.len()).sum();
+        let mut rows = Vec::new();
+        for learner in &r.learners {
+            for q in &learner.requirements {
+                if rows.len() >= limit {
+                    return Ok((total, rows));
+                }
+                let d = PyDict::new(py);
+                d.set_item("learner", &learner.learner)?;
+                d.set_item("requirement", &q.id)?;
+                d.set_item("status", crate::convert::serialized(py, &q.status)?)?;
+                d.set_item("due", q.due.map(|d| d.to_string()))?;
+                d.set_item("done", q.done)?;
+                d.set_item("missing", q.missing.len())?;
+                rows.push(d);
+            }
+        }
+        Ok((total, rows))
+    }
+);
+
+/// The catalog's documents as rows (``Catalog.documents``).
+pub(crate) fn documents(list: Report<ListReport>) -> PyRows {
+    PyRows::new(RowsOf {
+        name: "documents",
+        parent: Arc::new(list) as Arc<dyn Owner<Report<ListReport>>>,
+        list: |r: &Report<ListReport>| &r.documents[..],
+        make: PyDocument::make,
+    })
+}
+
+/// Reads a row back from its JSON (unpickling): `None` when `name` is not a row class.
+pub(crate) fn row_from_json<'py>(
+    py: Python<'py>,
+    name: &str,
+    text: &str,
+) -> Option<PyResult<Bound<'py, PyAny>>> {
+    Some(match name {
+        "Diagnostic" => PyDiagnostic::from_json(py, text),
+        "Document" => PyDocument::from_json(py, text),
+        "CoverageItem" => PyCoverageItem::from_json(py, text),
+        "HoursShare" => PyHoursShare::from_json(py, text),
+        "SequencingFinding" => PySequencingFinding::from_json(py, text),
+        "Gap" => PyGap::from_json(py, text),
+        "CrosswalkLink" => PyCrosswalkLink::from_json(py, text),
+        "MatrixColumn" => PyMatrixColumn::from_json(py, text),
+        "MatrixRow" => PyMatrixRow::from_json(py, text),
+        "Requirement" => PyRequirement::from_json(py, text),
+        "Learner" => PyLearner::from_json(py, text),
+        "RequirementCounts" => PyRequirementCounts::from_json(py, text),
+        "MissingLeaf" => PyMissingLeaf::from_json(py, text),
+        "Summary" => PySummary::from_json(py, text),
+        "Skipped" => PySkipped::from_json(py, text),
+        _ => return None,
+    })
+}
+
+/// `_unpickle(name, json)`: a report or row read back from its JSON.
+#[pyfunction]
+pub fn _unpickle<'py>(py: Python<'py>, name: &str, json: &str) -> PyResult<Bound<'py, PyAny>> {
+    from_json(py, name, json)
+        .or_else(|| row_from_json(py, name, json))
+        .unwrap_or_else(|| {
+            Err(PyValueError::new_err(format!(
+                "no report or row class `{name}`"
+            )))
+        })
+}
+
+/// The report and row classes, for the module.
+pub(crate) fn add_classes(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyReport>()?;
+    m.add_class::<PyValidationReport>()?;
+    m.add_class::<PyCoverageReport>()?;
+    m.add_class::<PyGapsReport>()?;
+    m.add_class::<PyCrosswalkReport>()?;
+    m.add_class::<PyMatrixReport>()?;
+    m.add_class::<PyLearnersReport>()?;
+    m.add_class::<PyDiagnostic>()?;
+    m.add_class::<PyDocument>()?;
+    m.add_class::<PyCoverageItem>()?;
+    m.add_class::<PyHoursShare>()?;
+    m.add_class::<PySequencingFinding>()?;
+    m.add_class::<PyGap>()?;
+    m.add_class::<PyCrosswalkLink>()?;
+    m.add_class::<PyMatrixColumn>()?;
+    m.add_class::<PyMatrixRow>()?;
+    m.add_class::<PyRequirement>()?;
+    m.add_class::<PyLearner>()?;
+    m.add_class::<PyRequirementCounts>()?;
+    m.add_class::<PyMissingLeaf>()?;
+    m.add_class::<PySummary>()?;
+    m.add_class::<PySkipped>()?;
+    m.add_class::<PyRows>()?;
+    m.add_class::<crate::rows::RowsIter>()?;
+    Ok(())
 }

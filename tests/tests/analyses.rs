@@ -237,3 +237,30 @@ proptest! {
         prop_assert_eq!(there, back);
     }
 }
+
+#[test]
+fn every_report_reads_back_from_its_json() {
+    let mine = course(
+        "mine",
+        "sessions:\n  - { id: s1, title: S1, day: 1, covers: [\"g:*\", { ref: \"f:a2\", depth: practised }] }\nassessments:\n  - { id: t2, title: T2, assesses: [\"f:a\"] }\n",
+    );
+    let c = catalog(&[F, G, G_F, &mine]);
+    common::round_trips(&gaps(&c, "f", "mine", Some(Depth::Assessed)).unwrap());
+    common::round_trips(&crosswalk(&c, "g", "f").unwrap());
+    common::round_trips(&matrix(&c, "mine", Some("f")).unwrap());
+    common::round_trips(&framework_core::coverage::coverage(&c, "mine", Some("f")).unwrap());
+    common::round_trips(&framework_core::report::list(&c));
+    // Diagnostics with a related place (a duplicate id) read back with their positions.
+    let mut b = Catalog::builder().builtin(false);
+    b.add_bytes("dup.yaml", b"kind: framework\nid: f\ntitle: F\nitems:\n  - { id: a, title: A }\n  - { id: a, title: A again }\n");
+    let v = framework_core::report::validate(&b.build());
+    assert!(v.diagnostics.iter().any(|d| !d.related_places().is_empty()));
+    common::round_trips(&v);
+    let back: framework_core::report::Report<framework_core::report::ValidateReport> =
+        serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
+    assert_eq!(back.diagnostics[0].line(), v.diagnostics[0].line());
+    assert!(
+        back.diagnostics[0].loc().is_none(),
+        "the JSON has no source text"
+    );
+}

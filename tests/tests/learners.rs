@@ -544,3 +544,12 @@ fn a_table_is_held_to_a_files_rules() {
         r.diagnostics
     );
 }
+
+#[test]
+fn a_report_with_bad_rows_reads_back_from_its_json() {
+    let l = "learner,role,start_date,qualifications\nA,r,2025-01-06,first-aid-certificate:2024-06-01\nB,r,not-a-date\nC,r,2024-01-06\n";
+    let ev = "learner,ref,status,date\nA,induction:fire,met,2025-01-10\nZ,induction:fire,met,2025-01-10\nC,induction:hope,met,2024-01-10\n";
+    let r = run(l, ev, "2025-02-01");
+    assert!(!r.diagnostics.is_empty());
+    common::round_trips(&r);
+}

@@ -75,7 +75,7 @@ fn doc(report: &MatrixReport, dots: bool) -> Doc {
     for c in &report.columns {
         key.row(vec![
             c.id.clone().into(),
-            c.kind.into(),
+            c.kind.to_string().into(),
             c.title.clone().into(),
         ]);
     }

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Capped, Code, Diagnostic};
@@ -87,7 +87,7 @@ impl RecordsError {
 }
 
 /// Rows that could not be used.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Skipped {
     /// Rows of `learners.csv` left out.
     pub learners: usize,

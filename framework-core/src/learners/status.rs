@@ -3,7 +3,7 @@
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::records::{LearnerRow, parse_date, qualification_key};
 use crate::catalog::Catalog;
@@ -12,7 +12,7 @@ use crate::ids::ItemRef;
 use crate::model::{Condition, Duration, DurationUnit, Requirement, Role, Rule};
 
 /// A requirement's status for one learner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// The requirement's rule holds over the learner's met and exempt leaves.
@@ -45,6 +45,13 @@ pub(super) fn date_json<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, 
     }
 }
 
+/// A date as `date_json` writes it, read back.
+pub(super) fn date_from_json<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    Option::<std::borrow::Cow<'de, str>>::deserialize(d)?
+        .map(|s| s.parse::<Date>().map_err(serde::de::Error::custom))
+        .transpose()
+}
+
 /// The leaves of a requirement a learner has not yet met, kept as the few that are done against
 /// the requirement's shared list of leaves (a cohort of thousands shares one list). Serializes as
 /// a list of qualified references, in framework order.
@@ -57,6 +64,15 @@ pub struct MissingLeaves {
 }
 
 impl MissingLeaves {
+    /// These leaves of a shared list (positions into it), every one missing.
+    pub(crate) fn all_of(leaves: &std::sync::Arc<[ItemRef]>, positions: Vec<u32>) -> Self {
+        Self {
+            done: (!positions.is_empty()).then(Vec::new),
+            refs: leaves.clone(),
+            required: positions.into(),
+        }
+    }
+
     /// The missing leaves, in framework order.
     pub fn iter(&self) -> impl Iterator<Item = &ItemRef> + '_ {
         self.positions().filter_map(|i| self.refs.get(i as usize))
@@ -100,15 +116,29 @@ impl Serialize for MissingLeaves {
     }
 }
 
+impl<'de> Deserialize<'de> for MissingLeaves {
+    /// From the list of references (a report read back from its JSON): those leaves are the
+    /// requirement's, none of them done.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let refs = Vec::<ItemRef>::deserialize(d)?;
+        let required = (0..refs.len()).map(|n| n as u32).collect();
+        Ok(Self {
+            done: (!refs.is_empty()).then(Vec::new),
+            refs: refs.into(),
+            required,
+        })
+    }
+}
+
 /// One requirement for one learner.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequirementStatus {
     /// The requirement's id.
     pub id: String,
     /// Its status.
     pub status: Status,
     /// The due date: the start date plus the requirement's `within` (`null` without one).
-    #[serde(serialize_with = "date_json")]
+    #[serde(serialize_with = "date_json", deserialize_with = "date_from_json")]
     pub due: Option<Date>,
     /// Leaves not yet met or exempt, in framework order (empty when the status is `exempt`).
     pub missing: MissingLeaves,
@@ -117,7 +147,7 @@ pub struct RequirementStatus {
 }
 
 /// One learner.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LearnerStatus {
     /// The learner's id.
     pub learner: String,
@@ -160,7 +190,7 @@ pub fn date(s: &str) -> Option<Date> {
 }
 
 /// Counts of (learner, requirement) pairs by status.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct StatusCounts {
     /// Met.
     pub met: usize,

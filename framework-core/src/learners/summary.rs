@@ -1,7 +1,7 @@
 //! The cohort summary: counts by status (overall and per requirement), the leaves most often
 //! missing, and the rows left out.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::records::{Learners, Skipped};
 use super::status::{LearnerStatus, RoleLeaves, StatusCounts, Statuses};
@@ -10,7 +10,7 @@ use crate::ids::ItemRef;
 use crate::model::Role;
 
 /// Counts for one requirement.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequirementCounts {
     /// The requirement.
     pub id: String,
@@ -20,7 +20,7 @@ pub struct RequirementCounts {
 }
 
 /// A leaf, with how many learners still miss it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MissingLeaf {
     /// The leaf.
     #[serde(rename = "ref")]
@@ -32,7 +32,7 @@ pub struct MissingLeaf {
 }
 
 /// The cohort summary.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     /// (learner, requirement) pairs by status (SPEC §3).
     #[serde(flatten)]

@@ -68,3 +68,11 @@ pub fn catalog(docs: &[&str]) -> framework_core::Catalog {
     assert!(!c.has_errors(), "{:#?}", c.diagnostics());
     c
 }
+
+/// Asserts that a report reads back from its JSON as itself: what it reads back as writes the
+/// same JSON (how the Python bindings pickle a report).
+pub fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(report: &T) {
+    let json = serde_json::to_string(report).unwrap();
+    let back: T = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(serde_json::to_string(&back).unwrap(), json);
+}
