@@ -34,8 +34,6 @@ mod _core {
     #[pymodule_export]
     use super::framework::{PyFramework, PyItem, import_case, import_moodle};
     #[pymodule_export]
-    use super::report::_unpickle;
-    #[pymodule_export]
     use super::table::PyArrowTable;
 
     #[pymodule_init]

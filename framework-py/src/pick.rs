@@ -26,17 +26,16 @@ impl ser::Error for PickError {
 }
 
 /// The top-level field names of a value serialized as a map or a struct, in order.
-pub(crate) fn keys<T: Serialize + ?Sized>(
-    py: Python<'_>,
-    value: &T,
-) -> Result<Vec<String>, PickError> {
+pub(crate) fn keys<T: Serialize + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Vec<String>> {
     let mut pick = Pick {
         py,
         wanted: None,
         keys: Vec::new(),
         found: None,
     };
-    value.serialize(&mut pick)?;
+    value
+        .serialize(&mut pick)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     Ok(pick.keys)
 }
 

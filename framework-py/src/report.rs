@@ -23,7 +23,7 @@ use pyo3::types::{PyDict, PyList};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::rows::{Owner, PyRows, RowsOf, ValuesOf, row_class};
+use crate::rows::{Owner, PyRows, RowsOf, row_class};
 use crate::table::PyArrowTable;
 
 /// The rows shown by a report's notebook view.
@@ -74,7 +74,7 @@ where
     }
 
     fn keys(&self, py: Python<'_>) -> PyResult<Vec<String>> {
-        crate::pick::keys(py, self).map_err(|e| PyValueError::new_err(e.to_string()))
+        crate::pick::keys(py, self)
     }
 
     fn dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -187,29 +187,6 @@ where
     PyReport {
         native: report.clone() as Arc<dyn Native>,
     }
-}
-
-/// Reads a report back from its JSON (unpickling): `None` when `name` is not a report class.
-pub(crate) fn from_json<'py>(
-    py: Python<'py>,
-    name: &str,
-    text: &str,
-) -> Option<PyResult<Bound<'py, PyAny>>> {
-    fn read<'py, T: Kind>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>>
-    where
-        Report<T>: Tables,
-    {
-        T::make(py, Arc::new(crate::rows::from_json::<Report<T>>(text)?))
-    }
-    Some(match name {
-        ValidateReport::NAME => read::<ValidateReport>(py, text),
-        CoverageReport::NAME => read::<CoverageReport>(py, text),
-        GapsReport::NAME => read::<GapsReport>(py, text),
-        CrosswalkReport::NAME => read::<CrosswalkReport>(py, text),
-        MatrixReport::NAME => read::<MatrixReport>(py, text),
-        LearnersReport::NAME => read::<LearnersReport>(py, text),
-        _ => return None,
-    })
 }
 
 #[pymethods]
@@ -380,16 +357,15 @@ impl PyReport {
         ))
     }
 
-    /// Pickles as its JSON, read back into the same native report (tables and all).
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let unpickle = py.import("competence_engine._core")?.getattr("_unpickle")?;
-        let json = self
+    /// Pickles as its JSON, read back into the same native report (tables and all) by its
+    /// class's `_from_json`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let json = slf
+            .get()
             .native
             .json(None)
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        Ok((unpickle, (self.native.name(), json))
-            .into_pyobject(py)?
-            .into_any())
+        crate::rows::reduce(slf.as_any(), json)
     }
 }
 
@@ -442,6 +418,15 @@ macro_rules! report_class {
 
         #[pymethods]
         impl $class {
+            /// The report read back from its JSON (how it unpickles).
+            #[classmethod]
+            fn _from_json<'py>(
+                cls: &Bound<'py, pyo3::types::PyType>,
+                json: &str,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let report: Report<$body> = crate::rows::from_json(json)?;
+                <$body as Kind>::make(cls.py(), Arc::new(report))
+            }
             $(
                 #[doc = concat!("The `", $key, "` field.")]
                 #[getter]
@@ -465,10 +450,11 @@ macro_rules! report_class {
                 #[doc = concat!("The `", $vkey, "` list.")]
                 #[getter]
                 fn $vfield(&self) -> PyRows {
-                    PyRows::new(ValuesOf {
+                    PyRows::new(RowsOf {
                         name: $vkey,
                         parent: self.owner.clone(),
                         list: $vlist,
+                        make: crate::rows::plain,
                     })
                 }
             )*)?
@@ -846,44 +832,6 @@ pub(crate) fn documents(list: Report<ListReport>) -> PyRows {
         list: |r: &Report<ListReport>| &r.documents[..],
         make: PyDocument::make,
     })
-}
-
-/// Reads a row back from its JSON (unpickling): `None` when `name` is not a row class.
-pub(crate) fn row_from_json<'py>(
-    py: Python<'py>,
-    name: &str,
-    text: &str,
-) -> Option<PyResult<Bound<'py, PyAny>>> {
-    Some(match name {
-        "Diagnostic" => PyDiagnostic::from_json(py, text),
-        "Document" => PyDocument::from_json(py, text),
-        "CoverageItem" => PyCoverageItem::from_json(py, text),
-        "HoursShare" => PyHoursShare::from_json(py, text),
-        "SequencingFinding" => PySequencingFinding::from_json(py, text),
-        "Gap" => PyGap::from_json(py, text),
-        "CrosswalkLink" => PyCrosswalkLink::from_json(py, text),
-        "MatrixColumn" => PyMatrixColumn::from_json(py, text),
-        "MatrixRow" => PyMatrixRow::from_json(py, text),
-        "Requirement" => PyRequirement::from_json(py, text),
-        "Learner" => PyLearner::from_json(py, text),
-        "RequirementCounts" => PyRequirementCounts::from_json(py, text),
-        "MissingLeaf" => PyMissingLeaf::from_json(py, text),
-        "Summary" => PySummary::from_json(py, text),
-        "Skipped" => PySkipped::from_json(py, text),
-        _ => return None,
-    })
-}
-
-/// `_unpickle(name, json)`: a report or row read back from its JSON.
-#[pyfunction]
-pub fn _unpickle<'py>(py: Python<'py>, name: &str, json: &str) -> PyResult<Bound<'py, PyAny>> {
-    from_json(py, name, json)
-        .or_else(|| row_from_json(py, name, json))
-        .unwrap_or_else(|| {
-            Err(PyValueError::new_err(format!(
-                "no report or row class `{name}`"
-            )))
-        })
 }
 
 /// The report and row classes, for the module.

@@ -113,24 +113,13 @@ impl<P: 'static, R: 'static> List for RowsOf<P, R> {
     }
 }
 
-/// A list of plain values (references, ids), each converted when read.
-pub(crate) struct ValuesOf<P: 'static, R: 'static> {
-    pub(crate) name: &'static str,
-    pub(crate) parent: Arc<dyn Owner<P>>,
-    pub(crate) list: fn(&P) -> &[R],
-}
-
-impl<P: 'static, R: Serialize + 'static> List for ValuesOf<P, R> {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-    fn len(&self) -> usize {
-        (*self.parent).row().map_or(0, |p| (self.list)(p).len())
-    }
-    fn get<'py>(&self, py: Python<'py>, index: usize) -> PyResult<Bound<'py, PyAny>> {
-        let value = (self.list)(reach(&*self.parent)?).get(index);
-        crate::convert::serialized(py, &value)
-    }
+/// Makes a plain value (a reference, an id) of a list its Python object, for a list of values
+/// read as [`RowsOf`] reads rows.
+pub(crate) fn plain<'py, R: Serialize>(
+    py: Python<'py>,
+    owner: Arc<dyn Owner<R>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    crate::convert::serialized(py, reach(&*owner)?)
 }
 
 /// A list field of a report (its items, learners, gaps...): a read-only sequence whose rows
@@ -304,6 +293,12 @@ pub(crate) fn json_of<T: Serialize + ?Sized>(value: &T) -> PyResult<String> {
     serde_json::to_string(value).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
+/// `(type(obj)._from_json, (json,))`: how a report or row pickles.
+pub(crate) fn reduce<'py>(obj: &Bound<'py, PyAny>, json: String) -> PyResult<Bound<'py, PyAny>> {
+    let read = obj.get_type().getattr("_from_json")?;
+    Ok((read, (json,)).into_pyobject(obj.py())?.into_any())
+}
+
 /// Reads a row or report back from its JSON text.
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> PyResult<T> {
     serde_json::from_str(text)
@@ -365,15 +360,6 @@ macro_rules! row_class {
                 Ok(pyo3::Bound::new(py, Self { owner })?.into_any())
             }
 
-            /// Reads the row back from its JSON (unpickling).
-            pub(crate) fn from_json<'py>(
-                py: pyo3::Python<'py>,
-                text: &str,
-            ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
-                let row: $row = crate::rows::from_json(text)?;
-                Self::make(py, std::sync::Arc::new(row))
-            }
-
             fn row(&self) -> pyo3::PyResult<&$row> {
                 crate::rows::reach(&*self.owner)
             }
@@ -416,10 +402,19 @@ macro_rules! row_class {
                 }
             )*)?
 
+            /// The row read back from its JSON (how it unpickles).
+            #[classmethod]
+            fn _from_json<'py>(
+                cls: &pyo3::Bound<'py, pyo3::types::PyType>,
+                json: &str,
+            ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
+                let row: $row = crate::rows::from_json(json)?;
+                Self::make(cls.py(), std::sync::Arc::new(row))
+            }
+
             /// The field names, as in the JSON.
             fn keys(&self, py: pyo3::Python<'_>) -> pyo3::PyResult<Vec<String>> {
                 crate::pick::keys(py, self.row()?)
-                    .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
             }
 
             fn __getitem__<'py>(
@@ -458,9 +453,9 @@ macro_rules! row_class {
                 crate::rows::repr($pyname, &self.to_dicts(py)?)
             }
 
-            fn __reduce__<'py>(&self, py: pyo3::Python<'py>) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
-                let unpickle = py.import("competence_engine._core")?.getattr("_unpickle")?;
-                Ok((unpickle, ($pyname, crate::rows::json_of(self.row()?)?)).into_pyobject(py)?.into_any())
+            /// Pickles as its JSON, read back by `_from_json`.
+            fn __reduce__<'py>(slf: &pyo3::Bound<'py, Self>) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
+                crate::rows::reduce(slf.as_any(), crate::rows::json_of(slf.get().row()?)?)
             }
         }
     };

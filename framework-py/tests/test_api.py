@@ -465,7 +465,7 @@ def test_an_unpickled_report_is_the_native_report_again(catalog):
     row = catalog.coverage(COURSE).items[3]
     assert pickle.loads(pickle.dumps(row)) == row
     with pytest.raises(ValueError, match="not a report's or row's JSON"):
-        ce._core._unpickle("CoverageReport", "{}")
+        ce.CoverageReport._from_json("{}")
 
 
 def plain(value):

@@ -121,12 +121,8 @@ impl<'de> Deserialize<'de> for MissingLeaves {
     /// requirement's, none of them done.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let refs = Vec::<ItemRef>::deserialize(d)?;
-        let required = (0..refs.len()).map(|n| n as u32).collect();
-        Ok(Self {
-            done: (!refs.is_empty()).then(Vec::new),
-            refs: refs.into(),
-            required,
-        })
+        let positions = (0..refs.len()).map(|n| n as u32).collect();
+        Ok(Self::all_of(&refs.into(), positions))
     }
 }
 

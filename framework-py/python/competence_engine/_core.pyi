@@ -35,7 +35,6 @@ __all__ = [
     "RowsIterator",
     "__version__",
     "_catalog",
-    "_unpickle",
     "import_case",
     "import_moodle",
 ]
@@ -45,7 +44,6 @@ _Source = Union[str, bytes, os.PathLike[str], Mapping[str, Any]]
 
 def import_case(*sources: _Source, id: Optional[str] = None) -> List[Dict[str, Any]]: ...
 def import_moodle(source: _Source, id: Optional[str] = None) -> List[Dict[str, Any]]: ...
-def _unpickle(name: str, json: str) -> Any: ...
 def _catalog(sources: List[Tuple[str, str]], builtin: bool) -> Catalog: ...
 
 _T = TypeVar("_T")
