@@ -11,7 +11,10 @@ use crate::command::{
     learners::LearnersArgs,
     list::ListArgs,
     matrix::MatrixArgs,
+    report::ReportArgs,
+    sheet::TemplateArgs,
     show::ShowArgs,
+    starter::{InitArgs, SchemaArgs},
     validate::ValidateArgs,
 };
 use crate::options::GlobalArgs;
@@ -119,8 +122,17 @@ pub enum Command {
     )]
     Learners(LearnersArgs),
 
-    /// Import a framework from another system: a CASE package (1.0 or 1.1) or a Moodle
-    /// competency CSV, as a framework document (YAML).
+    /// Import a framework from another system (a CASE package, 1.0 or 1.1, or a Moodle
+    /// competency CSV) as a framework document, or a course map from a spreadsheet as a
+    /// curriculum (YAML).
+    ///
+    /// `sheet`: a workbook (.xlsx) or CSV, either a grid (rows are framework items,
+    /// by id in a `Ref` column or exact title in a `Title` column; columns are sessions, a
+    /// column named `Assessment...` an assessment; cells I, P, A or introduced, practised,
+    /// assessed, blank for not covered; an `Hours` row) or a long table (columns session, ref,
+    /// depth). `competence template` writes a grid to fill in. Each cell that cannot be read is
+    /// reported at its sheet, row and column, and the curriculum made is checked as `validate`
+    /// would.
     ///
     /// Lenient: what real files get wrong (nulls, numbers as text, timestamps without a zone,
     /// upper-case identifiers, fields the format does not define) is read anyway, each with a
@@ -131,7 +143,7 @@ pub enum Command {
     /// isRelatedTo, isPartOf) become mappings. The documents made are checked as `validate`
     /// would. Exits 1 when part of the input could not be imported.
     #[command(
-        after_long_help = "Examples:\n  competence import case package.json -o frameworks/my-framework.yaml\n  competence import case a.json b.json -o imported/\n  competence import moodle competencies.csv --id my-framework\n  competence import case package.json --format json | jq '.diagnostics'"
+        after_long_help = "Examples:\n  competence import sheet course-map.xlsx --id my-course -o my-course.yaml\n  competence import sheet sessions.csv --framework hee-psw-2020\n  competence import case package.json -o frameworks/my-framework.yaml\n  competence import case a.json b.json -o imported/\n  competence import moodle competencies.csv --id my-framework\n  competence import case package.json --format json | jq '.diagnostics'"
     )]
     Import(ImportArgs),
 
@@ -148,4 +160,38 @@ pub enum Command {
         after_long_help = "Examples:\n  competence export case care-certificate-2015 -o care-certificate.json\n  competence export case hee-psw-2020 --base-uri https://example.org/case/uri/\n  competence export moodle hee-psw-2020 -o hee-psw-2020.csv\n  competence export ob3 cnwl-developing-expertise-peer-working"
     )]
     Export(ExportArgs),
+
+    /// The designer's shareable report of a curriculum, as one web page (`-o report.html`) or
+    /// one workbook (`-o report.xlsx`).
+    ///
+    /// The summary, coverage per top-level item (a chart), the course map grid with titles as a
+    /// heatmap, the gaps (with `--target`, against a role per requirement, or a framework),
+    /// hours per top-level item and the sequencing findings. The page is self-contained: no
+    /// request leaves it, so it works offline, attached to an e-mail and printed.
+    #[command(
+        after_long_help = "Examples:\n  competence report cnwl-developing-expertise-peer-working -o report.html\n  competence report cnwl-developing-expertise-peer-working --target cpft-peer-support-worker -o report.xlsx\n  competence report my-course.yaml -o report.html --watch"
+    )]
+    Report(ReportArgs),
+
+    /// Write the blank course map grid of a framework to fill in: its items (with titles, each
+    /// group's item in bold) down the side, session columns across (`-o FILE.xlsx` or `.csv`;
+    /// CSV on stdout without `-o`).
+    #[command(
+        after_long_help = "Examples:\n  competence template hee-psw-2020 -o grid.xlsx\n  competence template care-certificate-2015 --sessions 16 -o grid.csv\n\nThen: competence import sheet grid.xlsx --id my-course -o my-course.yaml"
+    )]
+    Template(TemplateArgs),
+
+    /// Write a commented starter course map for a framework (and, with `-o`, the JSON Schema
+    /// beside it, so an editor with a YAML language server completes refs and depths).
+    #[command(
+        after_long_help = "Examples:\n  competence init --framework hee-psw-2020 -o my-course.yaml\n  competence init > my-course.yaml"
+    )]
+    Init(InitArgs),
+
+    /// The JSON Schema of the documents (framework, curriculum, mapping, role), for editors:
+    /// the refs, framework ids and depths of the catalog are offered as completions.
+    #[command(
+        after_long_help = "Examples:\n  competence schema curriculum -o curriculum.schema.json\n  competence schema            # every kind, one schema"
+    )]
+    Schema(SchemaArgs),
 }

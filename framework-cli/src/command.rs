@@ -8,7 +8,10 @@ pub mod interop;
 pub mod learners;
 pub mod list;
 pub mod matrix;
+pub mod report;
+pub mod sheet;
 pub mod show;
+pub mod starter;
 pub mod validate;
 
 use crate::cli::{Cli, Command};
@@ -28,5 +31,9 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Learners(args) => learners::run(g, args),
         Command::Import(args) => interop::run_import(g, args),
         Command::Export(args) => interop::run_export(g, args),
+        Command::Report(args) => report::run(g, args),
+        Command::Template(args) => sheet::run_template(g, args),
+        Command::Init(args) => starter::run_init(g, args),
+        Command::Schema(args) => starter::run_schema(g, args),
     }
 }

@@ -13,6 +13,17 @@ pub enum ExitStatus {
     Error,
 }
 
+impl ExitStatus {
+    /// The process's exit status: 0, 1 or 2.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+}
+
 impl From<ExitStatus> for ExitCode {
     fn from(s: ExitStatus) -> Self {
         ExitCode::from(match s {

@@ -3,12 +3,15 @@
 mod cli;
 mod command;
 mod exit;
+mod html;
 mod json;
 mod options;
 mod output;
 mod parquet;
 mod report;
 mod session;
+mod watch;
+mod xlsx;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

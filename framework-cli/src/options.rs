@@ -33,13 +33,15 @@ pub struct GlobalArgs {
     /// Output format: `human` (tables and trees; diagnostics on stderr), `json` (one JSON
     /// document on stdout, diagnostics inside it), `jsonl` (one JSON object per line: each row
     /// of the report's main list, then one line with the rest), `csv` (the main table, for
-    /// spreadsheets), `md` (Markdown, for reports) or `parquet` (the main table with typed
-    /// columns, with `-o FILE`).
+    /// spreadsheets), `md` (Markdown, for reports), `parquet` (the main table with typed
+    /// columns), `xlsx` (a workbook: a summary sheet, the main table with titles, groups,
+    /// colours, filters and a frozen header) or `html` (one self-contained page); the last three
+    /// with `-o FILE`.
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
     pub format: Format,
 
     /// Write the output to this file instead of stdout (whole or not at all; needed for
-    /// `parquet`). For `import`, a folder when several documents result.
+    /// `parquet`, `xlsx` and `html`). For `import`, a folder when several documents result.
     #[arg(short, long, value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
 }
@@ -62,4 +64,31 @@ pub enum Format {
     /// For data tools (pandas, polars, DuckDB, Spark): the main table as Parquet, with typed
     /// columns, written with `-o FILE`.
     Parquet,
+    /// For people sharing a workbook: a summary sheet and the main table (titles, grouped by
+    /// top-level item, depths and statuses in colour, filters, frozen header), with `-o FILE`.
+    Xlsx,
+    /// For people sharing a page: the report as one self-contained HTML file (no request leaves
+    /// it), with `-o FILE`.
+    Html,
+}
+
+impl Format {
+    /// Whether the format is made whole and written to a file (`-o FILE`), never to stdout.
+    pub fn needs_file(self) -> bool {
+        matches!(self, Format::Parquet | Format::Xlsx | Format::Html)
+    }
+
+    /// The format's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Md => "md",
+            Format::Parquet => "parquet",
+            Format::Xlsx => "xlsx",
+            Format::Html => "html",
+        }
+    }
 }

@@ -144,34 +144,39 @@ pub fn emit<T: Serialize + Render + framework_core::table::Tables>(
     let on_stderr = match g.format {
         Format::Json | Format::Jsonl => false,
         Format::Human => true,
-        Format::Md | Format::Csv | Format::Parquet => !report.body.lists_diagnostics(),
+        Format::Md | Format::Csv | Format::Parquet | Format::Xlsx | Format::Html => {
+            !report.body.lists_diagnostics()
+        }
     };
     if on_stderr {
         print_diagnostics(&report.diagnostics);
     }
     let colour_on = to_file.is_none() && colour(std::io::stdout().is_terminal());
-    // Parquet is made whole (its footer indexes what comes before) and needs a file.
-    if g.format == Format::Parquet {
+    // Parquet, workbooks and pages are made whole and need a file.
+    if g.format.needs_file() {
         let Some(path) = to_file else {
             return fatal(
                 g.format,
                 &Fatal::new(
                     Code::BadArguments,
-                    "Parquet is written to a file, not to the terminal".to_owned(),
-                    Some("add `-o FILE.parquet`".to_owned()),
+                    format!(
+                        "`--format {}` is written to a file, not to the terminal",
+                        g.format.name()
+                    ),
+                    Some(format!("add `-o FILE.{}`", g.format.name())),
                 ),
             );
         };
-        // The typed table, batch by batch, straight into the file.
         let mut failed = None;
         let written = framework_core::files::write_atomically(path, |out| {
-            crate::parquet::write(report, out).map_err(|why| {
-                failed = Some(why.clone());
-                std::io::Error::other(why)
+            whole_file(g.format, report, out).map_err(|why| {
+                let e = std::io::Error::other(why.message.clone());
+                failed = Some(why);
+                e
             })
         });
         if let Some(why) = failed {
-            return fatal(g.format, &Fatal::new(Code::InternalError, why, None));
+            return fatal(g.format, &why);
         }
         return finish_file(g, path, written);
     }
@@ -208,9 +213,9 @@ pub fn emit<T: Serialize + Render + framework_core::table::Tables>(
                 }
             },
             // Made whole above; never streamed.
-            Format::Parquet => Err(cannot_write(std::io::Error::other(
-                "Parquet is not streamed",
-            ))),
+            Format::Parquet | Format::Xlsx | Format::Html => Err(cannot_write(
+                std::io::Error::other("this format is not streamed"),
+            )),
         }
     };
     match to_file {
@@ -244,6 +249,62 @@ pub fn emit<T: Serialize + Render + framework_core::table::Tables>(
             }
         }
     }
+}
+
+/// Writes a format made whole (Parquet, a workbook, a page) into a file.
+fn whole_file<T: Serialize + Render + framework_core::table::Tables>(
+    format: Format,
+    report: &Report<T>,
+    out: &mut (dyn Write + Send),
+) -> Result<(), Fatal> {
+    let bytes = match format {
+        // The typed table, batch by batch, straight into the file.
+        Format::Parquet => {
+            return crate::parquet::write(report, out)
+                .map_err(|why| Fatal::new(Code::InternalError, why, None));
+        }
+        Format::Xlsx => workbook(&report.body, &report.diagnostics)?,
+        Format::Html => {
+            let doc = report.body.doc(&report.diagnostics);
+            let mut body = crate::html::body(&doc);
+            if !report.diagnostics.is_empty() {
+                body.push_str("<h2>Problems found</h2>\n");
+                let table = crate::report::diagnostics_table(&report.diagnostics);
+                crate::html::table(&table, "", &mut body);
+            }
+            crate::html::page(&crate::html::title_of(&doc), &body).into_bytes()
+        }
+        _ => Vec::new(),
+    };
+    out.write_all(&bytes).map_err(cannot_write)
+}
+
+/// A report as a workbook: the summary sheet, the main table's sheet, the diagnostics' sheet.
+pub fn workbook<T: Render>(body: &T, diagnostics: &[Diagnostic]) -> Result<Vec<u8>, Fatal> {
+    let mut book = crate::xlsx::Book::new();
+    let sheet = body.sheet(diagnostics);
+    if sheet.table.rows.len() > crate::xlsx::MAX_ROWS {
+        return Err(Fatal::new(
+            Code::BadArguments,
+            format!(
+                "the table has {} rows, more than a workbook sheet holds ({})",
+                sheet.table.rows.len(),
+                crate::xlsx::MAX_ROWS
+            ),
+            Some("use `--format csv` or `--format parquet`".to_owned()),
+        ));
+    }
+    let made = book
+        .summary("summary", &body.summary(diagnostics))
+        .and_then(|()| book.table(&sheet))
+        .and_then(|()| book.diagnostics(diagnostics));
+    made.and_then(|()| book.finish()).map_err(|e| {
+        Fatal::new(
+            Code::InternalError,
+            format!("cannot make the workbook: {e}"),
+            None,
+        )
+    })
 }
 
 /// Says a file was written, or why it could not be.
@@ -324,7 +385,12 @@ pub fn fatal_with(
                 print_json(&doc);
             }
         }
-        Format::Human | Format::Csv | Format::Md | Format::Parquet => {
+        Format::Human
+        | Format::Csv
+        | Format::Md
+        | Format::Parquet
+        | Format::Xlsx
+        | Format::Html => {
             print_diagnostics(diagnostics);
             let mut out = match e.code() {
                 Some(code) => format!("error[{code}]: "),

@@ -42,6 +42,20 @@ pub trait Render {
         None
     }
 
+    /// The main table as a workbook sheet shows it (`--format xlsx`): the CSV table unless the
+    /// report lays its rows out for people there (titles, groups, colours).
+    fn sheet(&self, diagnostics: &[Diagnostic]) -> Sheet {
+        Sheet::flat(Self::ROWS.unwrap_or("report"), self.table(diagnostics))
+    }
+
+    /// What a workbook's summary sheet shows: the document's heading, its sentences and its
+    /// tables other than the main one (which has a sheet of its own).
+    fn summary(&self, diagnostics: &[Diagnostic]) -> Doc {
+        let mut d = self.doc(diagnostics);
+        d.0.retain(|b| matches!(b, Block::Heading(_) | Block::Text(_)));
+        d
+    }
+
     /// Whether the report's document and table list the diagnostics themselves (then the
     /// emitters do not repeat them on stderr, except on a terminal, which shows each with its
     /// source lines).
@@ -104,6 +118,23 @@ pub enum Tone {
     Bad,
     /// Grey: secondary detail.
     Dim,
+    /// Bold: a group's heading row (bold in Markdown too).
+    Strong,
+    /// A depth reached (1 introduced, 2 practised, 3 assessed): green on a terminal, shades of
+    /// one colour in a workbook or page.
+    Depth(u8),
+}
+
+impl Tone {
+    /// The tone of a depth.
+    pub fn depth(d: framework_core::model::Depth) -> Self {
+        use framework_core::model::Depth;
+        Tone::Depth(match d {
+            Depth::Introduced => 1,
+            Depth::Practised => 2,
+            Depth::Assessed => 3,
+        })
+    }
 }
 
 impl Tone {
@@ -114,8 +145,95 @@ impl Tone {
             Tone::Warn => Some("33"),
             Tone::Bad => Some("31"),
             Tone::Dim => Some("2"),
+            Tone::Strong => Some("1"),
+            Tone::Depth(_) => Some("32"),
         }
     }
+}
+
+/// A report's main table laid out for a workbook sheet: its name, the table, and the outline
+/// level of each row (0 for a group's row or an ungrouped one, 1 for a row in a group).
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: &'static str,
+    pub table: Table,
+    pub levels: Vec<u8>,
+}
+
+impl Sheet {
+    /// A sheet of the table as it is, without groups.
+    pub fn flat(name: &'static str, table: Table) -> Self {
+        Self {
+            name,
+            table,
+            levels: Vec::new(),
+        }
+    }
+
+    /// A sheet whose rows are grouped by the column `top`: before each run of rows with the same
+    /// value, a group row (bold) showing that value and the column `top_title`'s; the rows
+    /// whose `top` is their own `own` column (a top-level item) are left ungrouped.
+    pub fn grouped(
+        name: &'static str,
+        table: Table,
+        own: usize,
+        top: usize,
+        top_title: usize,
+    ) -> Self {
+        let width = table.headers.len();
+        let text = |row: &[Cell], n: usize| row.get(n).map(|c| c.text.clone()).unwrap_or_default();
+        let mut rows = Vec::with_capacity(table.rows.len());
+        let mut levels = Vec::with_capacity(table.rows.len());
+        let mut group: Option<String> = None;
+        for row in table.rows {
+            let key = text(&row, top);
+            if key.is_empty() || key == text(&row, own) {
+                group = None;
+                rows.push(row);
+                levels.push(0);
+                continue;
+            }
+            if group.as_deref() != Some(key.as_str()) {
+                let mut head: Vec<Cell> = (0..width).map(|_| Cell::new("")).collect();
+                if let Some(c) = head.get_mut(own) {
+                    *c = Cell::toned(key.clone(), Tone::Strong);
+                }
+                if let Some(c) = head.get_mut(own + 1) {
+                    *c = Cell::toned(text(&row, top_title), Tone::Strong);
+                }
+                rows.push(head);
+                levels.push(0);
+                group = Some(key);
+            }
+            rows.push(row);
+            levels.push(1);
+        }
+        Self {
+            name,
+            table: Table { rows, ..table },
+            levels,
+        }
+    }
+}
+
+/// The diagnostics as a table (for a workbook's sheet or a page's section).
+pub fn diagnostics_table(diagnostics: &[Diagnostic]) -> Table {
+    let mut t = Table::new(&[
+        "SEVERITY", "CODE", "FILE", "#LINE", "#COLUMN", "MESSAGE", "HELP",
+    ]);
+    for d in diagnostics {
+        let tone = if d.is_error() { Tone::Bad } else { Tone::Warn };
+        t.row(vec![
+            Cell::toned(d.severity().to_string(), tone),
+            d.code().to_string().into(),
+            d.file().to_owned().into(),
+            d.line().to_string().into(),
+            d.column().to_string().into(),
+            d.message().to_owned().into(),
+            d.help().unwrap_or_default().to_owned().into(),
+        ]);
+    }
+    t
 }
 
 /// One cell.
@@ -238,7 +356,13 @@ impl Table {
             .collect();
         let _ = writeln!(out, "| {} |", rule.join(" | "));
         for row in &self.rows {
-            let cells: Vec<String> = row.iter().map(|c| esc(&c.text)).collect();
+            let cells: Vec<String> = row
+                .iter()
+                .map(|c| match c.tone {
+                    Tone::Strong if !c.text.is_empty() => format!("**{}**", esc(&c.text)),
+                    _ => esc(&c.text),
+                })
+                .collect();
             let _ = writeln!(out, "| {} |", cells.join(" | "));
         }
     }

@@ -292,6 +292,29 @@ impl Catalog {
         Some(ItemRef::item(fw.info.id.clone(), item.id.clone()))
     }
 
+    /// The top-level item an item is nested under (itself when it is top-level), following the
+    /// item each is first nested under: the group it is shown in.
+    pub fn top(&self, h: ItemHandle) -> ItemHandle {
+        let Some(tree) = self.hierarchy(h.framework_position()) else {
+            return h;
+        };
+        let mut i = h.item();
+        // A parent chain is acyclic once loaded; the bound only guards against a bad tree.
+        for _ in 0..tree.len() {
+            match tree.parent(i) {
+                Some(p) => i = p,
+                None => break,
+            }
+        }
+        ItemHandle::new(h.framework_position(), i)
+    }
+
+    /// The qualified reference and title of the top-level item above an item (see [`Catalog::top`]).
+    pub fn top_of(&self, h: ItemHandle) -> Option<(ItemRef, String)> {
+        let top = self.top(h);
+        Some((self.item_ref(top)?, self.item(top)?.title.clone()))
+    }
+
     /// The hierarchy of the framework at a position in [`Catalog::frameworks`].
     pub fn hierarchy(&self, framework: usize) -> Option<&Hierarchy> {
         self.frameworks.get(framework).map(Framework::hierarchy)

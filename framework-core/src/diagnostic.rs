@@ -153,10 +153,11 @@ codes! {
     InvalidStatus = "invalid-status", Error;
     /// An imported file breaks its format's rules in a way real files often do; it was read
     /// anyway, as the message says (a CASE timestamp without a time zone, a number written as
-    /// text, a Moodle row without an id number, ...).
+    /// text, a Moodle row without an id number, a spreadsheet cell marked `x`, ...).
     ImportLeniency = "import-leniency", Warning;
     /// Part of an imported file cannot be imported (a CASE package without a `CFDocument`, an
-    /// item without an identifier, a Moodle file without a framework row, ...).
+    /// item without an identifier, a Moodle file without a framework row, a spreadsheet cell
+    /// that is not a depth, ...).
     ImportInvalid = "import-invalid", Error;
     /// An export cannot hold everything in the framework (Moodle's CSV has no place for item
     /// types, tags or a second parent, for instance); the message says what is left out.

@@ -37,6 +37,13 @@ pub struct Gap {
     pub item: ItemRef,
     /// Its title.
     pub title: String,
+    /// The top-level item it is grouped under (itself when it is top-level).
+    pub top: ItemRef,
+    /// That item's title.
+    pub top_title: String,
+    /// For a role: the ids of the requirements that name it (in the role's order); empty for a
+    /// framework.
+    pub requirements: Vec<String>,
     /// Why it is a gap, in words.
     pub reason: String,
     /// Why it is a gap, as a code.
@@ -65,24 +72,57 @@ pub struct GapsReport {
     pub leaves: usize,
     /// The gaps, in framework order.
     pub gaps: Vec<Gap>,
+    /// For a role: each requirement with how many of its leaves are gaps, in the role's order;
+    /// empty for a framework.
+    pub by_requirement: Vec<RequirementGaps>,
+}
+
+/// How much of one requirement of a role is missing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequirementGaps {
+    /// The requirement's id.
+    pub id: String,
+    /// Its title, if it has one.
+    pub title: Option<String>,
+    /// The leaves it names (optional ones left out).
+    pub leaves: usize,
+    /// How many of those are gaps.
+    pub missing: usize,
+}
+
+/// What a target asks for: its leaves, and for a role, which requirements name each.
+struct TargetLeaves {
+    kind: DocumentKind,
+    leaves: Vec<ItemHandle>,
+    /// For a role: each requirement's id, title and leaves.
+    requirements: Vec<(String, Option<String>, BTreeSet<ItemHandle>)>,
 }
 
 /// The target's leaves: a framework's (optional ones left out) or every leaf a role requires.
-fn target_leaves(
-    catalog: &Catalog,
-    target: &str,
-) -> Result<(DocumentKind, Vec<ItemHandle>), AnalysisError> {
+fn target_leaves(catalog: &Catalog, target: &str) -> Result<TargetLeaves, AnalysisError> {
     match catalog.locate(target, &[DocumentKind::Framework, DocumentKind::Role])? {
         (DocumentKind::Role, n) => {
             let mut set = BTreeSet::new();
+            let mut requirements = Vec::new();
             for req in &catalog.roles()[n].requirements {
+                let mut own = BTreeSet::new();
                 for r in &req.items {
-                    set.extend(catalog.leaves_of(r));
+                    own.extend(catalog.leaves_of(r));
                 }
+                set.extend(own.iter().copied());
+                requirements.push((req.id.to_string(), req.title.clone(), own));
             }
-            Ok((DocumentKind::Role, set.into_iter().collect()))
+            Ok(TargetLeaves {
+                kind: DocumentKind::Role,
+                leaves: set.into_iter().collect(),
+                requirements,
+            })
         }
-        (kind, f) => Ok((kind, catalog.leaves_under(Target::Framework(f)))),
+        (kind, f) => Ok(TargetLeaves {
+            kind,
+            leaves: catalog.leaves_under(Target::Framework(f)),
+            requirements: Vec::new(),
+        }),
     }
 }
 
@@ -95,7 +135,11 @@ pub fn gaps(
     source: &str,
     require_depth: Option<Depth>,
 ) -> Result<Report<GapsReport>, AnalysisError> {
-    let (target_kind, leaves) = target_leaves(catalog, target)?;
+    let TargetLeaves {
+        kind: target_kind,
+        leaves,
+        requirements,
+    } = target_leaves(catalog, target)?;
 
     // What the source covers, before mappings.
     let kinds = [DocumentKind::Curriculum, DocumentKind::Framework];
@@ -132,6 +176,7 @@ pub fn gaps(
     let filled = FilledBy::new(catalog, source_curriculum);
 
     let mut out = Vec::new();
+    let mut gap_leaves = BTreeSet::new();
     for &leaf in &leaves {
         let st = states
             .get(&leaf.framework_position())
@@ -163,12 +208,24 @@ pub fn gaps(
                 require_depth.map_or("assessed", Depth::as_str)
             ),
         };
-        let (Some(item), Some(r)) = (catalog.item(leaf), catalog.item_ref(leaf)) else {
+        let (Some(item), Some(r), Some((top, top_title))) = (
+            catalog.item(leaf),
+            catalog.item_ref(leaf),
+            catalog.top_of(leaf),
+        ) else {
             continue;
         };
+        gap_leaves.insert(leaf);
         out.push(Gap {
             item: r,
             title: item.title.clone(),
+            top,
+            top_title,
+            requirements: requirements
+                .iter()
+                .filter(|(_, _, own)| own.contains(&leaf))
+                .map(|(id, _, _)| id.clone())
+                .collect(),
             reason,
             reason_code,
             depth,
@@ -183,6 +240,15 @@ pub fn gaps(
         require_depth,
         leaves: leaves.len(),
         gaps: out,
+        by_requirement: requirements
+            .into_iter()
+            .map(|(id, title, own)| RequirementGaps {
+                id,
+                title,
+                leaves: own.len(),
+                missing: own.intersection(&gap_leaves).count(),
+            })
+            .collect(),
     };
     Ok(Report::new(catalog, body))
 }

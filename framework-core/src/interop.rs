@@ -1,5 +1,6 @@
 //! Frameworks in other systems' formats: CASE 1.1 packages ([`case`]), Moodle competency CSV
-//! ([`moodle`]) and Open Badges 3.0 achievements ([`ob3`]).
+//! ([`moodle`]) and Open Badges 3.0 achievements ([`ob3`]); course maps in spreadsheets
+//! ([`sheet`]).
 //!
 //! Imports are lenient: they read what real files contain, report each liberty taken as a
 //! warning pointing at its line and column, and keep whatever has no place in the model in the
@@ -26,6 +27,9 @@ use crate::yaml::Node;
 pub mod case;
 pub mod moodle;
 pub mod ob3;
+pub mod sheet;
+#[cfg(feature = "sheets")]
+pub mod spreadsheet;
 
 /// What an import made: typed documents, and what was found on the way.
 #[derive(Debug, Clone, Default)]

@@ -37,6 +37,8 @@ pub mod matrix;
 pub mod model;
 pub mod report;
 pub mod safe;
+#[cfg(feature = "schema")]
+pub mod schema;
 mod suggest;
 #[cfg(feature = "arrow")]
 pub mod table;

@@ -13,15 +13,15 @@ use crate::ids::{DocId, FrameworkIds};
 use crate::model::{Completeness, Document, DocumentInfo, DocumentKind};
 use crate::yaml::{self, Node, Value};
 
-mod curriculum;
-mod framework;
-mod mapping;
+pub(crate) mod curriculum;
+pub(crate) mod framework;
+pub(crate) mod mapping;
 mod reader;
-mod role;
+pub(crate) mod role;
 
 use reader::{Ctx, Fields, id, one_of, opt_text, text, text_list};
 
-const COMMON: &[&str] = &[
+pub(crate) const COMMON: &[&str] = &[
     "kind",
     "id",
     "title",

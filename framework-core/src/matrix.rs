@@ -37,6 +37,10 @@ pub struct MatrixRow {
     pub item: ItemRef,
     /// Its title.
     pub title: String,
+    /// The top-level item it is grouped under (itself when it is top-level).
+    pub top: ItemRef,
+    /// That item's title.
+    pub top_title: String,
     /// Whether it is optional.
     pub optional: bool,
     /// One cell per column: the depth, or `null` when the activity does not cover the leaf
@@ -238,11 +242,15 @@ pub fn matrix(
             let item = &fw.items()[n];
             let h = ItemHandle::new(f, ItemIdx(n as u32));
             let total = cells.covered().len();
+            let own = || ItemRef::item(fw.info.id.clone(), item.id.clone());
+            let (top, top_title) = catalog
+                .top_of(h)
+                .unwrap_or_else(|| (own(), item.title.clone()));
             MatrixRow {
-                item: catalog
-                    .item_ref(h)
-                    .unwrap_or_else(|| ItemRef::item(fw.info.id.clone(), item.id.clone())),
+                item: catalog.item_ref(h).unwrap_or_else(own),
                 title: item.title.clone(),
+                top,
+                top_title,
                 optional: tree.is_optional(ItemIdx(n as u32)),
                 total,
                 cells,

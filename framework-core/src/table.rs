@@ -17,8 +17,8 @@ use std::sync::Arc;
 use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListBuilder, StringBuilder,
 };
-use arrow_array::types::Int8Type;
-use arrow_array::{ArrayRef, DictionaryArray, Int8Array, RecordBatch, StringArray};
+use arrow_array::types::{Int8Type, Int32Type};
+use arrow_array::{ArrayRef, DictionaryArray, Int8Array, Int32Array, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 
 use crate::analysis::Via;
@@ -249,6 +249,34 @@ impl Columns {
         )
     }
 
+    /// A text column of many rows repeating few values (a grid's row titles in its long form):
+    /// row `n` of the column is `values[keys[n]]`, dictionary-encoded so each distinct text is
+    /// held once (the dictionary's values are distinct, as dataframes' categories must be).
+    fn repeated(self, name: &str, values: &[&str], keys: impl Iterator<Item = usize>) -> Self {
+        let mut distinct: Vec<&str> = Vec::new();
+        let mut seen: std::collections::HashMap<&str, i32> = std::collections::HashMap::new();
+        let code_of: Vec<Option<i32>> = values
+            .iter()
+            .map(|v| {
+                if let Some(&c) = seen.get(v) {
+                    return Some(c);
+                }
+                let c = i32::try_from(distinct.len()).ok()?;
+                distinct.push(v);
+                seen.insert(v, c);
+                Some(c)
+            })
+            .collect();
+        let keys: Int32Array = keys.map(|k| code_of.get(k).copied().flatten()).collect();
+        let dictionary: ArrayRef = Arc::new(StringArray::from_iter_values(distinct));
+        let array = DictionaryArray::<Int32Type>::try_new(keys, dictionary)
+            .map(|a| Arc::new(a) as ArrayRef);
+        self.push(
+            Field::new_dictionary(name, DataType::Int32, DataType::Utf8, false),
+            array,
+        )
+    }
+
     fn list<'s, I: IntoIterator<Item = &'s str>>(
         self,
         name: &str,
@@ -473,11 +501,24 @@ impl CoverageReport {
 
 impl Tables for GapsReport {
     fn table_names(&self) -> Vec<&'static str> {
-        vec!["gaps"]
+        vec!["gaps", "requirements"]
     }
 
-    /// `gaps`: each gap with its `reason` (a closed set), the depth reached and what fills it.
+    /// `gaps`: each gap with its top-level item, the requirements naming it (for a role), its
+    /// `reason` (a closed set), the depth reached and what fills it; `requirements`: for a role,
+    /// each requirement's leaves and how many are gaps.
     fn table(&self, name: &str) -> Option<Table<'_>> {
+        if name == "requirements" {
+            let r = &self.by_requirement;
+            return Some(whole(
+                Columns::default()
+                    .text("id", r.iter().map(|q| q.id.as_str()))
+                    .opt_text("title", r.iter().map(|q| q.title.as_deref()))
+                    .int("leaves", r.iter().map(|q| q.leaves))
+                    .int("missing", r.iter().map(|q| q.missing))
+                    .batch(),
+            ));
+        }
         if name != "gaps" {
             return None;
         }
@@ -488,6 +529,13 @@ impl Tables for GapsReport {
             Columns::default()
                 .refs("ref", gaps.iter().map(|g| &g.item))
                 .text("title", gaps.iter().map(|g| g.title.as_str()))
+                .refs("top", gaps.iter().map(|g| &g.top))
+                .text("top_title", gaps.iter().map(|g| g.top_title.as_str()))
+                .list(
+                    "requirements",
+                    gaps.iter()
+                        .map(|g| g.requirements.iter().map(String::as_str)),
+                )
                 .set(
                     "reason",
                     &reasons,
@@ -571,28 +619,40 @@ impl Tables for MatrixReport {
         vec!["cells", "rows", "columns"]
     }
 
-    /// `cells`: the grid in long form, one row per item and session that covers it (the empty
-    /// cells are left out, so a large grid is not held whole); `rows`: the items; `columns`:
-    /// the sessions and assessments.
+    /// `cells`: the grid in long form, one row per item and session that covers it, with the
+    /// item's title and top-level item (dictionary-encoded: held once per item; the empty cells
+    /// are left out, so a large grid is not held whole); `rows`: the items; `columns`: the
+    /// sessions and assessments.
     fn table(&self, name: &str) -> Option<Table<'_>> {
         let depths = names(Depth::ALL, Depth::as_str);
         match name {
             "cells" => {
                 let mut refs = Vec::new();
+                let mut of_row = Vec::new();
                 let mut sessions = Vec::new();
                 let mut depth = Vec::new();
-                for row in &self.rows {
+                for (n, row) in self.rows.iter().enumerate() {
                     for (col, d) in row.cells.covered() {
                         if let Some(column) = self.columns.get(col) {
                             refs.push(&row.item);
+                            of_row.push(n);
                             sessions.push(column.id.as_str());
                             depth.push(position(Depth::ALL, &d).unwrap_or(0));
                         }
                     }
                 }
+                // Each row's title and top-level item, held once per row.
+                let titles: Vec<&str> = self.rows.iter().map(|r| r.title.as_str()).collect();
+                let tops: Vec<String> = self.rows.iter().map(|r| r.top.to_string()).collect();
+                let tops: Vec<&str> = tops.iter().map(String::as_str).collect();
+                let top_titles: Vec<&str> =
+                    self.rows.iter().map(|r| r.top_title.as_str()).collect();
                 Some(whole(
                     Columns::default()
                         .refs("ref", refs.into_iter())
+                        .repeated("title", &titles, of_row.iter().copied())
+                        .repeated("top", &tops, of_row.iter().copied())
+                        .repeated("top_title", &top_titles, of_row.iter().copied())
                         .text("session", sessions.into_iter())
                         .set("depth", &depths, true, depth.into_iter())
                         .batch(),
@@ -602,6 +662,8 @@ impl Tables for MatrixReport {
                 Columns::default()
                     .refs("ref", self.rows.iter().map(|r| &r.item))
                     .text("title", self.rows.iter().map(|r| r.title.as_str()))
+                    .refs("top", self.rows.iter().map(|r| &r.top))
+                    .text("top_title", self.rows.iter().map(|r| r.top_title.as_str()))
                     .flag("optional", self.rows.iter().map(|r| r.optional))
                     .int("total", self.rows.iter().map(|r| r.total))
                     .batch(),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use framework_core::coverage::{CoverageReport, HoursShare, ItemCoverage, SequencingFinding};
 use framework_core::crosswalk::{CrosswalkLink, CrosswalkReport};
 use framework_core::diagnostic::Diagnostic;
-use framework_core::gaps::{Gap, GapsReport};
+use framework_core::gaps::{Gap, GapsReport, RequirementGaps};
 use framework_core::learners::{
     LearnerStatus, LearnersReport, MissingLeaf, RequirementCounts, RequirementStatus, Skipped,
     Summary,
@@ -515,8 +515,16 @@ row_class! {
 row_class! {
     /// An item the target has and the source lacks.
     PyGap = "Gap" over Gap {
-        r#ref = "ref", title = "title", reason = "reason", reason_code = "reason_code",
+        r#ref = "ref", title = "title", top = "top", top_title = "top_title",
+        requirements = "requirements", reason = "reason", reason_code = "reason_code",
         depth = "depth", filled_by = "filled_by",
+    }
+}
+
+row_class! {
+    /// How much of one requirement of a role is missing.
+    PyRequirementGaps = "RequirementGaps" over RequirementGaps {
+        id = "id", title = "title", leaves = "leaves", missing = "missing",
     }
 }
 
@@ -539,7 +547,8 @@ row_class! {
     /// A row of the course map: a leaf, and its depth in each column (``None`` where not
     /// covered).
     PyMatrixRow = "MatrixRow" over MatrixRow {
-        r#ref = "ref", title = "title", optional = "optional", cells = "cells", total = "total",
+        r#ref = "ref", title = "title", top = "top", top_title = "top_title",
+        optional = "optional", cells = "cells", total = "total",
     }
 }
 
@@ -637,7 +646,10 @@ report_class! {
         target = "target", target_kind = "target_kind", source = "source",
         source_kind = "source_kind", require_depth = "require_depth", leaves = "leaves",
     }
-    rows { gaps = "gaps" => PyGap(|r: &Report<GapsReport>| &r.gaps[..]) }
+    rows {
+        gaps = "gaps" => PyGap(|r: &Report<GapsReport>| &r.gaps[..]),
+        by_requirement = "by_requirement" => PyRequirementGaps(|r: &Report<GapsReport>| &r.by_requirement[..]),
+    }
 }
 
 report_class! {
@@ -849,6 +861,7 @@ pub(crate) fn add_classes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyHoursShare>()?;
     m.add_class::<PySequencingFinding>()?;
     m.add_class::<PyGap>()?;
+    m.add_class::<PyRequirementGaps>()?;
     m.add_class::<PyCrosswalkLink>()?;
     m.add_class::<PyMatrixColumn>()?;
     m.add_class::<PyMatrixRow>()?;

@@ -486,7 +486,7 @@ def test_a_field_is_converted_alone_and_equals_the_whole_reports(catalog):
             assert plain(getattr(report, key.replace("-", "_") if key != "from" else "from_")) == whole[key]
         with pytest.raises(KeyError):
             report["no-such-field"]
-        for name in ("items", "gaps", "links", "rows", "learners", "diagnostics"):
+        for name in ("items", "gaps", "by_requirement", "links", "rows", "learners", "diagnostics"):
             rows = getattr(report, name, None)
             if rows:
                 row = rows[0]

@@ -7,14 +7,14 @@ use framework_core::report::Threshold;
 use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
 use crate::output;
-use crate::report::{Cell, Doc, Render, Table, Tone};
-use crate::session::{analyse, status_of};
+use crate::report::{Block, Cell, Doc, Render, Sheet, Table, Tone};
+use crate::session::{CURRICULUM, analyse_documents, status_of};
 use framework_core::Diagnostic;
 
 /// Arguments of `competence coverage`.
 #[derive(Debug, Args)]
 pub struct CoverageArgs {
-    /// The curriculum's id (see `competence list`).
+    /// The curriculum: its id (see `competence list`) or the path of its file.
     #[arg(value_name = "CURRICULUM")]
     pub curriculum: String,
 
@@ -47,8 +47,9 @@ pub fn percent(ratio: f64) -> String {
 
 /// Runs `competence coverage`.
 pub fn run(g: &GlobalArgs, args: &CoverageArgs) -> ExitStatus {
-    let (catalog, mut report) = match analyse(g, |c| {
-        coverage(c, &args.curriculum, args.framework.as_deref())
+    let named = [(args.curriculum.as_str(), CURRICULUM)];
+    let (catalog, mut report) = match analyse_documents(g, named, |c, [curriculum]| {
+        coverage(c, curriculum, args.framework.as_deref())
     }) {
         Ok(done) => done,
         Err(status) => return status,
@@ -167,6 +168,57 @@ impl Render for CoverageReport {
 
     fn table(&self, _: &[Diagnostic]) -> Table {
         csv_table(self)
+    }
+
+    /// Every item with its title and coloured status and depth, each under the item above it
+    /// (an outline level per level of the framework).
+    fn sheet(&self, _: &[Diagnostic]) -> Sheet {
+        let mut t = Table::new(&[
+            "REF", "TITLE", "STATUS", "DEPTH", "VIA", "SESSIONS", "#LEAVES", "#COVERED",
+        ]);
+        let mut levels = Vec::with_capacity(self.items.len());
+        for i in &self.items {
+            let title = if i.leaf {
+                Cell::new(i.title.clone())
+            } else {
+                Cell::toned(i.title.clone(), Tone::Strong)
+            };
+            t.row(vec![
+                i.item.to_string().into(),
+                title,
+                status_cell(i),
+                match i.depth {
+                    Some(d) => Cell::toned(d.to_string(), Tone::depth(d)),
+                    None => Cell::new(""),
+                },
+                i.via
+                    .map(|v| format!("{v:?}").to_lowercase())
+                    .unwrap_or_default()
+                    .into(),
+                i.sessions.join(" ").into(),
+                i.leaves.map(|n| n.to_string()).unwrap_or_default().into(),
+                i.covered_leaves
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+                    .into(),
+            ]);
+            levels.push(u8::try_from(i.level).unwrap_or(7).min(7));
+        }
+        Sheet {
+            name: "coverage",
+            table: t,
+            levels,
+        }
+    }
+
+    /// The heading, the counts, the hours and the sequencing findings.
+    fn summary(&self, d: &[Diagnostic]) -> Doc {
+        let mut doc = self.doc(d);
+        // The items' table is the main sheet.
+        if let Some(n) = doc.0.iter().position(|b| matches!(b, Block::Table(_))) {
+            doc.0.remove(n);
+        }
+        doc
     }
 }
 

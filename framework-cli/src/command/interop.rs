@@ -22,6 +22,9 @@ pub enum ImportFormat {
     Case,
     /// A Moodle competency framework CSV (tool_lpimportcsv).
     Moodle,
+    /// A course map in a spreadsheet (.xlsx or .csv): a grid of items by sessions,
+    /// or a long table of session, ref and depth; makes a curriculum.
+    Sheet,
 }
 
 /// What `export` writes.
@@ -47,10 +50,18 @@ pub struct ImportArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 
-    /// The id of the framework made (default: from the package's title, or the Moodle
-    /// framework's ID number). Only with one file.
+    /// The id of the document made (default: from the package's title, the Moodle
+    /// framework's ID number, or the sheet's file name). Only with one file.
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+
+    /// `sheet`: the framework the sheet's items are in (default: the one most rows name).
+    #[arg(long, value_name = "FRAMEWORK")]
+    pub framework: Option<String>,
+
+    /// `sheet`: the curriculum's title (default: the file's name).
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
 }
 
 /// Arguments of `competence export`.
@@ -122,6 +133,19 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
     if let Some(status) = no_rows(g) {
         return status;
     }
+    if args.from == ImportFormat::Sheet {
+        return crate::command::sheet::run_import(g, args);
+    }
+    if args.framework.is_some() || args.title.is_some() {
+        return output::fatal(
+            g.format,
+            &Fatal::new(
+                Code::BadArguments,
+                "`--framework` and `--title` are for `import sheet`".to_owned(),
+                None,
+            ),
+        );
+    }
     if args.id.is_some() && args.files.len() > 1 {
         return output::fatal(
             g.format,
@@ -167,6 +191,8 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
             }
             all
         }
+        // Read by `sheet::run_import` above.
+        ImportFormat::Sheet => Imported::default(),
     });
     let views: Vec<View<'_>> = imported
         .frameworks
@@ -230,6 +256,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
         match args.from {
             ImportFormat::Case => "case",
             ImportFormat::Moodle => "moodle",
+            ImportFormat::Sheet => "sheet",
         },
         read.iter()
             .map(|(n, _)| Path::new(n)

@@ -149,10 +149,23 @@ impl Render for LearnersReport {
 
     fn table(&self, _: &[Diagnostic]) -> Table {
         let mut t = Table::new(&HEADERS);
-        for row in csv_rows(self) {
-            t.row(row.into_iter().map(Cell::from).collect());
+        let statuses = self
+            .learners
+            .iter()
+            .flat_map(|l| l.requirements.iter().map(|q| q.status));
+        for (row, status) in csv_rows(self).zip(statuses) {
+            // The status coloured, for a workbook.
+            let cells = row.into_iter().enumerate().map(|(n, text)| match n {
+                2 => Cell::toned(text, tone(status)),
+                _ => Cell::from(text),
+            });
+            t.row(cells.collect());
         }
         t
+    }
+
+    fn sheet(&self, d: &[Diagnostic]) -> crate::report::Sheet {
+        crate::report::Sheet::flat("learners", self.table(d))
     }
 
     /// Written row by row: a cohort's table can be far larger than the report.

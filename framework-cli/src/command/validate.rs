@@ -7,7 +7,7 @@ use clap::Args;
 use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
 use crate::output;
-use crate::report::{Cell, Doc, Render, Table, Tone};
+use crate::report::{Doc, Render, Table};
 use crate::session::{catalog_or_exit, status_of};
 use framework_core::Diagnostic;
 use framework_core::report::ValidateReport;
@@ -18,6 +18,11 @@ pub struct ValidateArgs {
     /// Files or folders to check (folders are searched for *.yaml, *.yml and *.json).
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
+
+    /// Check again each time one of the files changes (PATHS and `--catalog` files and
+    /// folders), until interrupted.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// The diagnostics are the report here: JSON is SPEC §3's `{"ok", ..., "diagnostics"}`; on a
@@ -50,22 +55,7 @@ impl Render for ValidateReport {
     }
 
     fn table(&self, diagnostics: &[Diagnostic]) -> Table {
-        let mut table = Table::new(&[
-            "SEVERITY", "CODE", "FILE", "#LINE", "#COLUMN", "MESSAGE", "HELP",
-        ]);
-        for d in diagnostics {
-            let tone = if d.is_error() { Tone::Bad } else { Tone::Warn };
-            table.row(vec![
-                Cell::toned(d.severity().to_string(), tone),
-                d.code().as_str().into(),
-                d.file().into(),
-                d.line().to_string().into(),
-                d.column().to_string().into(),
-                d.message().into(),
-                d.help().unwrap_or("").into(),
-            ]);
-        }
-        table
+        crate::report::diagnostics_table(diagnostics)
     }
 
     fn lists_diagnostics(&self) -> bool {
@@ -84,8 +74,17 @@ fn summary(report: &ValidateReport, diagnostics: &[Diagnostic]) -> String {
     )
 }
 
-/// Runs `competence validate`.
+/// Runs `competence validate`, once or (`--watch`) on every change.
 pub fn run(g: &GlobalArgs, args: &ValidateArgs) -> ExitStatus {
+    if args.watch {
+        let paths: Vec<PathBuf> = args.paths.iter().chain(&g.catalog).cloned().collect();
+        return crate::watch::run(&paths, || once(g, args));
+    }
+    once(g, args)
+}
+
+/// Checks the documents once.
+fn once(g: &GlobalArgs, args: &ValidateArgs) -> ExitStatus {
     let catalog = match catalog_or_exit(g, &args.paths) {
         Ok(c) => c,
         Err(status) => return status,

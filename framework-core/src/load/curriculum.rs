@@ -12,18 +12,19 @@ use crate::model::{
 };
 use crate::yaml::{Node, Value};
 
-const CURRICULUM_FIELDS: &[&str] = &[
+pub(crate) const CURRICULUM_FIELDS: &[&str] = &[
     "provider",
     "frameworks",
     "modules",
     "sessions",
     "assessments",
 ];
-const MODULE_FIELDS: &[&str] = &["id", "title", "note", "sessions"];
-const SESSION_FIELDS: &[&str] = &["id", "title", "day", "week", "hours", "note", "covers"];
-const COVER_FIELDS: &[&str] = &["ref", "depth", "note"];
-const ASSESSMENT_FIELDS: &[&str] = &["id", "title", "day", "week", "note", "assesses"];
-const ASSESSES_FIELDS: &[&str] = &["ref", "note"];
+pub(crate) const MODULE_FIELDS: &[&str] = &["id", "title", "note", "sessions"];
+pub(crate) const SESSION_FIELDS: &[&str] =
+    &["id", "title", "day", "week", "hours", "note", "covers"];
+pub(crate) const COVER_FIELDS: &[&str] = &["ref", "depth", "note"];
+pub(crate) const ASSESSMENT_FIELDS: &[&str] = &["id", "title", "day", "week", "note", "assesses"];
+pub(crate) const ASSESSES_FIELDS: &[&str] = &["ref", "note"];
 
 pub(super) fn curriculum(ctx: &mut Ctx<'_>, node: &Node) -> Option<Curriculum> {
     let f = fields_with(ctx, node, "a curriculum", CURRICULUM_FIELDS)?;

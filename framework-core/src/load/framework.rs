@@ -13,8 +13,9 @@ use crate::model::{DocumentKind, Framework, Item, ItemIdx, ItemType, LocatedRef}
 use crate::suggest::did_you_mean;
 use crate::yaml::Node;
 
-const FRAMEWORK_FIELDS: &[&str] = &["publisher", "levels", "items", "license_note", "extensions"];
-const ITEM_FIELDS: &[&str] = &[
+pub(crate) const FRAMEWORK_FIELDS: &[&str] =
+    &["publisher", "levels", "items", "license_note", "extensions"];
+pub(crate) const ITEM_FIELDS: &[&str] = &[
     "id",
     "kind",
     "title",

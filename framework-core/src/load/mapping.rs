@@ -8,8 +8,8 @@ use crate::ids::{DocId, FrameworkId};
 use crate::model::{DocumentKind, Link, LocatedRef, Mapping, Relation};
 use crate::yaml::Node;
 
-const MAPPING_FIELDS: &[&str] = &["from", "to", "links"];
-const LINK_FIELDS: &[&str] = &["from", "to", "relation", "note"];
+pub(crate) const MAPPING_FIELDS: &[&str] = &["from", "to", "links"];
+pub(crate) const LINK_FIELDS: &[&str] = &["from", "to", "relation", "note"];
 
 pub(super) fn mapping(ctx: &mut Ctx<'_>, node: &Node) -> Option<Mapping> {
     let f = fields_with(ctx, node, "a mapping", MAPPING_FIELDS)?;

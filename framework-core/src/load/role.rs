@@ -10,8 +10,8 @@ use crate::ids::LocalId;
 use crate::model::{Condition, DocumentKind, Duration, LocatedRef, Requirement, Role, Rule};
 use crate::yaml::{Node, Value};
 
-const ROLE_FIELDS: &[&str] = &["organisation", "requirements"];
-const REQUIREMENT_FIELDS: &[&str] = &[
+pub(crate) const ROLE_FIELDS: &[&str] = &["organisation", "requirements"];
+pub(crate) const REQUIREMENT_FIELDS: &[&str] = &[
     "id",
     "title",
     "items",
@@ -20,8 +20,8 @@ const REQUIREMENT_FIELDS: &[&str] = &[
     "exempt_if",
     "note",
 ];
-const CONDITION_FIELDS: &[&str] = &["qualification", "within"];
-const RULE_FIELDS: &[&str] = &["min_ratio"];
+pub(crate) const CONDITION_FIELDS: &[&str] = &["qualification", "within"];
+pub(crate) const RULE_FIELDS: &[&str] = &["min_ratio"];
 
 pub(super) fn role(ctx: &mut Ctx<'_>, node: &Node) -> Option<Role> {
     let f = fields_with(ctx, node, "a role", ROLE_FIELDS)?;
