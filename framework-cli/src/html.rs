@@ -6,21 +6,7 @@ use std::fmt::Write as _;
 
 use crate::report::{Block, Doc, Table, Tone};
 
-/// Text made safe inside HTML (an element's content or a quoted attribute).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use framework_core::safe::html as escape;
 
 /// The styles every page carries: readable on a phone (wide tables scroll inside their box),
 /// on a desktop, and printed (tables whole, no colours lost).

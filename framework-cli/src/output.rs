@@ -307,6 +307,13 @@ pub fn workbook<T: Render>(body: &T, diagnostics: &[Diagnostic]) -> Result<Vec<u
     })
 }
 
+/// Writes bytes to a file, whole or not at all, and says so on stderr (`wrote FILE`), or why it
+/// could not (`unwritable`, status 2).
+pub fn write_file(g: &GlobalArgs, path: &std::path::Path, bytes: &[u8]) -> ExitStatus {
+    let written = framework_core::files::write_atomically(path, |w| w.write_all(bytes));
+    finish_file(g, path, written)
+}
+
 /// Says a file was written, or why it could not be.
 fn finish_file(g: &GlobalArgs, path: &std::path::Path, written: std::io::Result<()>) -> ExitStatus {
     match written {

@@ -41,29 +41,23 @@ pub fn catalog_or_exit(
 
 /// What a curriculum argument may name.
 pub const CURRICULUM: &[DocumentKind] = &[DocumentKind::Curriculum];
+/// What a framework argument may name.
+pub const FRAMEWORK: &[DocumentKind] = &[DocumentKind::Framework];
+/// What a role argument may name.
+pub const ROLE: &[DocumentKind] = &[DocumentKind::Role];
 /// What `gaps --target` may name.
 pub const TARGET: &[DocumentKind] = &[DocumentKind::Framework, DocumentKind::Role];
 /// What `gaps --from` may name.
 pub const SOURCE: &[DocumentKind] = &[DocumentKind::Curriculum, DocumentKind::Framework];
 
-/// Loads the catalog and runs an analysis on it; a failure to do either is reported (status 2).
+/// Loads the catalog and runs an analysis on it, for documents named on the command line, each
+/// by its id or by the path of the file that holds it (`competence coverage my-course.yaml`). A file is
+/// added to the catalog, and the analysis is given the id of the document in it, so a path
+/// works as `--catalog FILE` plus the id would. A failure to load or to analyse is reported
+/// (status 2).
 ///
 /// The catalog lives until the process ends: freeing a large one item by item takes a tenth
 /// of the whole command, and the operating system takes the memory back at once.
-pub fn analyse<R, E>(
-    g: &GlobalArgs,
-    analysis: impl FnOnce(&Catalog) -> Result<R, E>,
-) -> Result<(&'static Catalog, R), ExitStatus>
-where
-    E: miette::Diagnostic + Send + Sync + 'static,
-{
-    analyse_documents(g, [], |c, []| analysis(c))
-}
-
-/// Like [`analyse`], for an analysis of documents named on the command line, each by its id
-/// or by the path of the file that holds it (`competence coverage my-course.yaml`). A file is
-/// added to the catalog, and the analysis is given the id of the document in it, so a path
-/// works as `--catalog FILE` plus the id would.
 pub fn analyse_documents<R, E, const N: usize>(
     g: &GlobalArgs,
     named: [(&str, &[DocumentKind]); N],

@@ -117,6 +117,24 @@ pub fn same_length(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text made safe inside HTML, as an element's content or a quoted attribute: `&`, `<`, `>`,
+/// `"` and `'` as their character references (and nothing else changed, so escape unsafe
+/// characters first where the text may hold them).
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Whether text contains an unsafe character (a carriage return ending a line is not one).
 pub fn has_unsafe(text: &str) -> bool {
     first_unsafe(text).is_some()

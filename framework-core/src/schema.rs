@@ -17,85 +17,67 @@ use serde_json::{Map, Value};
 use crate::catalog::Catalog;
 use crate::model::{Completeness, Depth, DocumentKind, ItemType, Relation};
 
-/// A framework item's reference: `FRAMEWORK:ITEM`, or a bare item id where the document names
-/// one framework.
-struct Ref;
+/// A type whose schema is written out: a text the loader reads with its own rules.
+macro_rules! text_schema {
+    ($(#[$doc:meta])* $name:ident = $schema_name:literal $schema:tt) => {
+        $(#[$doc])*
+        struct $name;
 
-impl JsonSchema for Ref {
-    fn schema_name() -> Cow<'static, str> {
-        "Ref".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "minLength": 1,
-            "description": "An item: FRAMEWORK:ITEM, or the bare ITEM where the document names one framework (quote ids that look like numbers, \"1.10\")"
-        })
-    }
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                $schema_name.into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!($schema)
+            }
+        }
+    };
 }
 
-/// A document's id.
-struct DocumentId;
+text_schema!(
+    /// A framework item's reference: `FRAMEWORK:ITEM`, or a bare item id where the document
+    /// names one framework.
+    Ref = "Ref" {
+        "type": "string",
+        "minLength": 1,
+        "description": "An item: FRAMEWORK:ITEM, or the bare ITEM where the document names one framework (quote ids that look like numbers, \"1.10\")"
+    }
+);
 
-impl JsonSchema for DocumentId {
-    fn schema_name() -> Cow<'static, str> {
-        "DocumentId".into()
+text_schema!(
+    /// A document's id.
+    DocumentId = "DocumentId" {
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9-]*$",
+        "description": "A document id: lower case letters, digits and hyphens"
     }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": "^[a-z0-9][a-z0-9-]*$",
-            "description": "A document id: lower case letters, digits and hyphens"
-        })
-    }
-}
+);
 
-/// A framework's id, as named by other documents.
-struct FrameworkId;
+text_schema!(
+    /// A framework's id, as named by other documents.
+    FrameworkId = "FrameworkId" {
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9-]*$",
+        "description": "A framework's id (see `competence list`)"
+    }
+);
 
-impl JsonSchema for FrameworkId {
-    fn schema_name() -> Cow<'static, str> {
-        "FrameworkId".into()
+text_schema!(
+    /// A time allowed: a whole number and a unit.
+    Within = "Duration" {
+        "type": "string",
+        "pattern": "^[0-9]+(d|w|mo|y)$",
+        "description": "A whole number and a unit: 30d, 16w, 6mo or 5y"
     }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": "^[a-z0-9][a-z0-9-]*$",
-            "description": "A framework's id (see `competence list`)"
-        })
-    }
-}
+);
 
-/// A time allowed: a whole number and a unit.
-struct Within;
-
-impl JsonSchema for Within {
-    fn schema_name() -> Cow<'static, str> {
-        "Duration".into()
+text_schema!(
+    /// A qualification level: a number (`2`) or text (`Entry 3`).
+    Level = "Level" {
+        "type": ["string", "integer"],
+        "description": "A qualification level (RQF 1-8, or text such as `Entry 3`)"
     }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": "^[0-9]+(d|w|mo|y)$",
-            "description": "A whole number and a unit: 30d, 16w, 6mo or 5y"
-        })
-    }
-}
-
-/// A qualification level: a number (`2`) or text (`Entry 3`).
-struct Level;
-
-impl JsonSchema for Level {
-    fn schema_name() -> Cow<'static, str> {
-        "Level".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": ["string", "integer"],
-            "description": "A qualification level (RQF 1-8, or text such as `Entry 3`)"
-        })
-    }
-}
+);
 
 /// A closed set of words, as the loader accepts them.
 fn words(all: &[&'static str], description: &str) -> Schema {

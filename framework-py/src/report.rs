@@ -16,6 +16,7 @@ use framework_core::learners::{
 };
 use framework_core::matrix::{MatrixColumn, MatrixReport, MatrixRow};
 use framework_core::report::{DocumentSummary, ListReport, Report, ValidateReport};
+use framework_core::safe::html as escape;
 use framework_core::table::Tables;
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
@@ -367,22 +368,6 @@ impl PyReport {
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
         crate::rows::reduce(slf.as_any(), json)
     }
-}
-
-/// Text made safe inside HTML.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A report's class: a subclass of `Report` with a typed getter per field.

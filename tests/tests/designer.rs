@@ -331,6 +331,39 @@ fn an_analysis_takes_a_files_path_or_says_how() {
     let out = run(&args);
     assert!(out.status.code() != Some(2), "{}", stderr(&out));
     assert_eq!(json(&out)["curriculum"], "mine");
+    // A role and frameworks by path too.
+    let role = common::root().join("../frameworks/roles/cpft-peer-support-worker.yaml");
+    let out = competence()
+        .current_dir(common::root().join(".."))
+        .args([
+            "learners",
+            "--role",
+            role.to_str().unwrap(),
+            "--learners",
+            "examples/cohort/learners.csv",
+            "--evidence",
+            "examples/cohort/evidence.csv",
+            "--as-of",
+            "2025-09-01",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        json(&out)["role"],
+        "cpft-peer-support-worker",
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&[
+        "crosswalk",
+        "../frameworks/srn-peer-values.yaml",
+        "hee-psw-2020",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json(&out)["from"], "srn-peer-values", "{}", stderr(&out));
     let out = run(&["coverage", "no-such-file.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no file `no-such-file.yaml`"));

@@ -8,17 +8,17 @@ use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
 use crate::output;
 use crate::report::{Cell, Doc, Render, Table, Tone};
-use crate::session::{analyse, status_of};
+use crate::session::{FRAMEWORK, analyse_documents, status_of};
 use framework_core::Diagnostic;
 
 /// Arguments of `competence crosswalk`.
 #[derive(Debug, Args)]
 pub struct CrosswalkArgs {
-    /// The framework to read from.
+    /// The framework to read from: its id or the path of its file.
     #[arg(value_name = "FROM")]
     pub from: String,
 
-    /// The framework to read to.
+    /// The framework to read to: its id or the path of its file.
     #[arg(value_name = "TO")]
     pub to: String,
 }
@@ -115,10 +115,15 @@ impl Render for CrosswalkReport {
 
 /// Runs `competence crosswalk`.
 pub fn run(g: &GlobalArgs, args: &CrosswalkArgs) -> ExitStatus {
-    let (catalog, report) = match analyse(g, |c| crosswalk(c, &args.from, &args.to)) {
-        Ok(done) => done,
-        Err(status) => return status,
-    };
+    let named = [
+        (args.from.as_str(), FRAMEWORK),
+        (args.to.as_str(), FRAMEWORK),
+    ];
+    let (catalog, report) =
+        match analyse_documents(g, named, |c, [from, to]| crosswalk(c, from, to)) {
+            Ok(done) => done,
+            Err(status) => return status,
+        };
     let written = output::emit(g, &report);
     if written == ExitStatus::Error {
         written

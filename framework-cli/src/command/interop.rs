@@ -112,16 +112,22 @@ struct ImportReport<'a> {
     documents: Vec<ImportedDocument<'a>>,
 }
 
-/// `import` and `export` write documents, not rows: JSON lines and Parquet have nothing to
-/// hold.
+/// `import` and `export` write documents, not rows: JSON lines, Parquet, workbooks and pages
+/// have nothing to hold.
 fn no_rows(g: &GlobalArgs) -> Option<ExitStatus> {
-    matches!(g.format, Format::Jsonl | Format::Parquet).then(|| {
+    matches!(
+        g.format,
+        Format::Jsonl | Format::Parquet | Format::Xlsx | Format::Html
+    )
+    .then(|| {
         output::fatal(
             g.format,
             &Fatal::new(
                 Code::BadArguments,
-                "import and export write documents, which have no rows to write as JSON lines or Parquet"
-                    .to_owned(),
+                format!(
+                    "import and export write documents, which have no rows to write as `--format {}`",
+                    g.format.name()
+                ),
                 Some("use `--format json`".to_owned()),
             ),
         )

@@ -10,13 +10,14 @@ use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
 use crate::output;
 use crate::report::{Cell, Doc, Render, Table, Tone};
-use crate::session::catalog_or_exit;
+use crate::session::{ROLE, analyse_documents};
 use framework_core::Diagnostic;
 
 /// Arguments of `competence learners`.
 #[derive(Debug, Args)]
 pub struct LearnersArgs {
-    /// The role whose requirements learners must meet (see `competence list`).
+    /// The role whose requirements learners must meet: its id (see `competence list`) or the
+    /// path of its file.
     #[arg(long, value_name = "ROLE")]
     pub role: String,
 
@@ -265,32 +266,29 @@ fn open(path: &PathBuf) -> Result<std::fs::File, RecordsError> {
 
 /// Runs `competence learners`.
 pub fn run(g: &GlobalArgs, args: &LearnersArgs) -> ExitStatus {
-    let catalog = match catalog_or_exit(g, &[]) {
-        Ok(c) => c,
-        Err(status) => return status,
-    };
-    let files = open(&args.learners).and_then(|l| Ok((l, open(&args.evidence)?)));
-    let result = files.and_then(|(l, e)| {
-        output::with_progress("reading the learner records", || {
-            learners(
-                &catalog,
-                &args.role,
-                CsvInput::new(
-                    args.learners.display().to_string(),
-                    std::io::BufReader::new(l),
-                ),
-                CsvInput::new(
-                    args.evidence.display().to_string(),
-                    std::io::BufReader::new(e),
-                ),
-                args.as_of.unwrap_or_else(framework_core::learners::today),
-                args.learner.as_deref(),
-            )
-        })
+    // The records are read, and the role's file (when given by path) loaded, before anything
+    // is analysed: the spinner says "analysing" over both.
+    let named = [(args.role.as_str(), ROLE)];
+    let analysed = analyse_documents(g, named, |catalog, [role]| {
+        let (l, e) = open(&args.learners).and_then(|l| Ok((l, open(&args.evidence)?)))?;
+        learners(
+            catalog,
+            role,
+            CsvInput::new(
+                args.learners.display().to_string(),
+                std::io::BufReader::new(l),
+            ),
+            CsvInput::new(
+                args.evidence.display().to_string(),
+                std::io::BufReader::new(e),
+            ),
+            args.as_of.unwrap_or_else(framework_core::learners::today),
+            args.learner.as_deref(),
+        )
     });
-    let mut report = match result {
-        Ok(r) => r,
-        Err(e) => return output::fatal_with(g.format, &e, catalog.diagnostics()),
+    let (_, mut report) = match analysed {
+        Ok(done) => done,
+        Err(status) => return status,
     };
     let overdue = report.summary.counts.overdue;
     let failing = args.fail_on_overdue && overdue > 0;

@@ -160,23 +160,9 @@ fn write(g: &GlobalArgs, args: &ReportArgs, kind: Format, path: &Path) -> ExitSt
         },
         _ => page(&parts).into_bytes(),
     };
-    let written = framework_core::files::write_atomically(path, |out| out.write_all(&bytes));
-    match written {
-        Ok(()) => {
-            eprintln!(
-                "wrote {}",
-                framework_core::safe::escape_line(&path.display().to_string())
-            );
-            status_of(catalog)
-        }
-        Err(e) => output::fatal(
-            g.format,
-            &Fatal::new(
-                Code::Unwritable,
-                format!("cannot write `{}`: {e}", path.display()),
-                None,
-            ),
-        ),
+    match output::write_file(g, path, &bytes) {
+        ExitStatus::Success => status_of(catalog),
+        failed => failed,
     }
 }
 
@@ -216,6 +202,21 @@ fn per_top(r: &CoverageReport) -> Vec<TopShare<'_>> {
         }
     }
     out
+}
+
+/// Coverage per top-level item as a table: covered, partial and uncovered leaves.
+fn tops_table(tops: &[TopShare<'_>]) -> Table {
+    let mut t = Table::new(&["ITEM", "TITLE", "#COVERED", "#PARTIAL", "#UNCOVERED"]);
+    for s in tops {
+        t.row(vec![
+            s.id.clone().into(),
+            s.title.to_owned().into(),
+            count(s.covered, Tone::Good),
+            count(s.partial, Tone::Warn),
+            count(s.uncovered, Tone::Bad),
+        ]);
+    }
+    t
 }
 
 /// A count, in its colour when it is not zero.
@@ -282,24 +283,7 @@ fn page(p: &Parts) -> String {
     let tops = per_top(cov);
     b.push_str("<section><h2>Coverage per top-level item</h2>\n");
     b.push_str(&chart(&tops));
-    let mut t = Table::new(&["ITEM", "TITLE", "#COVERED", "#PARTIAL", "#UNCOVERED"]);
-    for s in &tops {
-        t.row(vec![
-            s.id.clone().into(),
-            s.title.to_owned().into(),
-            count(s.covered, Tone::Good),
-            count(s.partial, Tone::Warn),
-            Cell::toned(
-                s.uncovered.to_string(),
-                if s.uncovered > 0 {
-                    Tone::Bad
-                } else {
-                    Tone::Plain
-                },
-            ),
-        ]);
-    }
-    html::table(&t, "", &mut b);
+    html::table(&tops_table(&tops), "", &mut b);
     b.push_str("</section>\n");
 
     // The course map grid.
@@ -647,24 +631,7 @@ fn workbook(p: &Parts) -> Result<Vec<u8>, Fatal> {
         cov.uncovered.len()
     ));
     summary.heading("Coverage per top-level item");
-    let mut t = Table::new(&["ITEM", "TITLE", "#COVERED", "#PARTIAL", "#UNCOVERED"]);
-    for s in per_top(cov) {
-        t.row(vec![
-            s.id.into(),
-            s.title.to_owned().into(),
-            count(s.covered, Tone::Good),
-            count(s.partial, Tone::Warn),
-            Cell::toned(
-                s.uncovered.to_string(),
-                if s.uncovered > 0 {
-                    Tone::Bad
-                } else {
-                    Tone::Plain
-                },
-            ),
-        ]);
-    }
-    summary.table(t);
+    summary.table(tops_table(&per_top(cov)));
     if let Some(g) = &p.gaps {
         for block in g.body.summary(&g.diagnostics).0 {
             summary.0.push(block);

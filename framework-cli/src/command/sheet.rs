@@ -115,28 +115,24 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
     } else {
         ExitStatus::Success
     };
-    let wrote = if map.references() > 0 {
-        match &g.output {
-            Some(out) => {
-                match framework_core::files::write_atomically(out, |w| w.write_all(yaml.as_bytes()))
-                {
-                    Ok(()) => true,
-                    Err(e) => {
-                        return output::fatal(
-                            g.format,
-                            &Fatal::new(
-                                Code::Unwritable,
-                                format!("cannot write `{}`: {e}", out.display()),
-                                None,
-                            ),
-                        );
-                    }
-                }
+    // Written whole (or not at all) before anything is said about it.
+    let wrote = match &g.output {
+        Some(out) if map.references() > 0 => {
+            let written =
+                framework_core::files::write_atomically(out, |w| w.write_all(yaml.as_bytes()));
+            if let Err(e) = written {
+                return output::fatal(
+                    g.format,
+                    &Fatal::new(
+                        Code::Unwritable,
+                        format!("cannot write `{}`: {e}", out.display()),
+                        None,
+                    ),
+                );
             }
-            None => false,
+            true
         }
-    } else {
-        false
+        _ => false,
     };
     if g.format == OutputFormat::Json {
         let body = Made {
@@ -278,27 +274,17 @@ pub fn run_template(g: &GlobalArgs, args: &TemplateArgs) -> ExitStatus {
     };
     match &g.output {
         Some(path) => {
-            match framework_core::files::write_atomically(path, |w| w.write_all(&bytes)) {
-                Ok(()) => {
-                    eprintln!(
-                        "wrote {}: {} items of `{}`, {} session columns; fill in I, P or A and run `competence import sheet {}`",
-                        framework_core::safe::escape_line(&path.display().to_string()),
-                        rows.len(),
-                        args.framework,
-                        args.sessions,
-                        framework_core::safe::escape_line(&path.display().to_string()),
-                    );
-                    ExitStatus::Success
-                }
-                Err(e) => output::fatal(
-                    g.format,
-                    &Fatal::new(
-                        Code::Unwritable,
-                        format!("cannot write `{}`: {e}", path.display()),
-                        None,
-                    ),
-                ),
+            let status = output::write_file(g, path, &bytes);
+            if status == ExitStatus::Success {
+                eprintln!(
+                    "{} items of `{}`, {} session columns; fill in I, P or A, then `competence import sheet {}`",
+                    rows.len(),
+                    args.framework,
+                    args.sessions,
+                    framework_core::safe::escape_line(&path.display().to_string()),
+                );
             }
+            status
         }
         None if xlsx => output::fatal(
             g.format,

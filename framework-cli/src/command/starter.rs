@@ -79,23 +79,7 @@ pub fn run_schema(g: &GlobalArgs, args: &SchemaArgs) -> ExitStatus {
 }
 
 fn write(g: &GlobalArgs, path: &Path, text: &str) -> ExitStatus {
-    match framework_core::files::write_atomically(path, |w| w.write_all(text.as_bytes())) {
-        Ok(()) => {
-            eprintln!(
-                "wrote {}",
-                framework_core::safe::escape_line(&path.display().to_string())
-            );
-            ExitStatus::Success
-        }
-        Err(e) => output::fatal(
-            g.format,
-            &Fatal::new(
-                Code::Unwritable,
-                format!("cannot write `{}`: {e}", path.display()),
-                None,
-            ),
-        ),
-    }
+    output::write_file(g, path, text.as_bytes())
 }
 
 /// The schema file `init` writes beside the course map.

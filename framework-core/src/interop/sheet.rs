@@ -511,6 +511,18 @@ fn at(code: Code, grid: &Grid, row: usize, column: usize, message: String) -> Di
     )
 }
 
+/// A row whose ref or title names no item.
+fn no_item(grid: &Grid, row: usize, column: usize, why: &str) -> Diagnostic {
+    at(
+        Code::ImportInvalid,
+        grid,
+        row,
+        column,
+        format!("row {}: {why}", row + 1),
+    )
+    .with_help("write the item's id as the framework has it (see `competence show FRAMEWORK`), or its exact title")
+}
+
 /// The cell's address as a spreadsheet shows it (`C7`).
 pub fn address(row: usize, column: usize) -> String {
     let mut letters = String::new();
@@ -659,12 +671,8 @@ fn read_grid(
                     title_col
                 } else {
                     ref_col
-                }
-                .unwrap_or(0);
-                map.diagnostics.push(
-                    at(Code::ImportInvalid, grid, r, c, format!("row {}: {why}", r + 1))
-                        .with_help("write the item's id as the framework has it (see `competence show FRAMEWORK`), or its exact title"),
-                );
+                };
+                map.diagnostics.push(no_item(grid, r, c.unwrap_or(0), &why));
                 continue;
             }
         };
@@ -787,12 +795,8 @@ fn read_long(
                     title_col
                 } else {
                     ref_col
-                }
-                .unwrap_or(0);
-                map.diagnostics.push(
-                    at(Code::ImportInvalid, grid, r, c, format!("row {}: {why}", r + 1))
-                        .with_help("write the item's id as the framework has it (see `competence show FRAMEWORK`), or its exact title"),
-                );
+                };
+                map.diagnostics.push(no_item(grid, r, c.unwrap_or(0), &why));
                 continue;
             }
         };
