@@ -28,7 +28,7 @@ use crate::options::GlobalArgs;
     name = "competence",
     version,
     propagate_version = true,
-    after_long_help = "Examples:\n  competence list\n  competence show care-certificate-2015 --depth 2\n  competence validate my-course.yaml\n  competence --catalog my-docs/ validate --format json\n\nExit status: 0 success, 1 problems found, 2 could not run."
+    after_long_help = "Examples:\n  competence list\n  competence show care-certificate-2015 --depth 2\n  competence validate my-course.yaml\n  competence --catalog my-docs/ validate --format json\n\nFrom a spreadsheet to a page to share:\n  competence template hee-psw-2020 -o grid.xlsx\n  competence import sheet grid.xlsx --id my-course -o my-course.yaml\n  competence report my-course.yaml --target cpft-peer-support-worker -o report.html\n\nExit status: 0 success, 1 problems found, 2 could not run."
 )]
 pub struct Cli {
     #[command(flatten)]

@@ -93,6 +93,24 @@ pub fn class(tone: Tone) -> &'static str {
     }
 }
 
+/// The most rows a page's table shows; the rest are counted, with where to find them.
+pub const MAX_PAGE_ROWS: usize = 2_000;
+
+/// A table as HTML with at most [`MAX_PAGE_ROWS`] rows; when there are more, a line after it
+/// counts the rest and names the command (`whole`) that lists them all.
+pub fn table_capped(t: &mut Table, whole: &str, out: &mut String) {
+    let more = t.rows.len().saturating_sub(MAX_PAGE_ROWS);
+    t.rows.truncate(MAX_PAGE_ROWS);
+    table(t, "", out);
+    if more > 0 {
+        let _ = writeln!(
+            out,
+            "<p class=\"meta\">… and {more} more rows, left out of this page; all of them: <code>{}</code></p>",
+            escape(whole)
+        );
+    }
+}
+
 /// A table as HTML, in a box that scrolls sideways on a narrow screen. A row whose first cell
 /// is `Strong` is a group's row.
 pub fn table(t: &Table, extra_class: &str, out: &mut String) {

@@ -265,8 +265,9 @@ fn whole_file<T: Serialize + Render + framework_core::table::Tables>(
         }
         Format::Xlsx => workbook(&report.body, &report.diagnostics)?,
         Format::Html => {
-            let doc = report.body.doc(&report.diagnostics);
-            let mut body = crate::html::body(&doc);
+            // The title from the summary: a large report's document can be far larger.
+            let doc = report.body.summary(&report.diagnostics);
+            let mut body = report.body.html(&report.diagnostics);
             if !report.diagnostics.is_empty() {
                 body.push_str("<h2>Problems found</h2>\n");
                 let table = crate::report::diagnostics_table(&report.diagnostics);
@@ -282,29 +283,12 @@ fn whole_file<T: Serialize + Render + framework_core::table::Tables>(
 /// A report as a workbook: the summary sheet, the main table's sheet, the diagnostics' sheet.
 pub fn workbook<T: Render>(body: &T, diagnostics: &[Diagnostic]) -> Result<Vec<u8>, Fatal> {
     let mut book = crate::xlsx::Book::new();
-    let sheet = body.sheet(diagnostics);
-    if sheet.table.rows.len() > crate::xlsx::MAX_ROWS {
-        return Err(Fatal::new(
-            Code::BadArguments,
-            format!(
-                "the table has {} rows, more than a workbook sheet holds ({})",
-                sheet.table.rows.len(),
-                crate::xlsx::MAX_ROWS
-            ),
-            Some("use `--format csv` or `--format parquet`".to_owned()),
-        ));
-    }
     let made = book
         .summary("summary", &body.summary(diagnostics))
-        .and_then(|()| book.table(&sheet))
+        .and_then(|()| book.table(body.sheet(diagnostics)))
         .and_then(|()| book.diagnostics(diagnostics));
-    made.and_then(|()| book.finish()).map_err(|e| {
-        Fatal::new(
-            Code::InternalError,
-            format!("cannot make the workbook: {e}"),
-            None,
-        )
-    })
+    made.and_then(|()| book.finish())
+        .map_err(crate::xlsx::failed)
 }
 
 /// Writes bytes to a file, whole or not at all, and says so on stderr (`wrote FILE`), or why it

@@ -44,8 +44,14 @@ pub trait Render {
 
     /// The main table as a workbook sheet shows it (`--format xlsx`): the CSV table unless the
     /// report lays its rows out for people there (titles, groups, colours).
-    fn sheet(&self, diagnostics: &[Diagnostic]) -> Sheet {
+    fn sheet(&self, diagnostics: &[Diagnostic]) -> Sheet<'_> {
         Sheet::flat(Self::ROWS.unwrap_or("report"), self.table(diagnostics))
+    }
+
+    /// The report as a page's body (`--format html`): the document, as [`crate::html::body`]
+    /// lays it out, unless the report reads better otherwise there.
+    fn html(&self, diagnostics: &[Diagnostic]) -> String {
+        crate::html::body(&self.doc(diagnostics))
     }
 
     /// What a workbook's summary sheet shows: the document's heading, its sentences and its
@@ -151,67 +157,107 @@ impl Tone {
     }
 }
 
-/// A report's main table laid out for a workbook sheet: its name, the table, and the outline
-/// level of each row (0 for a group's row or an ungrouped one, 1 for a row in a group).
-#[derive(Debug, Clone)]
-pub struct Sheet {
-    pub name: &'static str,
-    pub table: Table,
-    pub levels: Vec<u8>,
+/// One row of a workbook sheet: its outline level (0 for a group's row or an ungrouped one,
+/// more for a row inside groups) and its cells that hold something, by column. Sparse, so a
+/// course map of 100,000 leaves by 5,000 sessions costs its covered cells, not its grid.
+#[derive(Debug, Clone, Default)]
+pub struct SheetRow {
+    pub level: u8,
+    pub cells: Vec<(usize, Cell)>,
 }
 
-impl Sheet {
-    /// A sheet of the table as it is, without groups.
-    pub fn flat(name: &'static str, table: Table) -> Self {
+impl SheetRow {
+    /// A row of a table's cells (the empty, plain ones left out).
+    pub fn of(level: u8, cells: Vec<Cell>) -> Self {
+        Self {
+            level,
+            cells: cells
+                .into_iter()
+                .enumerate()
+                .filter(|(_, c)| !c.text.is_empty() || c.tone != Tone::Plain)
+                .collect(),
+        }
+    }
+}
+
+/// A report's main table laid out for a workbook sheet: its name, its headers (a `#` marks a
+/// numeric column, as in [`Table::new`]) and its rows, made as the sheet is written.
+pub struct Sheet<'a> {
+    pub name: &'static str,
+    pub table: Table,
+    pub rows: Box<dyn Iterator<Item = SheetRow> + 'a>,
+}
+
+impl std::fmt::Debug for Sheet<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sheet")
+            .field("name", &self.name)
+            .field("headers", &self.table.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Sheet<'a> {
+    /// A sheet with these headers whose rows are made by `rows`.
+    pub fn new<S: AsRef<str>>(
+        name: &'static str,
+        headers: &[S],
+        rows: impl Iterator<Item = SheetRow> + 'a,
+    ) -> Self {
         Self {
             name,
-            table,
-            levels: Vec::new(),
+            table: Table::new(headers),
+            rows: Box::new(rows),
         }
     }
 
-    /// A sheet whose rows are grouped by the column `top`: before each run of rows with the same
-    /// value, a group row (bold) showing that value and the column `top_title`'s; the rows
-    /// whose `top` is their own `own` column (a top-level item) are left ungrouped.
+    /// A sheet of a table as it is, without groups.
+    pub fn flat(name: &'static str, mut table: Table) -> Self {
+        let rows = std::mem::take(&mut table.rows);
+        Self {
+            name,
+            table,
+            rows: Box::new(rows.into_iter().map(|r| SheetRow::of(0, r))),
+        }
+    }
+
+    /// A sheet of a table whose rows are grouped by the column `top`: before each run of rows
+    /// with the same value, a group row (bold) showing that value and the column `top_title`'s;
+    /// the rows whose `top` is their own `own` column (a top-level item) are left ungrouped.
     pub fn grouped(
         name: &'static str,
-        table: Table,
+        mut table: Table,
         own: usize,
         top: usize,
         top_title: usize,
     ) -> Self {
-        let width = table.headers.len();
         let text = |row: &[Cell], n: usize| row.get(n).map(|c| c.text.clone()).unwrap_or_default();
-        let mut rows = Vec::with_capacity(table.rows.len());
-        let mut levels = Vec::with_capacity(table.rows.len());
+        let rows = std::mem::take(&mut table.rows);
         let mut group: Option<String> = None;
-        for row in table.rows {
+        let grouped = rows.into_iter().flat_map(move |row| {
             let key = text(&row, top);
             if key.is_empty() || key == text(&row, own) {
                 group = None;
-                rows.push(row);
-                levels.push(0);
-                continue;
+                return vec![SheetRow::of(0, row)];
             }
+            let mut out = Vec::with_capacity(2);
             if group.as_deref() != Some(key.as_str()) {
-                let mut head: Vec<Cell> = (0..width).map(|_| Cell::new("")).collect();
-                if let Some(c) = head.get_mut(own) {
-                    *c = Cell::toned(key.clone(), Tone::Strong);
-                }
-                if let Some(c) = head.get_mut(own + 1) {
-                    *c = Cell::toned(text(&row, top_title), Tone::Strong);
-                }
-                rows.push(head);
-                levels.push(0);
+                out.push(SheetRow {
+                    level: 0,
+                    cells: vec![
+                        (own, Cell::toned(key.clone(), Tone::Strong)),
+                        (own + 1, Cell::toned(text(&row, top_title), Tone::Strong)),
+                    ],
+                });
                 group = Some(key);
             }
-            rows.push(row);
-            levels.push(1);
-        }
+            out.push(SheetRow::of(1, row));
+            out
+        });
         Self {
             name,
-            table: Table { rows, ..table },
-            levels,
+            table,
+            rows: Box::new(grouped),
         }
     }
 }

@@ -10,13 +10,35 @@ use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxErro
 
 use framework_core::Diagnostic;
 
-use crate::report::{Block, Doc, Sheet, Table, Tone};
+use crate::report::{Block, Cell, Doc, Sheet, Table, Tone};
 
 /// The most rows a sheet holds (Excel's limit, less the header).
 pub const MAX_ROWS: usize = 1_048_575;
+/// The most columns a sheet holds (Excel's limit).
+pub const MAX_COLUMNS: usize = 16_384;
 
 /// The widest a column is made, in characters.
 const MAX_WIDTH: usize = 60;
+
+/// Why a workbook could not be made, as the command's error: a table too large for a sheet
+/// (`bad-arguments`, with the formats that hold it), or anything else (`internal-error`).
+pub fn failed(e: XlsxError) -> crate::output::Fatal {
+    use framework_core::Code;
+    match e {
+        XlsxError::RowColumnLimitError => crate::output::Fatal::new(
+            Code::BadArguments,
+            format!(
+                "the table is larger than a workbook sheet holds ({MAX_ROWS} rows, {MAX_COLUMNS} columns)"
+            ),
+            Some("use `--format csv` or `--format parquet`".to_owned()),
+        ),
+        other => crate::output::Fatal::new(
+            Code::InternalError,
+            format!("cannot make the workbook: {other}"),
+            None,
+        ),
+    }
+}
 
 /// A workbook being made.
 pub struct Book {
@@ -80,36 +102,41 @@ impl Book {
     }
 
     /// The report's main table as a sheet: a bold header row, frozen and filtered, each row's
-    /// outline level, colours by tone.
-    pub fn table(&mut self, sheet: &Sheet) -> Result<(), XlsxError> {
-        let rows = sheet.table.rows.len();
-        if rows > MAX_ROWS {
+    /// outline level, colours by tone; its rows written as they are made.
+    pub fn table(&mut self, sheet: Sheet<'_>) -> Result<(), XlsxError> {
+        let columns = sheet.table.headers.len();
+        if columns > MAX_COLUMNS {
             return Err(XlsxError::RowColumnLimitError);
         }
         let ws = self.workbook.add_worksheet();
         ws.set_name(sheet.name)?;
         let mut widths = Widths::default();
-        let last = write_table(ws, 0, &sheet.table, &mut widths)?;
+        let formats = Formats::new();
+        write_headers(ws, 0, &sheet.table, &mut widths)?;
+        // Outline groups: for each level, the row where the current run at that level or
+        // deeper began.
+        let mut open: [Option<u32>; 8] = [None; 8];
+        let mut row: u32 = 1;
+        for r in sheet.rows {
+            if row as usize > MAX_ROWS {
+                return Err(XlsxError::RowColumnLimitError);
+            }
+            write_cells(
+                ws,
+                row,
+                &r.cells,
+                &sheet.table.numeric,
+                &formats,
+                &mut widths,
+            )?;
+            close_groups(ws, &mut open, r.level.min(7), row)?;
+            row += 1;
+        }
+        close_groups(ws, &mut open, 0, row)?;
         widths.apply(ws)?;
         ws.set_freeze_panes(1, 0)?;
-        let columns = u16::try_from(sheet.table.headers.len().saturating_sub(1)).unwrap_or(0);
-        ws.autofilter(0, 0, last.saturating_sub(1).max(1), columns)?;
-        // Outline groups: for each level, each run of rows at that level or deeper.
-        let deepest = sheet.levels.iter().copied().max().unwrap_or(0);
-        for level in 1..=deepest.min(7) {
-            let mut start = None;
-            for (n, &l) in sheet.levels.iter().chain(std::iter::once(&0)).enumerate() {
-                let row = u32::try_from(n + 1).unwrap_or(u32::MAX);
-                match (l >= level, start) {
-                    (true, None) => start = Some(row),
-                    (false, Some(first)) => {
-                        ws.group_rows(first, row - 1)?;
-                        start = None;
-                    }
-                    _ => {}
-                }
-            }
-        }
+        let last_column = u16::try_from(columns.saturating_sub(1)).unwrap_or(0);
+        ws.autofilter(0, 0, row.saturating_sub(1).max(1), last_column)?;
         ws.set_landscape();
         ws.set_repeat_rows(0, 0)?;
         ws.set_print_fit_to_pages(1, 0);
@@ -122,7 +149,7 @@ impl Book {
             return Ok(());
         }
         let t = crate::report::diagnostics_table(diagnostics);
-        self.table(&Sheet::flat("diagnostics", t))
+        self.table(Sheet::flat("diagnostics", t))
     }
 
     /// The workbook's bytes.
@@ -176,6 +203,106 @@ fn format_of(tone: Tone) -> Format {
     }
 }
 
+/// Opens and closes outline groups as rows go by: a row at `level` closes every group deeper
+/// than it (ending on the row before) and opens the groups up to it (starting on it).
+fn close_groups(
+    ws: &mut Worksheet,
+    open: &mut [Option<u32>; 8],
+    level: u8,
+    row: u32,
+) -> Result<(), XlsxError> {
+    for l in 1..8u8 {
+        let slot = &mut open[usize::from(l)];
+        if l > level {
+            if let Some(first) = slot.take() {
+                ws.group_rows(first, row - 1)?;
+            }
+        } else if slot.is_none() {
+            *slot = Some(row);
+        }
+    }
+    Ok(())
+}
+
+/// The formats of cells, made once per sheet.
+struct Formats {
+    percent: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Self {
+            percent: Format::new().set_num_format("0.0%"),
+        }
+    }
+}
+
+/// Writes a table's header row at `row`.
+fn write_headers(
+    ws: &mut Worksheet,
+    row: u32,
+    t: &Table,
+    widths: &mut Widths,
+) -> Result<(), XlsxError> {
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xD9E1F2))
+        .set_border_bottom(FormatBorder::Thin);
+    for (c, h) in t.headers.iter().enumerate() {
+        let col = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
+        ws.write_string_with_format(row, col, h, &header)?;
+        widths.see(c, h);
+    }
+    Ok(())
+}
+
+/// Writes one row's cells (by column) at `row`: numbers in numeric columns as numbers (a
+/// percentage as a fraction shown as one), text as text (never a formula), each in its tone's
+/// colours; a text longer than a cell holds is cut, and says so.
+fn write_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: &[(usize, Cell)],
+    numeric: &[bool],
+    formats: &Formats,
+    widths: &mut Widths,
+) -> Result<(), XlsxError> {
+    for (c, cell) in cells {
+        let col = u16::try_from(*c).map_err(|_| XlsxError::RowColumnLimitError)?;
+        widths.see(*c, &cell.text);
+        let format = format_of(cell.tone);
+        let is_numeric = numeric.get(*c).copied().unwrap_or(false);
+        if cell.text.is_empty() {
+            ws.write_blank(row, col, &format)?;
+        } else if let Some(n) = is_numeric
+            .then(|| cell.text.strip_suffix('%').and_then(number))
+            .flatten()
+        {
+            ws.write_number_with_format(row, col, n / 100.0, &formats.percent)?;
+        } else if let Some(n) = is_numeric.then(|| number(&cell.text)).flatten() {
+            ws.write_number_with_format(row, col, n, &format)?;
+        } else {
+            ws.write_string_with_format(row, col, fitted(&cell.text).as_ref(), &format)?;
+        }
+    }
+    Ok(())
+}
+
+/// The most characters a workbook cell holds.
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// Text that fits in a cell: a longer one is cut, and ends by saying so.
+fn fitted(text: &str) -> std::borrow::Cow<'_, str> {
+    const CUT: &str = " … (cut: the whole text is in the CSV or JSON)";
+    if text.chars().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let keep = MAX_CELL_CHARS - CUT.chars().count();
+    let mut out: String = text.chars().take(keep).collect();
+    out.push_str(CUT);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Writes a table from `first` down: its header row, then its rows. Returns the row after it.
 fn write_table(
     ws: &mut Worksheet,
@@ -183,38 +310,12 @@ fn write_table(
     t: &Table,
     widths: &mut Widths,
 ) -> Result<u32, XlsxError> {
-    let header = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xD9E1F2))
-        .set_border_bottom(FormatBorder::Thin);
-    for (c, h) in t.headers.iter().enumerate() {
-        let col = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-        ws.write_string_with_format(first, col, h, &header)?;
-        widths.see(c, h);
-    }
-    let percent = Format::new().set_num_format("0.0%");
+    write_headers(ws, first, t, widths)?;
+    let formats = Formats::new();
     let mut row = first + 1;
     for cells in &t.rows {
-        for (c, cell) in cells.iter().enumerate() {
-            let col = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-            widths.see(c, &cell.text);
-            let format = format_of(cell.tone);
-            let numeric = t.numeric.get(c).copied().unwrap_or(false);
-            if cell.text.is_empty() {
-                if cell.tone != Tone::Plain {
-                    ws.write_blank(row, col, &format)?;
-                }
-            } else if let Some(n) = numeric
-                .then(|| cell.text.strip_suffix('%').and_then(number))
-                .flatten()
-            {
-                ws.write_number_with_format(row, col, n / 100.0, &percent)?;
-            } else if let Some(n) = numeric.then(|| number(&cell.text)).flatten() {
-                ws.write_number_with_format(row, col, n, &format)?;
-            } else {
-                ws.write_string_with_format(row, col, &cell.text, &format)?;
-            }
-        }
+        let sparse = crate::report::SheetRow::of(0, cells.clone());
+        write_cells(ws, row, &sparse.cells, &t.numeric, &formats, widths)?;
         row += 1;
     }
     Ok(row)

@@ -699,3 +699,94 @@ fn validate_watch_checks_again_when_a_file_changes() {
     let _ = child.wait();
     assert!(second.contains("problems found"), "{second}");
 }
+
+/// A framework of 2,500 leaves under 10 top-level items, and a course of 101 sessions each
+/// covering one leaf: 252,500 cells, more than a page shows a leaf at a time.
+fn large_course_map(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let mut fw = String::from(
+        "kind: framework\nid: big\ntitle: Big\nsource: generated\ncompleteness: complete\nitems:\n",
+    );
+    for t in 0..10 {
+        fw.push_str(&format!(
+            "  - id: \"t{t}\"\n    title: Top {t}\n    items:\n"
+        ));
+        for l in 0..250 {
+            fw.push_str(&format!(
+                "      - {{ id: \"t{t}.{l}\", title: Leaf {t}.{l} }}\n"
+            ));
+        }
+    }
+    let mut course = String::from(
+        "kind: curriculum\nid: big-course\ntitle: Big course\nframeworks: [big]\nsessions:\n",
+    );
+    for s in 0..101 {
+        course.push_str(&format!(
+            "  - id: s{s}\n    title: Session {s}\n    covers: [\"t{}.{}\"]\n",
+            s % 10,
+            s
+        ));
+    }
+    let (f, c) = (dir.join("big.yaml"), dir.join("big-course.yaml"));
+    std::fs::write(&f, fw).expect("writes");
+    std::fs::write(&c, course).expect("writes");
+    (f, c)
+}
+
+#[test]
+fn a_large_course_map_reads_as_a_page_per_top_level_item_with_long_lists_cut() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (fw, course) = large_course_map(dir.path());
+    let page = dir.path().join("m.html");
+    let out = run(&[
+        "--no-builtin",
+        "--catalog",
+        fw.to_str().unwrap(),
+        "matrix",
+        course.to_str().unwrap(),
+        "--format",
+        "html",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(&page).expect("reads");
+    assert!(html.contains("it is shown per top-level item"));
+    assert!(html.contains("<td>Top 3 (250 leaves)</td>"));
+    assert!(html.len() < 1_000_000, "{} bytes", html.len());
+    let report = dir.path().join("r.html");
+    let out = run(&[
+        "--no-builtin",
+        "--catalog",
+        fw.to_str().unwrap(),
+        "report",
+        course.to_str().unwrap(),
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(&report).expect("reads");
+    // 2,399 uncovered leaves: the page lists 2,000 and says where the rest are.
+    assert!(
+        html.contains("… and 399 more rows, left out of this page"),
+        "{}",
+        &html[..2000]
+    );
+    // The workbook holds the whole grid.
+    let book = dir.path().join("m.xlsx");
+    let out = run(&[
+        "--no-builtin",
+        "--catalog",
+        fw.to_str().unwrap(),
+        "matrix",
+        course.to_str().unwrap(),
+        "--format",
+        "xlsx",
+        "-o",
+        book.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let grid = &sheets(&book)[1].1;
+    // The header, 10 group rows, 2,500 leaves and the totals.
+    assert_eq!(grid.len(), 1 + 10 + 2_500 + 1);
+    assert_eq!(grid[0].len(), 5 + 101 + 1);
+}

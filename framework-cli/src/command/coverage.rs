@@ -7,7 +7,7 @@ use framework_core::report::Threshold;
 use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
 use crate::output;
-use crate::report::{Block, Cell, Doc, Render, Sheet, Table, Tone};
+use crate::report::{Block, Cell, Doc, Render, Sheet, SheetRow, Table, Tone};
 use crate::session::{CURRICULUM, analyse_documents, status_of};
 use framework_core::Diagnostic;
 
@@ -172,18 +172,17 @@ impl Render for CoverageReport {
 
     /// Every item with its title and coloured status and depth, each under the item above it
     /// (an outline level per level of the framework).
-    fn sheet(&self, _: &[Diagnostic]) -> Sheet {
-        let mut t = Table::new(&[
+    fn sheet(&self, _: &[Diagnostic]) -> Sheet<'_> {
+        let headers = [
             "REF", "TITLE", "STATUS", "DEPTH", "VIA", "SESSIONS", "#LEAVES", "#COVERED",
-        ]);
-        let mut levels = Vec::with_capacity(self.items.len());
-        for i in &self.items {
+        ];
+        let rows = self.items.iter().map(|i| {
             let title = if i.leaf {
                 Cell::new(i.title.clone())
             } else {
                 Cell::toned(i.title.clone(), Tone::Strong)
             };
-            t.row(vec![
+            let cells = vec![
                 i.item.to_string().into(),
                 title,
                 status_cell(i),
@@ -201,14 +200,10 @@ impl Render for CoverageReport {
                     .map(|n| n.to_string())
                     .unwrap_or_default()
                     .into(),
-            ]);
-            levels.push(u8::try_from(i.level).unwrap_or(7).min(7));
-        }
-        Sheet {
-            name: "coverage",
-            table: t,
-            levels,
-        }
+            ];
+            SheetRow::of(u8::try_from(i.level).unwrap_or(7).min(7), cells)
+        });
+        Sheet::new("coverage", &headers, rows)
     }
 
     /// The heading, the counts, the hours and the sequencing findings.

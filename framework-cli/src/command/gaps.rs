@@ -142,7 +142,7 @@ impl Render for GapsReport {
     }
 
     /// The CSV table, each gap under a row for its top-level item.
-    fn sheet(&self, d: &[Diagnostic]) -> Sheet {
+    fn sheet(&self, d: &[Diagnostic]) -> Sheet<'_> {
         Sheet::grouped("gaps", self.table(d), 0, 2, 3)
     }
 

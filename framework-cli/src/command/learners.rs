@@ -165,7 +165,7 @@ impl Render for LearnersReport {
         t
     }
 
-    fn sheet(&self, d: &[Diagnostic]) -> crate::report::Sheet {
+    fn sheet(&self, d: &[Diagnostic]) -> crate::report::Sheet<'_> {
         crate::report::Sheet::flat("learners", self.table(d))
     }
 

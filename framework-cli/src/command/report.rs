@@ -10,7 +10,6 @@ use clap::Args;
 use framework_core::coverage::{CoverageReport, coverage};
 use framework_core::gaps::{GapReason, GapsReport, gaps};
 use framework_core::matrix::{MatrixReport, matrix};
-use framework_core::model::Depth;
 use framework_core::report::Report;
 use framework_core::{Catalog, Code};
 
@@ -288,7 +287,7 @@ fn page(p: &Parts) -> String {
 
     // The course map grid.
     b.push_str("<section><h2>Course map</h2>\n<p class=\"key\">Each cell is the depth a session or assessment reaches: <span class=\"d1\">I</span>introduced <span class=\"d2\">P</span>practised <span class=\"d3\">A</span>assessed. Columns in teaching order; leaves grouped under their top-level item.</p>\n");
-    grid(&p.matrix.body, &mut b);
+    crate::command::matrix::grid_html(&p.matrix.body, &mut b);
     let mut key = Table::new(&["COLUMN", "KIND", "TITLE", "#DAY", "#WEEK", "#LEAVES"]);
     for c in &p.matrix.body.columns {
         key.row(vec![
@@ -348,7 +347,11 @@ fn page(p: &Parts) -> String {
                 Cell::toned(s.message.clone(), Tone::Warn),
             ]);
         }
-        html::table(&t, "", &mut b);
+        let whole = format!(
+            "competence coverage {} --framework {} --format md",
+            cov.curriculum, cov.framework
+        );
+        html::table_capped(&mut t, &whole, &mut b);
     }
     b.push_str("</section>\n");
 
@@ -445,70 +448,6 @@ fn chart(tops: &[TopShare<'_>]) -> String {
     s
 }
 
-/// The course map grid as a heatmap: a row per leaf with its title, grouped under its top-level
-/// item; a column per session or assessment (its title on hover and in the key below).
-fn grid(m: &MatrixReport, b: &mut String) {
-    b.push_str("<div class=\"scroll\"><table class=\"grid\">\n<thead><tr><th scope=\"col\">REF</th><th scope=\"col\">TITLE</th>");
-    for c in &m.columns {
-        let _ = write!(
-            b,
-            "<th scope=\"col\" class=\"session\" title=\"{}\">{}</th>",
-            escape(&c.title),
-            escape(&c.id)
-        );
-    }
-    b.push_str("<th scope=\"col\" class=\"num\">TOTAL</th></tr></thead>\n<tbody>\n");
-    let width = m.columns.len() + 1;
-    let mut group = None;
-    for row in &m.rows {
-        if row.top != row.item && group != Some(&row.top) {
-            let _ = writeln!(
-                b,
-                "<tr class=\"group\"><td>{}</td><td colspan=\"{}\">{}</td></tr>",
-                escape(row.top.item_id().map_or("*", |x| x.as_str())),
-                width + 1,
-                escape(&row.top_title)
-            );
-        }
-        group = Some(&row.top);
-        let optional = if row.optional {
-            " <i>(optional)</i>"
-        } else {
-            ""
-        };
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}{optional}</td>",
-            escape(row.item.item_id().map_or("*", |x| x.as_str())),
-            escape(&row.title)
-        );
-        for cell in row.cells.iter() {
-            match cell {
-                Some(d) => {
-                    let (letter, class) = match d {
-                        Depth::Introduced => ("I", "d1"),
-                        Depth::Practised => ("P", "d2"),
-                        Depth::Assessed => ("A", "d3"),
-                    };
-                    let _ = write!(b, "<td class=\"cell {class}\" title=\"{d}\">{letter}</td>");
-                }
-                None => b.push_str("<td class=\"cell\"></td>"),
-            }
-        }
-        let tone = if row.total == 0 && !row.optional {
-            " bad"
-        } else {
-            ""
-        };
-        let _ = writeln!(b, "<td class=\"num{tone}\">{}</td></tr>", row.total);
-    }
-    b.push_str("<tr class=\"group\"><td colspan=\"2\">TOTAL</td>");
-    for c in &m.columns {
-        let _ = write!(b, "<td class=\"num\">{}</td>", c.total);
-    }
-    b.push_str("<td></td></tr>\n</tbody></table></div>\n");
-}
-
 /// The gaps against a target: for a role, a table per requirement (with how much of it is
 /// missing); for a framework, one table grouped by top-level item.
 fn gaps_html(g: &GapsReport, b: &mut String) {
@@ -546,9 +485,13 @@ fn gaps_html(g: &GapsReport, b: &mut String) {
         }
         t
     };
+    let whole = format!(
+        "competence gaps --target {} --from {} --format csv",
+        g.target, g.source
+    );
     if g.by_requirement.is_empty() {
         if !g.gaps.is_empty() {
-            html::table(&gap_table(&mut g.gaps.iter()), "", b);
+            html::table_capped(&mut gap_table(&mut g.gaps.iter()), &whole, b);
         }
         return;
     }
@@ -583,7 +526,7 @@ fn gaps_html(g: &GapsReport, b: &mut String) {
         );
         if q.missing > 0 {
             let mut own = g.gaps.iter().filter(|x| x.requirements.contains(&q.id));
-            html::table(&gap_table(&mut own), "", b);
+            html::table_capped(&mut gap_table(&mut own), &whole, b);
         }
     }
 }
@@ -608,7 +551,11 @@ fn uncovered_html(cov: &CoverageReport, b: &mut String) {
     {
         t.row(vec![i.item.to_string().into(), i.title.clone().into()]);
     }
-    html::table(&t, "", b);
+    let whole = format!(
+        "competence coverage {} --framework {} --format csv",
+        cov.curriculum, cov.framework
+    );
+    html::table_capped(&mut t, &whole, b);
 }
 
 /// The report as one workbook: a summary sheet (the counts, coverage per top-level item, the
@@ -642,18 +589,12 @@ fn workbook(p: &Parts) -> Result<Vec<u8>, Fatal> {
         summary.0.push(block);
     }
     let mut book = crate::xlsx::Book::new();
-    let fail = |e: rust_xlsxwriter::XlsxError| {
-        Fatal::new(
-            Code::InternalError,
-            format!("cannot make the workbook: {e}"),
-            None,
-        )
-    };
+    let fail = crate::xlsx::failed;
     book.summary("summary", &summary).map_err(fail)?;
-    book.table(&cov.sheet(&[])).map_err(fail)?;
-    book.table(&p.matrix.body.sheet(&[])).map_err(fail)?;
+    book.table(cov.sheet(&[])).map_err(fail)?;
+    book.table(p.matrix.body.sheet(&[])).map_err(fail)?;
     if let Some(g) = &p.gaps {
-        book.table(&g.body.sheet(&[])).map_err(fail)?;
+        book.table(g.body.sheet(&[])).map_err(fail)?;
     }
     book.diagnostics(&p.coverage.diagnostics).map_err(fail)?;
     book.finish().map_err(fail)
