@@ -157,7 +157,7 @@ pub enum Command {
     /// Moodle cannot hold is listed as `export-loss` warnings. Timestamps are now, or
     /// SOURCE_DATE_EPOCH when set (for reproducible files).
     #[command(
-        after_long_help = "Examples:\n  competence export case care-certificate-2015 -o care-certificate.json\n  competence export case hee-psw-2020 --base-uri https://example.org/case/uri/\n  competence export moodle hee-psw-2020 -o hee-psw-2020.csv\n  competence export ob3 cnwl-developing-expertise-peer-working"
+        after_long_help = "Examples:\n  competence export case care-certificate-2015 -o care-certificate.json\n  competence export case hee-psw-2020 --base-uri https://example.org/case/uri/\n  competence export case hee-psw-2020 --profile opensalt -o for-opensalt.json\n  competence export moodle hee-psw-2020 -o hee-psw-2020.csv\n  competence export ob3 cnwl-developing-expertise-peer-working"
     )]
     Export(ExportArgs),
 

@@ -39,9 +39,9 @@ pub(crate) use stored::{In, Out, Stored, record};
 /// What starts a tree entry: a name, and the format's version (bumped when the layout changes).
 const MAGIC: &[u8; 8] = b"CFEtree1";
 /// What starts a document entry.
-const DOC_MAGIC: &[u8; 8] = b"CFEdoc02";
+const DOC_MAGIC: &[u8; 8] = b"CFEdoc03";
 /// What starts a catalog's links entry.
-const LINKS_MAGIC: &[u8; 8] = b"CFElink1";
+const LINKS_MAGIC: &[u8; 8] = b"CFElink2";
 
 /// Where cached trees are kept.
 #[derive(Debug, Clone)]

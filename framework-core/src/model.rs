@@ -13,7 +13,7 @@ use crate::ids::{DocId, ItemRef};
 mod framework;
 mod other;
 
-pub use framework::{Framework, FrameworkView, Item, ItemIdx};
+pub use framework::{Framework, FrameworkView, Item, ItemIdx, ScaleLevel};
 pub use other::{
     Assessment, Condition, Cover, Curriculum, Duration, DurationUnit, Link, Mapping, MappingView,
     Module, Requirement, Role, Rule, Session,

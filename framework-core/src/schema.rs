@@ -158,8 +158,25 @@ document!(
         license_note: Option<String>,
         /// Fields from other systems, kept for export.
         extensions: Option<Map<String, Value>>,
+        /// The framework's identifier in an outside system (a CASE, ESCO or CTDL URI).
+        uri: Option<String>,
+        /// The id of the framework's previous edition.
+        replaces: Option<FrameworkId>,
+        /// Ordered proficiency levels, lowest first.
+        scale: Option<Vec<ScaleShape>>,
     }
 );
+
+/// One level of a proficiency scale.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, rename = "ScaleLevel")]
+#[allow(dead_code)]
+struct ScaleShape {
+    /// The level's id.
+    id: String,
+    /// Its title.
+    title: String,
+}
 
 /// A framework's item, with the items under it.
 #[derive(JsonSchema)]
@@ -197,6 +214,16 @@ struct ItemShape {
     items: Option<Vec<ItemShape>>,
     /// Fields from other systems, kept for export.
     extensions: Option<Map<String, Value>>,
+    /// The item's identifier in an outside system (a CASE, ESCO or CTDL URI).
+    uri: Option<String>,
+    /// Other names for it.
+    alt_labels: Option<Vec<String>>,
+    /// A note (a scope note, for instance).
+    note: Option<String>,
+    /// Items of the same framework it is associated with (never coverage).
+    related: Option<Vec<Ref>>,
+    /// Items of an earlier edition it succeeds.
+    replaces: Option<Vec<Ref>>,
 }
 
 document!(
@@ -503,6 +530,10 @@ mod tests {
             set(&[COMMON, framework::FRAMEWORK_FIELDS])
         );
         assert_eq!(fields(&f, Some("Item")), set(&[framework::ITEM_FIELDS]));
+        assert_eq!(
+            fields(&f, Some("ScaleLevel")),
+            set(&[framework::SCALE_FIELDS])
+        );
         let c = schema(Some(DocumentKind::Curriculum));
         assert_eq!(
             fields(&c, None),

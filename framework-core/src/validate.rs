@@ -169,6 +169,25 @@ impl Refs<'_> {
                         self.edges.requires.push((ItemHandle::new(f, idx), t));
                     }
                 }
+                for r in &item.related {
+                    let own = r.r.item_id() == Some(&item.id);
+                    if own {
+                        diags.push(
+                            Diagnostic::at(
+                                Code::InvalidValue,
+                                &r.loc,
+                                format!("item `{}` is listed as related to itself", item.id),
+                            )
+                            .with_label("names the item itself")
+                            .with_help("remove it from `related`"),
+                        );
+                    } else {
+                        self.check_ref(&r.r, &r.loc, diags);
+                    }
+                }
+                for r in &item.replaces {
+                    self.check_ref(&r.r, &r.loc, diags);
+                }
             }
         }
         for (curriculum, c) in self.catalog.curricula().iter().enumerate() {

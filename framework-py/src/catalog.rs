@@ -324,20 +324,33 @@ impl PyCatalog {
         })
     }
 
-    /// A framework as a CASE 1.1 package (a dict).
-    #[pyo3(signature = (framework, base_uri = None))]
+    /// A framework as a CASE package (a dict): ``profile="1.1"`` (the official 1.1 schema) or
+    /// ``"opensalt"`` (what OpenSALT's importer accepts); what the profile could not hold is
+    /// issued as one ``CompetenceWarning``.
+    #[pyo3(signature = (framework, base_uri = None, profile = "1.1"))]
     fn export_case<'py>(
         &self,
         py: Python<'py>,
         framework: &str,
         base_uri: Option<String>,
+        profile: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
+        use framework_core::interop::case::{ExportOptions, Profile, export_with_losses};
+        let profile = match profile {
+            "1.1" => Profile::Case11,
+            "opensalt" => Profile::OpenSalt,
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "no CASE profile `{other}`: use \"1.1\" or \"opensalt\""
+                )));
+            }
+        };
         let n = self.framework_position(py, framework)?;
-        let options = framework_core::interop::case::ExportOptions { base_uri };
+        let options = ExportOptions { base_uri, profile };
         let c = &self.inner;
-        let package = crate::run::detached(py, || {
-            framework_core::interop::case::export(c, &c.frameworks()[n], &options)
-        });
+        let (package, lost) =
+            crate::run::detached(py, || export_with_losses(c, &c.frameworks()[n], &options));
+        crate::error::warn(py, &lost)?;
         crate::convert::to_py(py, &package)
     }
 

@@ -138,6 +138,31 @@ impl PyFramework {
         PyTuple::new(py, &self.held.get().info.missing)
     }
 
+    /// The framework's identifier in an outside system (a CASE, ESCO or CTDL URI).
+    #[getter]
+    fn uri(&self) -> Option<String> {
+        self.held.get().uri.clone()
+    }
+
+    /// The id of the framework's previous edition.
+    #[getter]
+    fn replaces(&self) -> Option<String> {
+        self.held.get().replaces.as_ref().map(ToString::to_string)
+    }
+
+    /// The proficiency scale, lowest level first: ``(id, title)`` pairs.
+    #[getter]
+    fn scale<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let levels: Vec<(String, String)> = self
+            .held
+            .get()
+            .scale
+            .iter()
+            .map(|l| (l.id.clone(), l.title.clone()))
+            .collect();
+        PyTuple::new(py, levels)
+    }
+
     /// Every item, in file order (parents before their children).
     #[getter]
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
@@ -323,7 +348,7 @@ impl PyItem {
             .unwrap_or_else(|| &self.held.get().items()[0])
     }
 
-    fn related<'py>(&self, py: Python<'py>, list: &[ItemIdx]) -> PyResult<Bound<'py, PyTuple>> {
+    fn items_at<'py>(&self, py: Python<'py>, list: &[ItemIdx]) -> PyResult<Bound<'py, PyTuple>> {
         let made: Vec<PyItem> = list
             .iter()
             .map(|&idx| PyItem {
@@ -383,13 +408,44 @@ impl PyItem {
     /// ``also_under``).
     #[getter]
     fn children<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        self.related(py, self.held.get().hierarchy().children(self.idx))
+        self.items_at(py, self.held.get().hierarchy().children(self.idx))
     }
 
     /// Its parents: the one it is nested under, then those it names in ``also_under``.
     #[getter]
     fn parents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        self.related(py, self.held.get().hierarchy().parents(self.idx))
+        self.items_at(py, self.held.get().hierarchy().parents(self.idx))
+    }
+
+    /// The item's identifier in an outside system (a CASE, ESCO or CTDL URI).
+    #[getter]
+    fn uri(&self) -> Option<String> {
+        self.item().uri.clone()
+    }
+
+    /// Other names for it.
+    #[getter]
+    fn alt_labels<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, &self.item().alt_labels)
+    }
+
+    /// A note (a scope note, for instance).
+    #[getter]
+    fn note(&self) -> Option<String> {
+        self.item().note.clone()
+    }
+
+    /// The items of the same framework it is associated with (never coverage), as
+    /// ``FRAMEWORK:ITEM``.
+    #[getter]
+    fn related<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.item().related().map(ToString::to_string))
+    }
+
+    /// The items of an earlier edition it succeeds, as ``FRAMEWORK:ITEM``.
+    #[getter]
+    fn replaces<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.item().replaces().map(ToString::to_string))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {

@@ -770,3 +770,44 @@ fn import_problems_point_into_the_imported_file() {
             .all(|i| i.item_type.is_none())
     );
 }
+
+#[test]
+fn an_association_keeps_its_own_time_and_1_0_spellings_are_read() {
+    let package = json!({
+        "CFDocument": {
+            "identifier": "c0ffee00-0000-4000-8000-0000000000d1", "uri": "https://example.org/d1",
+            "creator": "Test", "title": "Timed", "lastChangeDateTime": "2024-05-01T10:00:00+00:00"
+        },
+        "CFItems": [{
+            "identifier": "c0ffee00-0000-4000-8000-0000000000e1", "uri": "https://example.org/e1",
+            "fullStatement": "One", "humanCodingScheme": "1",
+            "educationalLevel": ["09", "10"],
+            "lastChangeDateTime": "2024-05-01T10:00:00+00:00"
+        }],
+        "CFAssociations": [{
+            "identifier": "c0ffee00-0000-4000-8000-0000000000a1", "uri": "https://example.org/a1",
+            "associationType": "isChildOf", "sequenceNumber": 1,
+            "originNodeURI": { "title": "One", "identifier": "c0ffee00-0000-4000-8000-0000000000e1", "uri": "https://example.org/e1" },
+            "destinationNodeURI": { "title": "Timed", "identifier": "c0ffee00-0000-4000-8000-0000000000d1", "uri": "https://example.org/d1" },
+            "lastChangeDateTime": "2023-01-02T03:04:05+00:00"
+        }]
+    });
+    let text = serde_json::to_vec(&package).unwrap();
+    let imported = case::import(&[("timed.json", text.as_slice())], None);
+    let lenient: Vec<&str> = imported.diagnostics.iter().map(|d| d.message()).collect();
+    assert!(
+        lenient
+            .iter()
+            .any(|m| m.contains("`educationalLevel` is CASE 1.0's spelling")),
+        "{lenient:?}"
+    );
+    let catalog = load(&documents(&imported), false);
+    let fw = &catalog.frameworks()[0];
+    let again = case::export(&catalog, fw, &case::ExportOptions::default());
+    assert_eq!(again["CFItems"][0]["educationLevel"], json!(["09", "10"]));
+    assert_eq!(
+        again["CFAssociations"][0]["lastChangeDateTime"],
+        "2023-01-02T03:04:05+00:00"
+    );
+    assert_valid_case(&validator(), &again, "timed");
+}

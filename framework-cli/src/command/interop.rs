@@ -79,6 +79,22 @@ pub struct ExportArgs {
     /// identifier (default: `urn:uuid:IDENTIFIER`). For ob3, alignments then point at these uris.
     #[arg(long, value_name = "URI")]
     pub base_uri: Option<String>,
+
+    /// case: who will read the package: `1.1` (the official CASE 1.1 schema) or `opensalt`
+    /// (OpenSALT's importer: CASE 1.0's association types, no `targetType` in links).
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub profile: Option<CaseProfile>,
+}
+
+/// Who a CASE export is shaped for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CaseProfile {
+    /// The official CASE 1.1 schema.
+    #[value(name = "1.1")]
+    Case11,
+    /// OpenSALT's importer (its CASE 1.0 schema and association types).
+    #[value(name = "opensalt")]
+    OpenSalt,
 }
 
 /// A document an import made, in its document shape.
@@ -415,6 +431,16 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
     if let Some(status) = no_rows(g) {
         return status;
     }
+    if args.profile.is_some() && args.to != ExportFormat::Case {
+        return output::fatal(
+            g.format,
+            &Fatal::new(
+                Code::BadArguments,
+                "`--profile` is for `export case`".to_owned(),
+                None,
+            ),
+        );
+    }
     let catalog = match catalog_or_exit(g, &[]) {
         Ok(c) => c,
         Err(status) => return status,
@@ -431,8 +457,13 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
             if args.to == ExportFormat::Case {
                 let options = case::ExportOptions {
                     base_uri: args.base_uri.clone(),
+                    profile: match args.profile {
+                        None | Some(CaseProfile::Case11) => case::Profile::Case11,
+                        Some(CaseProfile::OpenSalt) => case::Profile::OpenSalt,
+                    },
                 };
-                let package = case::export(&catalog, fw, &options);
+                let (package, lost) = case::export_with_losses(&catalog, fw, &options);
+                diagnostics.extend(lost);
                 let text = pretty(&package);
                 ("case", package, text)
             } else {

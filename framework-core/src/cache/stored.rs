@@ -16,7 +16,7 @@ use super::{Reader, varint};
 use crate::diagnostic::{Loc, Source, Span};
 use crate::model::{
     Assessment, Condition, Cover, Curriculum, Document, DocumentInfo, Duration, Framework, Item,
-    Link, LocatedRef, Mapping, Module, Requirement, Role, Rule, Session,
+    Link, LocatedRef, Mapping, Module, Requirement, Role, Rule, ScaleLevel, Session,
 };
 
 /// Where a document is written to, and the file its positions must be in.
@@ -358,11 +358,17 @@ record!(Item {
     glh,
     tags,
     source,
+    uri,
+    alt_labels,
+    note,
     extensions,
     requires,
     also_under,
+    related,
+    replaces,
     loc
 });
+record!(ScaleLevel { id, title });
 record!(Curriculum {
     info,
     provider,
@@ -447,6 +453,9 @@ impl Stored for Framework {
         self.levels.put(o);
         self.license_note.put(o);
         self.extensions.put(o);
+        self.uri.put(o);
+        self.replaces.put(o);
+        self.scale.put(o);
         self.items.put(o);
         self.hierarchy.put(o);
         // The index is the items' ids, made again when read back.
@@ -458,6 +467,9 @@ impl Stored for Framework {
             levels: Stored::take(i)?,
             license_note: Stored::take(i)?,
             extensions: Stored::take(i)?,
+            uri: Stored::take(i)?,
+            replaces: Stored::take(i)?,
+            scale: Stored::take(i)?,
             items: Stored::take(i)?,
             hierarchy: Stored::take(i)?,
             index: Default::default(),

@@ -34,7 +34,9 @@ mod export;
 mod import;
 mod schema;
 
-pub use export::{ExportOptions, export, item_uri};
+pub use export::{
+    CASE_10_ASSOCIATION_TYPES, ExportOptions, Profile, export, export_with_losses, item_uri,
+};
 pub use import::import;
 
 /// The key of CASE's own fields in a document's or item's `extensions`.

@@ -329,6 +329,47 @@ fn read(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
         .enumerate()
         .map(|(n, c)| (c.id.clone(), n))
         .collect();
+    // Cross-references are `related` items where they name a competency of the file; the rest
+    // stay in `extensions`, with a warning.
+    for c in &mut competencies {
+        let Some(moodle) = c
+            .json
+            .get_mut("extensions")
+            .and_then(|e| e.get_mut(KEY))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        let Some(Value::Array(refs)) = moodle.remove("related") else {
+            continue;
+        };
+        let (known, unknown): (Vec<Value>, Vec<Value>) = refs.into_iter().partition(|r| {
+            r.as_str()
+                .is_some_and(|r| by_idnumber.contains_key(&clean_id(r)))
+        });
+        if !unknown.is_empty() {
+            let names: Vec<&str> = unknown.iter().filter_map(Value::as_str).collect();
+            diags.push(Diagnostic::at(
+                Code::ImportLeniency,
+                &c.loc,
+                format!(
+                    "cross-referenced ID numbers that are not competencies of this file: kept in `extensions` ({})",
+                    names.join(", ")
+                ),
+            ));
+            moodle.insert("related".into(), Value::Array(unknown));
+        }
+        let empty = moodle.is_empty();
+        if empty {
+            c.json.remove("extensions");
+        }
+        let related: Vec<String> = known
+            .iter()
+            .filter_map(Value::as_str)
+            .map(clean_id)
+            .collect();
+        put(&mut c.json, "related", json!(related));
+    }
     let n = competencies.len();
     let mut parent: Vec<Option<usize>> = vec![None; n];
     for (i, c) in competencies.iter().enumerate() {
@@ -456,6 +497,61 @@ fn clean_id(s: &str) -> String {
         .collect()
 }
 
+/// Warns about ID numbers Moodle's PHP reads other than as text: a competency whose ID number
+/// is `0` is skipped (PHP's `empty("0")` is true), and two ID numbers that are both numbers of
+/// the same value (`1.1` and `1.10`, `1` and `01`) are the same to PHP's `==`, which Moodle
+/// uses to find a parent, so a child can land under the wrong one.
+fn php_loose_ids(rows: &[[String; 14]], loc: &crate::diagnostic::Loc, diags: &mut Vec<Diagnostic>) {
+    // The first row is the framework's; the competencies' ID numbers are column 1.
+    let ids: Vec<&str> = rows.iter().skip(1).map(|r| r[1].as_str()).collect();
+    if ids.contains(&"0") {
+        diags.push(
+            Diagnostic::at(
+                Code::ExportLoss,
+                loc,
+                "a competency with ID number `0`: Moodle's importer skips it (PHP reads `0` as empty)",
+            )
+            .with_help("give the item another id before importing into Moodle"),
+        );
+    }
+    let mut by_value: HashMap<String, Vec<&str>> = HashMap::new();
+    for id in &ids {
+        if let Some(v) = php_number(id) {
+            by_value.entry(v).or_default().push(id);
+        }
+    }
+    let mut clashes: Vec<String> = by_value
+        .into_values()
+        .filter(|v| v.len() > 1)
+        .map(|v| format!("`{}`", v.join("` = `")))
+        .collect();
+    clashes.sort();
+    if !clashes.is_empty() {
+        diags.push(
+            Diagnostic::at(
+                Code::ExportLoss,
+                loc,
+                format!(
+                    "ID numbers Moodle's PHP compares as equal numbers, so a parent may be found wrongly: {}",
+                    clashes.join(", ")
+                ),
+            )
+            .with_help("Moodle matches a parent's ID number with PHP's `==`; ids that differ only as written numbers (`1.1`, `1.10`) are one to it"),
+        );
+    }
+}
+
+/// The value PHP gives a numeric string (`1.10` → `1.1`), or `None` when it is not one.
+fn php_number(s: &str) -> Option<String> {
+    let t = s.trim();
+    let numeric = !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        && t.chars().any(|c| c.is_ascii_digit());
+    let v: f64 = t.parse().ok().filter(|_| numeric)?;
+    v.is_finite().then(|| format!("{v}"))
+}
+
 /// The taxonomy as levels, and the text as written when it is not the plain comma list an
 /// export writes back (the older layout's JSON object).
 fn taxonomy(text: &str) -> (Vec<String>, Option<String>) {
@@ -512,7 +608,52 @@ pub fn export(framework: &Framework) -> (String, Vec<Diagnostic>) {
             None => terms.push("competency".into()),
         }
     }
-    let taxonomy = get(ext, "taxonomy").unwrap_or_else(|| terms.join(","));
+    // A taxonomy kept from the older 12-column layout is a JSON object, which the 14-column
+    // layout's importer refuses (`invalidtaxonomy`): the terms are written instead.
+    let taxonomy = get(ext, "taxonomy")
+        .filter(|t| !t.trim_start().starts_with('{'))
+        .unwrap_or_else(|| terms.join(","));
+    // The document's fields Moodle's CSV has no place for.
+    let info = &framework.info;
+    let document_lost: Vec<&str> = [
+        ("publisher", framework.publisher.is_some()),
+        ("version", info.version.is_some()),
+        ("source", info.source.is_some()),
+        (
+            "completeness: partial",
+            info.completeness == Some(crate::model::Completeness::Partial),
+        ),
+        ("missing", !info.missing.is_empty()),
+        ("note", info.note.is_some()),
+        ("license_note", framework.license_note.is_some()),
+        ("uri", framework.uri.is_some()),
+        ("replaces", framework.replaces.is_some()),
+        (
+            "scale (Moodle's scale is its own)",
+            !framework.scale.is_empty(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, lost)| *lost)
+    .map(|(what, _)| what)
+    .collect();
+    if !document_lost.is_empty() {
+        diags.push(
+            Diagnostic::at(
+                Code::ExportLoss,
+                loc,
+                format!(
+                    "Moodle's CSV has no place for the framework's {}: left out",
+                    document_lost
+                        .iter()
+                        .map(|w| format!("`{w}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .with_help("keep the framework document as the record of them; a Moodle import gives back only what the CSV holds"),
+        );
+    }
     let description = framework.info.description.clone().unwrap_or_default();
     rows.push([
         String::new(),
@@ -583,15 +724,35 @@ pub fn export(framework: &Framework) -> (String, Vec<Diagnostic>) {
         if item.also_under().len() > 0 {
             note("second parents (`also_under`)", item.id.as_str());
         }
+        if item.uri.is_some() {
+            note("item URIs", item.id.as_str());
+        }
+        if !item.alt_labels.is_empty() {
+            note("alternative labels", item.id.as_str());
+        }
+        if item.note.is_some() {
+            note("item notes", item.id.as_str());
+        }
+        if item.replaces().len() > 0 {
+            note("`replaces`", item.id.as_str());
+        }
         if item.title.chars().count() > 100 {
             long_titles.push(item.id.to_string());
         }
-        let related: Vec<String> = m
-            .and_then(|m| m.get("related"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
+        // Cross-references: the related items' ID numbers, then those kept from an import.
+        let related: Vec<String> = item
+            .related()
+            .filter_map(|r| r.item_id().and_then(|id| framework.find(id.as_str())))
+            .filter_map(|i| framework.item(i))
+            .map(idnumber)
+            .chain(
+                m.and_then(|m| m.get("related"))
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned),
+            )
             .map(|s| s.replace(',', "%2C"))
             .collect();
         let statement = item.statement.clone().unwrap_or_default();
@@ -612,6 +773,7 @@ pub fn export(framework: &Framework) -> (String, Vec<Diagnostic>) {
             String::new(),
         ]);
     }
+    php_loose_ids(&rows, loc, &mut diags);
     if !renamed.is_empty() {
         diags.push(
             Diagnostic::at(

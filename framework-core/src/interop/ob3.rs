@@ -4,9 +4,10 @@
 //! item the curriculum covers (each framework the curriculum lists, in framework order; items
 //! covered only partially are left out): `targetName` the item's title, `targetCode` its id,
 //! `targetFramework` the framework's title, `targetDescription` its statement, and `targetUrl`
-//! its CASE uri with `targetType: CFItem` where it has one (the framework came from a CASE
-//! package, or `base_uri` says where its CASE export is published). Otherwise `targetUrl` is the
-//! framework's `source` when that is a web address, and the item's `urn:uuid:` name when not.
+//! one address: the item's own `uri` when it is a web address; else its CASE uri with
+//! `targetType: CFItem` where it has one (the framework came from a CASE package, or `base_uri`
+//! says where its CASE export is published); else the first web address in the framework's
+//! `source` (which may list several); else the item's `urn:uuid:` name.
 
 use serde_json::{Map, Value, json};
 
@@ -19,6 +20,22 @@ pub const CONTEXT: [&str; 2] = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ];
+
+/// The first web address in a text (`source` often lists several, joined with ` ; `): from
+/// `http://` or `https://` to the first space, `;` or `,`, or the end.
+pub fn web_address(text: &str) -> Option<&str> {
+    let start = text
+        .find("https://")
+        .into_iter()
+        .chain(text.find("http://"))
+        .min()?;
+    let rest = &text[start..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '"' | '<' | '>'))
+        .unwrap_or(rest.len());
+    let url = rest[..end].trim_end_matches(['.', ')']);
+    (url.len() > "https://".len()).then_some(url)
+}
 
 /// A curriculum as an Open Badges 3.0 `Achievement`.
 pub fn export(
@@ -47,14 +64,20 @@ pub fn export(
                 continue;
             };
             let (uri, is_case) = case::item_uri(fw, item, base_uri);
-            let url = if is_case {
-                uri
-            } else {
-                match &fw.info.source {
-                    Some(s) if s.starts_with("https://") || s.starts_with("http://") => s.clone(),
-                    _ => uri,
-                }
+            // One address: the item's own URI when it is a web address, its CASE uri, the
+            // first web address in the framework's `source`, or its `urn:uuid:` name.
+            let own = item.uri.as_deref().filter(|u| web_address(u) == Some(*u));
+            let url = match (own, is_case) {
+                (Some(u), _) => u.to_owned(),
+                (None, true) => uri,
+                (None, false) => fw
+                    .info
+                    .source
+                    .as_deref()
+                    .and_then(web_address)
+                    .map_or(uri, str::to_owned),
             };
+            let is_case = is_case && own.is_none();
             let mut a = Map::new();
             a.insert("type".into(), json!(["Alignment"]));
             a.insert("targetName".into(), json!(item.title));
@@ -100,4 +123,23 @@ pub fn export(
     );
     m.insert("alignment".into(), Value::Array(alignments));
     Ok(Value::Object(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::web_address;
+
+    #[test]
+    fn the_first_web_address_of_a_source_is_one_url() {
+        assert_eq!(
+            web_address("https://a.example/x ; https://b.example/y"),
+            Some("https://a.example/x")
+        );
+        assert_eq!(
+            web_address("See http://a.example/p. Then"),
+            Some("http://a.example/p")
+        );
+        assert_eq!(web_address("a printed book, page 3"), None);
+        assert_eq!(web_address("https://"), None);
+    }
 }

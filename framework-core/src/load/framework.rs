@@ -1,20 +1,29 @@
 //! Framework documents: their items nested (with `also_under`), checked and indexed.
 
 use super::reader::{
-    BareRefs, Ctx, Fields, boolean, id, item_ref, list, non_negative, one_of, opt_text, text,
-    text_list,
+    BareRefs, Ctx, Fields, boolean, id, id_text, item_ref, list, non_negative, one_of, opt_text,
+    text, text_list,
 };
 use super::{Seen, fields_with, info};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::hierarchy::Hierarchy;
 use crate::ids::{FrameworkId, ItemId};
-use crate::model::{DocumentKind, Framework, Item, ItemIdx, ItemType, LocatedRef};
+use crate::model::{DocumentKind, Framework, Item, ItemIdx, ItemType, LocatedRef, ScaleLevel};
 use crate::suggest::did_you_mean;
 use crate::yaml::Node;
 
-pub(crate) const FRAMEWORK_FIELDS: &[&str] =
-    &["publisher", "levels", "items", "license_note", "extensions"];
+pub(crate) const FRAMEWORK_FIELDS: &[&str] = &[
+    "publisher",
+    "levels",
+    "items",
+    "license_note",
+    "extensions",
+    "uri",
+    "replaces",
+    "scale",
+];
+pub(crate) const SCALE_FIELDS: &[&str] = &["id", "title"];
 pub(crate) const ITEM_FIELDS: &[&str] = &[
     "id",
     "kind",
@@ -31,6 +40,11 @@ pub(crate) const ITEM_FIELDS: &[&str] = &[
     "also_under",
     "items",
     "extensions",
+    "uri",
+    "alt_labels",
+    "note",
+    "related",
+    "replaces",
 ];
 
 pub(super) fn framework(ctx: &mut Ctx<'_>, node: &Node) -> Option<Framework> {
@@ -40,12 +54,26 @@ pub(super) fn framework(ctx: &mut Ctx<'_>, node: &Node) -> Option<Framework> {
     let license_note = opt_text(ctx, &f, "license_note");
     let extensions = f.get("extensions").and_then(|n| extensions(ctx, n));
     let levels = text_list(ctx, f.get("levels"), "item kinds");
+    let uri = opt_text(ctx, &f, "uri");
+    let replaces = f
+        .get("replaces")
+        .and_then(|n| id(ctx, n, "framework id", FrameworkId::new))
+        .map(|(id, _)| id);
+    let scale = scale(ctx, f.get("scale"));
     let items_node = f.get("items");
     // Read items even when the id is bad, so that their problems are reported too.
     let fallback = FrameworkId::new("unnamed").ok()?;
     let fw_id = info.as_ref().map_or(&fallback, |i| &i.id).clone();
+    // Bare refs in an item's `replaces` name the previous edition's items.
+    let earlier = match &replaces {
+        Some(previous) => BareRefs::In(previous.clone()),
+        None => BareRefs::Refused(
+            "this framework names no previous edition (`replaces` at its top), so a bare id cannot say which".to_owned(),
+        ),
+    };
     let mut b = ItemsBuilder {
         framework: fw_id.clone(),
+        earlier,
         items: Vec::new(),
         parents: Vec::new(),
         seen: Seen::new("item", format!("framework `{fw_id}`")),
@@ -65,6 +93,9 @@ pub(super) fn framework(ctx: &mut Ctx<'_>, node: &Node) -> Option<Framework> {
         levels,
         license_note,
         extensions,
+        uri,
+        replaces,
+        scale,
         hierarchy: Hierarchy::new(b.parents, &also_under, &optional),
         index,
         items: b.items,
@@ -131,8 +162,36 @@ fn escape_unsafe(value: &mut serde_json::Value) -> bool {
     changed
 }
 
+/// A framework's proficiency scale: levels `{id, title}`, ids unique.
+fn scale(ctx: &mut Ctx<'_>, node: Option<&Node>) -> Vec<ScaleLevel> {
+    let mut seen = Seen::new("scale level", "this scale".to_owned());
+    let mut out = Vec::new();
+    for n in list(ctx, node, "scale levels") {
+        let Some(f) = Fields::read(ctx, n, "a scale level", SCALE_FIELDS) else {
+            continue;
+        };
+        let level_id = f
+            .required(ctx, "id", "a scale level")
+            .and_then(|n| id_text(ctx, n, "scale level id"));
+        let title = f
+            .required(ctx, "title", "a scale level")
+            .and_then(|n| text(ctx, n));
+        if let (Some((level_id, loc)), Some(title)) = (level_id, title)
+            && seen.insert(ctx, &level_id, &loc)
+        {
+            out.push(ScaleLevel {
+                id: level_id,
+                title,
+            });
+        }
+    }
+    out
+}
+
 struct ItemsBuilder {
     framework: FrameworkId,
+    /// How a bare ref in `replaces` is read.
+    earlier: BareRefs,
     items: Vec<Item>,
     /// Each item's nesting parent.
     parents: Vec<Option<ItemIdx>>,
@@ -183,6 +242,33 @@ impl ItemsBuilder {
             .iter()
             .filter_map(|n| id(ctx, n, "item id", ItemId::new))
             .collect();
+        let uri = opt_text(ctx, &f, "uri");
+        let alt_labels = text_list(ctx, f.get("alt_labels"), "alternative labels");
+        let note = opt_text(ctx, &f, "note");
+        let mut related: Vec<LocatedRef> = Vec::new();
+        for n in list(ctx, f.get("related"), "item references") {
+            let Some((r, loc)) = item_ref(ctx, n, &bare) else {
+                continue;
+            };
+            if r.framework() == &self.framework {
+                related.push(LocatedRef { r, loc });
+            } else {
+                ctx.push(
+                    Diagnostic::at(
+                        Code::InvalidValue,
+                        &loc,
+                        format!("`related` names `{r}`, an item of another framework"),
+                    )
+                    .with_label("not in this framework")
+                    .with_help("`related` links items of one framework; link frameworks with a mapping document"),
+                );
+            }
+        }
+        let replaces: Vec<LocatedRef> = list(ctx, f.get("replaces"), "item references")
+            .iter()
+            .filter_map(|n| item_ref(ctx, n, &self.earlier))
+            .map(|(r, loc)| LocatedRef { r, loc })
+            .collect();
         let parsed_id = id_node.and_then(|n| id(ctx, n, "item id", ItemId::new));
         let children_nodes = list(ctx, f.get("items"), "items");
         let own = match parsed_id {
@@ -200,9 +286,14 @@ impl ItemsBuilder {
                     glh,
                     tags,
                     source,
+                    uri,
+                    alt_labels,
+                    note,
                     extensions: extensions.map(Box::new),
                     requires,
                     also_under,
+                    related,
+                    replaces,
                     loc,
                 });
                 self.parents.push(parent);
@@ -210,6 +301,8 @@ impl ItemsBuilder {
             }
             _ => {
                 self.dropped.extend(requires);
+                self.dropped.extend(related);
+                self.dropped.extend(replaces);
                 None
             }
         };

@@ -22,9 +22,24 @@ pub struct Framework {
     pub license_note: Option<String>,
     /// What an import found no place for (see `interop`), kept to be exported again.
     pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The framework's identifier in an outside system (a CASE, ESCO or CTDL URI).
+    pub uri: Option<String>,
+    /// The id of the framework's previous edition.
+    pub replaces: Option<FrameworkId>,
+    /// Ordered proficiency levels, lowest first.
+    pub scale: Vec<ScaleLevel>,
     pub(crate) items: Vec<Item>,
     pub(crate) hierarchy: Hierarchy,
     pub(crate) index: crate::ids::IdMap<ItemId, ItemIdx>,
+}
+
+/// One level of a framework's proficiency scale.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScaleLevel {
+    /// The level's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
 }
 
 /// One item of a framework: a domain, area, standard, outcome, criterion, competence...
@@ -52,11 +67,21 @@ pub struct Item {
     pub tags: Vec<String>,
     /// Section or page of the official document.
     pub source: Option<String>,
+    /// The item's identifier in an outside system (a CASE, ESCO or CTDL URI).
+    pub uri: Option<String>,
+    /// Other names for it (synonyms, an outside system's alternative labels).
+    pub alt_labels: Vec<String>,
+    /// A note (a scope note, for instance).
+    pub note: Option<String>,
     /// What an import found no place for (see `interop`), kept to be exported again (boxed:
     /// most items have none, and an empty slot costs a pointer, not a whole map).
     pub extensions: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     pub(crate) requires: Vec<LocatedRef>,
     pub(crate) also_under: Vec<(ItemId, Loc)>,
+    /// Items of the same framework it is associated with (never coverage).
+    pub(crate) related: Vec<LocatedRef>,
+    /// Items of an earlier edition it succeeds.
+    pub(crate) replaces: Vec<LocatedRef>,
     pub(crate) loc: Loc,
 }
 
@@ -69,6 +94,16 @@ impl Item {
     /// The extra parents named with `also_under`.
     pub fn also_under(&self) -> impl ExactSizeIterator<Item = &ItemId> + '_ {
         self.also_under.iter().map(|(id, _)| id)
+    }
+
+    /// The items of the same framework it is associated with, as qualified references.
+    pub fn related(&self) -> impl ExactSizeIterator<Item = &ItemRef> + '_ {
+        self.related.iter().map(|r| &r.r)
+    }
+
+    /// The items of an earlier edition it succeeds, as qualified references.
+    pub fn replaces(&self) -> impl ExactSizeIterator<Item = &ItemRef> + '_ {
+        self.replaces.iter().map(|r| &r.r)
     }
 
     /// Where the item's id is written.
@@ -179,6 +214,12 @@ impl Serialize for FrameworkView<'_> {
         if let Some(v) = &f.info.source {
             m.serialize_entry("source", v)?;
         }
+        if let Some(v) = &f.uri {
+            m.serialize_entry("uri", v)?;
+        }
+        if let Some(v) = &f.replaces {
+            m.serialize_entry("replaces", v)?;
+        }
         if let Some(v) = &f.license_note {
             m.serialize_entry("license_note", v)?;
         }
@@ -191,6 +232,9 @@ impl Serialize for FrameworkView<'_> {
         }
         if !f.levels.is_empty() {
             m.serialize_entry("levels", &f.levels)?;
+        }
+        if !f.scale.is_empty() {
+            m.serialize_entry("scale", &f.scale)?;
         }
         if let Some(v) = &f.extensions {
             m.serialize_entry("extensions", v)?;
@@ -251,6 +295,15 @@ impl Serialize for ItemView<'_> {
         if let Some(v) = &item.source {
             m.serialize_entry("source", v)?;
         }
+        if let Some(v) = &item.uri {
+            m.serialize_entry("uri", v)?;
+        }
+        if !item.alt_labels.is_empty() {
+            m.serialize_entry("alt_labels", &item.alt_labels)?;
+        }
+        if let Some(v) = &item.note {
+            m.serialize_entry("note", v)?;
+        }
         if !item.requires.is_empty() {
             let refs: Vec<_> = item.requires().collect();
             m.serialize_entry("requires", &refs)?;
@@ -258,6 +311,14 @@ impl Serialize for ItemView<'_> {
         if !item.also_under.is_empty() {
             let ids: Vec<_> = item.also_under().collect();
             m.serialize_entry("also_under", &ids)?;
+        }
+        if !item.related.is_empty() {
+            let refs: Vec<_> = item.related().collect();
+            m.serialize_entry("related", &refs)?;
+        }
+        if !item.replaces.is_empty() {
+            let refs: Vec<_> = item.replaces().collect();
+            m.serialize_entry("replaces", &refs)?;
         }
         if let Some(v) = &item.extensions {
             m.serialize_entry("extensions", v)?;

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::{KEY, default_creator, default_uri};
 use crate::catalog::Catalog;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::interop::{ENGINE_KEY, derived_uuid, export_time, put};
 use crate::model::{Framework, Relation};
 
@@ -15,7 +16,35 @@ pub struct ExportOptions {
     /// Where the package's objects will be published: an object's `uri` is this followed by its
     /// identifier. Without it, `urn:uuid:IDENTIFIER`.
     pub base_uri: Option<String>,
+    /// Who will read the package.
+    pub profile: Profile,
 }
+
+/// The consumer a CASE package is shaped for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// The official CASE 1.1 schema (`caseVersion: 1.1`, `ext:` association types, links to
+    /// other frameworks' items with `targetType`).
+    #[default]
+    Case11,
+    /// OpenSALT's importer, which checks packages against its CASE 1.0 schema: only CASE 1.0's
+    /// nine association types (a `close` link becomes `isRelatedTo`; other `ext:` types kept
+    /// from an import are left out), no `targetType` in links, no `caseVersion`.
+    OpenSalt,
+}
+
+/// CASE 1.0's association types: all OpenSALT's importer accepts.
+pub const CASE_10_ASSOCIATION_TYPES: [&str; 9] = [
+    "isChildOf",
+    "isPeerOf",
+    "isPartOf",
+    "exactMatchOf",
+    "precedes",
+    "isRelatedTo",
+    "replacedBy",
+    "exemplar",
+    "hasSkillLevel",
+];
 
 /// Identifiers and uris of a framework's objects, as an export writes them.
 struct Names<'a> {
@@ -71,6 +100,27 @@ impl Names<'_> {
 /// A framework as a CASE 1.1 package (a JSON value), with the catalog's mappings that touch it
 /// as associations.
 pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions) -> Value {
+    export_with_losses(catalog, framework, options).0
+}
+
+/// [`export`], with what the profile could not hold (`export-loss` warnings).
+pub fn export_with_losses(
+    catalog: &Catalog,
+    framework: &Framework,
+    options: &ExportOptions,
+) -> (Value, Vec<Diagnostic>) {
+    let mut losses = Vec::new();
+    let package = build(catalog, framework, options, &mut losses);
+    (package, losses)
+}
+
+fn build(
+    catalog: &Catalog,
+    framework: &Framework,
+    options: &ExportOptions,
+    losses: &mut Vec<Diagnostic>,
+) -> Value {
+    let opensalt = options.profile == Profile::OpenSalt;
     let names = Names {
         framework,
         base: options.base_uri.as_deref(),
@@ -98,7 +148,9 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
     doc.insert("creator".into(), json!(creator));
     doc.insert("title".into(), json!(framework.info.title));
     doc.insert("lastChangeDateTime".into(), json!(doc_stamp));
-    doc.insert("caseVersion".into(), json!("1.1"));
+    if !opensalt {
+        doc.insert("caseVersion".into(), json!("1.1"));
+    }
     let mut engine = Map::new();
     engine.insert("id".into(), json!(framework.id().as_str()));
     if let Some(s) = &framework.info.source {
@@ -123,9 +175,36 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
     }
     put(&mut engine, "missing", json!(framework.info.missing));
     put(&mut engine, "levels", json!(framework.levels));
+    put(&mut engine, "uri", json!(framework.uri));
+    put(&mut engine, "replaces", json!(framework.replaces));
+    put(&mut engine, "scale", json!(framework.scale));
     put(&mut engine, "license_note", json!(framework.license_note));
     let mut doc = merge_kept(doc, kept_doc, engine);
     doc.remove("unrecognised");
+
+    // Item types: a kept definition of the kind's title, or one derived; each item links its
+    // own with `CFItemTypeURI`.
+    let fw_id = framework.id().as_str();
+    let kept_types: Vec<Value> = case
+        .and_then(|c| c.get("definitions"))
+        .and_then(|d| d.get("CFItemTypes"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let type_link = |kind: &str| -> Value {
+        let kept = kept_types
+            .iter()
+            .find(|t| t.get("title").and_then(Value::as_str) == Some(kind));
+        let identifier = kept
+            .and_then(|t| t.get("identifier"))
+            .and_then(Value::as_str)
+            .map_or_else(|| derived_uuid(&["item-type", fw_id, kind]), str::to_owned);
+        let uri = kept
+            .and_then(|t| t.get("uri"))
+            .and_then(Value::as_str)
+            .map_or_else(|| names.uri(&identifier), str::to_owned);
+        json!({ "title": kind, "identifier": identifier, "uri": uri })
+    };
 
     // CFItems, in file order.
     let mut items = Vec::new();
@@ -157,6 +236,10 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
         }
         if let Some(k) = &item.kind {
             m.insert("CFItemType".into(), json!(k));
+            // A link kept from an import stays as it was.
+            if kept.is_none_or(|k| !k.contains_key("CFItemTypeURI")) {
+                m.insert("CFItemTypeURI".into(), type_link(k));
+            }
             if !kinds.contains(k) {
                 kinds.push(k.clone());
             }
@@ -179,6 +262,19 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
         put(&mut engine, "source", json!(item.source));
         let requires: Vec<String> = item.requires().map(ToString::to_string).collect();
         put(&mut engine, "requires", json!(requires));
+        put(&mut engine, "uri", json!(item.uri));
+        // CASE has one alternative label: the labels joined, and the list kept whole.
+        if !item.alt_labels.is_empty() {
+            m.insert("alternativeLabel".into(), json!(item.alt_labels.join("; ")));
+            engine.insert("alt_labels".into(), json!(item.alt_labels));
+        }
+        if let Some(n) = &item.note {
+            m.insert("notes".into(), json!(n));
+        }
+        let related: Vec<String> = item.related().map(ToString::to_string).collect();
+        put(&mut engine, "related", json!(related));
+        let replaces: Vec<String> = item.replaces().map(ToString::to_string).collect();
+        put(&mut engine, "replaces", json!(replaces));
         let mut kept_fields = kept.cloned();
         if let Some(k) = kept_fields.as_mut() {
             k.remove("childOf");
@@ -198,7 +294,6 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
         let (identifier, uri) = names.item(item);
         json!({ "title": item.title, "identifier": identifier, "uri": uri })
     };
-    let fw_id = framework.id().as_str();
     let mut sequence_of_root = 0;
     let mut extra_count: HashMap<usize, usize> = HashMap::new();
     for (n, item) in framework.items().iter().enumerate() {
@@ -267,7 +362,13 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
             a.insert("sequenceNumber".into(), json!(seq));
             a.insert("originNodeURI".into(), item_link(item));
             a.insert("destinationNodeURI".into(), destination);
-            a.insert("lastChangeDateTime".into(), json!(doc_stamp));
+            // The association's own time, when an import kept one.
+            a.insert(
+                "lastChangeDateTime".into(),
+                kept.and_then(|x| x.get("lastChangeDateTime"))
+                    .cloned()
+                    .unwrap_or_else(|| json!(doc_stamp)),
+            );
             let mut rest = kept.cloned();
             if let Some(r) = rest.as_mut() {
                 r.remove("identifier");
@@ -276,6 +377,7 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
             assocs.push(Value::Object(merge_kept(a, rest.as_ref(), Map::new())));
         }
     }
+    let mut left_out: Vec<String> = Vec::new();
     for kept in case
         .and_then(|c| c.get("associations"))
         .and_then(Value::as_array)
@@ -283,7 +385,22 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
         .flatten()
         .filter_map(Value::as_object)
     {
+        let kind = kept
+            .get("associationType")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if opensalt && !CASE_10_ASSOCIATION_TYPES.contains(&kind) {
+            left_out.push(kind.to_owned());
+            continue;
+        }
         let mut a = kept.clone();
+        if opensalt {
+            for end in ["originNodeURI", "destinationNodeURI"] {
+                if let Some(Value::Object(link)) = a.get_mut(end) {
+                    link.remove("targetType");
+                }
+            }
+        }
         a.remove("origin_item");
         a.remove("destination_item");
         if !a.contains_key("lastChangeDateTime") {
@@ -298,7 +415,35 @@ pub fn export(catalog: &Catalog, framework: &Framework, options: &ExportOptions)
         }
         assocs.push(Value::Object(a));
     }
-    assocs.extend(mapping_associations(catalog, framework, &names, &doc_stamp));
+    let (mapped, downgraded) =
+        mapping_associations(catalog, framework, &names, &doc_stamp, opensalt);
+    assocs.extend(mapped);
+    let loc = framework.info.loc.clone();
+    if !left_out.is_empty() {
+        left_out.sort();
+        left_out.dedup();
+        losses.push(Diagnostic::at(
+            Code::ExportLoss,
+            &loc,
+            format!(
+                "OpenSALT accepts CASE 1.0's association types only: associations of type {} kept from an import are left out",
+                left_out.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    if downgraded > 0 {
+        losses.push(
+            Diagnostic::at(
+                Code::ExportLoss,
+                &loc,
+                format!(
+                    "CASE 1.0 has no close match: {downgraded} `close` mapping link{} written as `isRelatedTo`",
+                    if downgraded == 1 { " is" } else { "s are" }
+                ),
+            )
+            .with_help("the official CASE 1.1 profile (`--profile 1.1`) writes them as `ext:closeMatch`"),
+        );
+    }
 
     // Definitions: kept ones, and the item types of the kinds used.
     let mut definitions = case
@@ -414,8 +559,10 @@ fn mapping_associations(
     framework: &Framework,
     names: &Names<'_>,
     stamp: &str,
-) -> Vec<Value> {
+    opensalt: bool,
+) -> (Vec<Value>, usize) {
     let mut out = Vec::new();
+    let mut downgraded = 0;
     let here = framework.id();
     for mapping in catalog.mappings() {
         let forward = &mapping.from == here;
@@ -451,12 +598,19 @@ fn mapping_associations(
             let (mine_id, mine_uri) = names.item(mine);
             let (their_id, their_uri) = other_names.item(theirs);
             let mine_link = json!({ "title": mine.title, "identifier": mine_id, "uri": mine_uri });
-            let their_link = json!({
+            let mut their_link = json!({
                 "title": theirs.title, "identifier": their_id, "uri": their_uri, "targetType": "CASE",
             });
+            if opensalt && let Value::Object(link) = &mut their_link {
+                link.remove("targetType");
+            }
             // SKOS, read as "theirs is <relation> of mine".
             let (kind, origin, destination) = match relation {
                 Relation::Exact => ("exactMatchOf", mine_link, their_link),
+                Relation::Close if opensalt => {
+                    downgraded += 1;
+                    ("isRelatedTo", mine_link, their_link)
+                }
                 Relation::Close => ("ext:closeMatch", mine_link, their_link),
                 Relation::Broad => ("isPartOf", mine_link, their_link),
                 Relation::Narrow => ("isPartOf", their_link, mine_link),
@@ -481,7 +635,7 @@ fn mapping_associations(
             out.push(Value::Object(a));
         }
     }
-    out
+    (out, downgraded)
 }
 
 /// The `uri` an export gives an item (kept from an import, or derived), and whether it is a

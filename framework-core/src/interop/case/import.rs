@@ -51,6 +51,36 @@ impl Reader {
             let Y::Str(key) = &k.value else {
                 continue;
             };
+            // CASE 1.0's spelling of a 1.1 field, read as the 1.1 field.
+            let renamed = match key.as_str() {
+                "educationalLevel" if known.iter().any(|(n, _)| *n == "educationLevel") => {
+                    Some("educationLevel")
+                }
+                _ => None,
+            };
+            if let Some(new) = renamed {
+                if entries
+                    .iter()
+                    .any(|(other, _)| matches!(&other.value, Y::Str(o) if o == new))
+                {
+                    // Both spellings: the 1.1 one is read, the other kept as it is.
+                    out.unknown.insert(key.clone(), self.json(v));
+                    continue;
+                }
+                self.warn(
+                    k,
+                    format!("`{key}` is CASE 1.0's spelling of `{new}`: read as `{new}`"),
+                );
+                match self.field(new, F::TextList, v) {
+                    Some(value) => {
+                        out.known.insert(new.to_owned(), value);
+                    }
+                    None => {
+                        out.unknown.insert(key.clone(), self.json(v));
+                    }
+                }
+                continue;
+            }
             let Some(&(_, kind)) = known.iter().find(|(n, _)| n == key) else {
                 self.warn(
                     k,
@@ -458,8 +488,10 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
     if let Some(v) = doc.take("notes") {
         out.insert("note".into(), v);
     }
-    if let Some(v) = engine.get("levels") {
-        out.insert("levels".into(), v.clone());
+    for key in ["levels", "uri", "replaces", "scale"] {
+        if let Some(v) = engine.get(key) {
+            out.insert(key.into(), v.clone());
+        }
     }
     // What export derives is not kept.
     let document_stamp = doc.text("lastChangeDateTime").map(str::to_owned);
@@ -570,16 +602,48 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
         };
         let mut json = Map::new();
         json.insert("kind".into(), f.take("CFItemType").unwrap_or(Value::Null));
+        // The link to the item type an export of this framework derives is not kept.
+        let kind = json.get("kind").and_then(Value::as_str).unwrap_or_default();
+        let derived_type = derived_uuid(&["item-type", &framework, kind]);
+        if f.known
+            .get("CFItemTypeURI")
+            .and_then(|l| l.get("identifier"))
+            .and_then(Value::as_str)
+            == Some(derived_type.as_str())
+        {
+            f.take("CFItemTypeURI");
+        }
         json.insert("title".into(), title);
         if let Some(s) = statement {
             json.insert("statement".into(), s);
         }
         for key in [
-            "type", "optional", "level", "credits", "glh", "tags", "source", "requires",
+            "type",
+            "optional",
+            "level",
+            "credits",
+            "glh",
+            "tags",
+            "source",
+            "requires",
+            "uri",
+            "alt_labels",
+            "related",
+            "replaces",
         ] {
             if let Some(v) = engine.get(key) {
                 json.insert(key.into(), v.clone());
             }
+        }
+        // CASE's one alternative label, unless the engine's list it was joined from is here.
+        match f.take("alternativeLabel") {
+            Some(Value::String(label)) if !engine.contains_key("alt_labels") => {
+                json.insert("alt_labels".into(), json!([label]));
+            }
+            _ => {}
+        }
+        if let Some(n) = f.take("notes") {
+            json.insert("note".into(), n);
         }
         let hcs = f.text("humanCodingScheme").map(|s| s.trim().to_owned());
         by_identifier.insert(identifier.clone(), items.len());
