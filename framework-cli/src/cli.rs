@@ -122,9 +122,15 @@ pub enum Command {
     )]
     Learners(LearnersArgs),
 
-    /// Import a framework from another system (a CASE package, 1.0 or 1.1, or a Moodle
-    /// competency CSV) as a framework document, or a course map from a spreadsheet as a
-    /// curriculum (YAML).
+    /// Import frameworks and mappings from other systems (CASE packages, Moodle competency CSVs,
+    /// OpenSALT CSVs, ESCO skills CSVs, DIRECT-style linked CSVs, CTDL JSON-LD, SSSOM mapping
+    /// sets) as documents, or a course map from a spreadsheet as a curriculum (YAML).
+    ///
+    /// A file of another format than the one named is recognised and named ("looks like an ESCO
+    /// skills CSV; use `competence import esco`"), never misread. ESCO and DIRECT files given
+    /// together make one framework; CTDL alignment maps and SSSOM sets make mappings between the
+    /// catalog's frameworks (CTDL: a framework the catalog lacks is made from the nodes the map
+    /// names, and `NoMatch` rows are the mapping's `no_match`).
     ///
     /// `sheet`: a workbook (.xlsx) or CSV, either a grid (rows are framework items,
     /// by id in a `Ref` column or exact title in a `Title` column; columns are sessions, a
@@ -143,12 +149,13 @@ pub enum Command {
     /// isRelatedTo, isPartOf) become mappings. The documents made are checked as `validate`
     /// would. Exits 1 when part of the input could not be imported.
     #[command(
-        after_long_help = "Examples:\n  competence import sheet course-map.xlsx --id my-course -o my-course.yaml\n  competence import sheet sessions.csv --framework hee-psw-2020\n  competence import case package.json -o frameworks/my-framework.yaml\n  competence import case a.json b.json -o imported/\n  competence import moodle competencies.csv --id my-framework\n  competence import case package.json --format json | jq '.diagnostics'"
+        after_long_help = "Examples:\n  competence import sheet course-map.xlsx --id my-course -o my-course.yaml\n  competence import sheet sessions.csv --framework hee-psw-2020\n  competence import case package.json -o frameworks/my-framework.yaml\n  competence import case a.json b.json -o imported/\n  competence import moodle competencies.csv --id my-framework\n  competence import esco skillsHierarchy_en.csv transversalSkillsCollection_en.csv -o esco.yaml\n  competence import direct competency_domain.csv competency.csv skill.csv skill_level.csv -o direct.yaml\n  competence import opensalt-csv sample_case.csv\n  competence import ctdl alignment-map.json -o imported/\n  competence import sssom mappings.sssom.tsv -o imported/\n  competence import case package.json --format json | jq '.diagnostics'"
     )]
     Import(ImportArgs),
 
-    /// Export a framework as a CASE 1.1 package or a Moodle competency CSV, or a curriculum as an
-    /// Open Badges 3.0 achievement aligned to the items it covers.
+    /// Export a framework as a CASE package (1.1, or for OpenSALT), a Moodle competency CSV or
+    /// CTDL JSON-LD; a mapping as an SSSOM mapping set or a CTDL alignment map; a curriculum as
+    /// an Open Badges 3.0 achievement aligned to the items it covers.
     ///
     /// CASE: valid against the official 1.1 schema; identifiers kept from an import or derived
     /// (UUIDv5) from the framework and item ids, so they are the same on every export; the tree
@@ -157,7 +164,7 @@ pub enum Command {
     /// Moodle cannot hold is listed as `export-loss` warnings. Timestamps are now, or
     /// SOURCE_DATE_EPOCH when set (for reproducible files).
     #[command(
-        after_long_help = "Examples:\n  competence export case care-certificate-2015 -o care-certificate.json\n  competence export case hee-psw-2020 --base-uri https://example.org/case/uri/\n  competence export case hee-psw-2020 --profile opensalt -o for-opensalt.json\n  competence export moodle hee-psw-2020 -o hee-psw-2020.csv\n  competence export ob3 cnwl-developing-expertise-peer-working"
+        after_long_help = "Examples:\n  competence export case care-certificate-2015 -o care-certificate.json\n  competence export case hee-psw-2020 --base-uri https://example.org/case/uri/\n  competence export case hee-psw-2020 --profile opensalt -o for-opensalt.json\n  competence export moodle hee-psw-2020 -o hee-psw-2020.csv\n  competence export ctdl hee-psw-2020 -o hee-psw-2020.jsonld\n  competence export sssom care-certificate-2015--hee-psw-2020 -o cc-hee.sssom.tsv\n  competence export ob3 cnwl-developing-expertise-peer-working"
     )]
     Export(ExportArgs),
 

@@ -25,11 +25,18 @@ use crate::model::{Document, Framework, Mapping};
 use crate::yaml::Node;
 
 pub mod case;
+pub mod ctdl;
+pub mod direct;
+pub mod esco;
 pub mod moodle;
 pub mod ob3;
+pub mod opensalt_csv;
+pub mod recognise;
+mod rows;
 pub mod sheet;
 #[cfg(feature = "sheets")]
 pub mod spreadsheet;
+pub mod sssom;
 
 /// What an import made: typed documents, and what was found on the way.
 #[derive(Debug, Clone, Default)]

@@ -133,6 +133,20 @@ closed_set!(
     }
 );
 
+closed_set!(
+    /// Why a mapping link says what it says (SPEC §1.4).
+    Justification {
+        /// A person judged it.
+        Manual = "manual",
+        /// Suggested by comparing titles and statements (to be reviewed).
+        Lexical = "lexical",
+        /// Composed from other mappings.
+        Composed = "composed",
+        /// Read from another system's mapping (SSSOM, CTDL, CASE).
+        Imported = "imported",
+    }
+);
+
 impl Relation {
     /// The relation read backwards (from `to` to `from`): `narrow` and `broad` swap.
     pub fn inverse(self) -> Self {

@@ -15,7 +15,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
 
 use crate::catalog::Catalog;
-use crate::model::{Completeness, Depth, DocumentKind, ItemType, Relation};
+use crate::model::{Completeness, Depth, DocumentKind, ItemType, Justification, Relation};
 
 /// A type whose schema is written out: a text the loader reads with its own rules.
 macro_rules! text_schema {
@@ -111,6 +111,10 @@ closed_schema!(
     "Whether all of the source is encoded (`partial`: list what is not in `missing`)"
 );
 closed_schema!(ItemType, "What kind of competence an item states");
+closed_schema!(
+    Justification,
+    "Why a link says what it says: manual, lexical (a suggestion to review), composed, imported"
+);
 
 /// The fields every document has, written into each shape (so each keeps
 /// `additionalProperties: false`).
@@ -354,6 +358,8 @@ document!(
         to: FrameworkId,
         /// The links.
         links: Vec<LinkShape>,
+        /// Items of `from` assessed and found to have no counterpart in `to`.
+        no_match: Option<Vec<Ref>>,
     }
 );
 
@@ -370,6 +376,11 @@ struct LinkShape {
     relation: Relation,
     /// Why.
     note: Option<String>,
+    /// How sure a suggested or imported link is, from 0 to 1.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    confidence: Option<f64>,
+    /// Why the link says what it says.
+    justification: Option<Justification>,
 }
 
 document!(

@@ -241,6 +241,11 @@ impl Refs<'_> {
             if !to_ok {
                 diags.push(self.unknown_framework(m.to.as_str(), &m.to_loc));
             }
+            if from_ok {
+                for r in &m.no_match {
+                    self.check_ref(&r.r, &r.loc, diags);
+                }
+            }
             for l in &m.links {
                 let from = from_ok
                     .then(|| self.check_ref(&l.from, &l.from_loc, diags))

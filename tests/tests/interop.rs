@@ -811,3 +811,30 @@ fn an_association_keeps_its_own_time_and_1_0_spellings_are_read() {
     );
     assert_valid_case(&validator(), &again, "timed");
 }
+
+#[test]
+fn warnings_about_a_one_line_package_show_positions_not_the_line() {
+    let original: Value = serde_json::from_str(
+        &std::fs::read_to_string(interop_dir().join("case/WhatStandardsCouldBe-20c5134f.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let min = dir.path().join("min.json");
+    std::fs::write(&min, serde_json::to_string(&original).unwrap()).unwrap();
+    let out = common::competence()
+        .args(["import", "case", min.to_str().unwrap(), "-o"])
+        .arg(dir.path().join("out.yaml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings = stderr.matches("warning[").count();
+    assert!(warnings > 20, "{stderr}");
+    // Each warning is a few lines with its position, never the 40 KB line.
+    assert!(
+        stderr.len() < warnings * 400,
+        "{} bytes for {warnings} warnings",
+        stderr.len()
+    );
+    assert!(stderr.contains("min.json:1:"));
+}

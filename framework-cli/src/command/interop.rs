@@ -1,4 +1,5 @@
-//! `competence import` and `competence export`: frameworks in CASE, Moodle and Open Badges form.
+//! `competence import` and `competence export`: frameworks, mappings and achievements in other
+//! systems' formats (CASE, Moodle, OpenSALT CSV, ESCO, DIRECT, CTDL, SSSOM, Open Badges).
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,17 @@ pub enum ImportFormat {
     Case,
     /// A Moodle competency framework CSV (tool_lpimportcsv).
     Moodle,
+    /// OpenSALT's generic CSV (one row per item, parents by human coding scheme).
+    OpensaltCsv,
+    /// ESCO skills CSVs (a skills file or collection, the skills hierarchy), as one framework.
+    Esco,
+    /// An SSSOM mapping set (TSV), as mappings between the catalog's frameworks.
+    Sssom,
+    /// CTDL JSON-LD: competency frameworks and alignment maps (Credential Engine).
+    Ctdl,
+    /// DIRECT-style linked CSVs (domains, competencies, skills, levels, resources), as one
+    /// framework.
+    Direct,
     /// A course map in a spreadsheet (.xlsx or .csv): a grid of items by sessions,
     /// or a long table of session, ref and depth; makes a curriculum.
     Sheet,
@@ -36,6 +48,11 @@ pub enum ExportFormat {
     Moodle,
     /// A curriculum as an Open Badges 3.0 Achievement (JSON).
     Ob3,
+    /// A mapping as an SSSOM mapping set (TSV).
+    Sssom,
+    /// A framework as a CTDL competency framework, or a mapping as a CTDL alignment map
+    /// (JSON-LD).
+    Ctdl,
 }
 
 /// Arguments of `competence import`.
@@ -71,7 +88,8 @@ pub struct ExportArgs {
     #[arg(value_enum, value_name = "FORMAT")]
     pub to: ExportFormat,
 
-    /// The framework (case, moodle) or curriculum (ob3) to export (see `competence list`).
+    /// The framework (case, moodle, ctdl), mapping (sssom, ctdl) or curriculum (ob3) to export
+    /// (see `competence list`).
     #[arg(value_name = "ID")]
     pub document: String,
 
@@ -198,6 +216,45 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
             }
         }
     }
+    // A file of another format is named for what it is, not misread.
+    for (name, bytes) in &read {
+        let chosen = match args.from {
+            ImportFormat::Case => interop::recognise::Format::Case,
+            ImportFormat::Moodle => interop::recognise::Format::Moodle,
+            ImportFormat::Esco => interop::recognise::Format::Esco,
+            ImportFormat::OpensaltCsv => interop::recognise::Format::OpensaltCsv,
+            ImportFormat::Sssom => interop::recognise::Format::Sssom,
+            ImportFormat::Ctdl => interop::recognise::Format::Ctdl,
+            ImportFormat::Direct => interop::recognise::Format::Direct,
+            ImportFormat::Sheet => continue,
+        };
+        if let Some(found) = interop::recognise::recognise(bytes)
+            && found != chosen
+        {
+            return output::fatal(
+                g.format,
+                &Fatal::new(
+                    Code::ImportInvalid,
+                    format!(
+                        "`{}` looks like {}, not {}",
+                        framework_core::safe::escape_line(name),
+                        found.described(),
+                        chosen.described()
+                    ),
+                    Some(format!("use `competence import {} FILE`", found.command())),
+                ),
+            );
+        }
+    }
+    // SSSOM names the catalog's frameworks: it is read against them.
+    let catalog = if matches!(args.from, ImportFormat::Sssom | ImportFormat::Ctdl) {
+        match catalog_or_exit(g, &[]) {
+            Ok(c) => Some(c),
+            Err(status) => return status,
+        }
+    } else {
+        None
+    };
     let mut imported = output::with_progress("importing", || match args.from {
         ImportFormat::Case => {
             let files: Vec<(&str, &[u8])> = read
@@ -210,6 +267,54 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
             let mut all = Imported::default();
             for (name, bytes) in &read {
                 all.extend(moodle::import(name, bytes, args.id.as_deref()));
+            }
+            all
+        }
+        ImportFormat::OpensaltCsv => {
+            let mut all = Imported::default();
+            for (name, bytes) in &read {
+                all.extend(interop::opensalt_csv::import(
+                    name,
+                    bytes,
+                    args.id.as_deref(),
+                ));
+            }
+            all
+        }
+        ImportFormat::Esco => {
+            let files: Vec<(&str, &[u8])> = read
+                .iter()
+                .map(|(n, b)| (n.as_str(), b.as_slice()))
+                .collect();
+            interop::esco::import(&files, args.id.as_deref())
+        }
+        ImportFormat::Sssom => {
+            let mut all = Imported::default();
+            if let Some(catalog) = &catalog {
+                for (name, bytes) in &read {
+                    all.extend(interop::sssom::import(catalog, name, bytes));
+                }
+            }
+            all
+        }
+        ImportFormat::Direct => {
+            let files: Vec<(&str, &[u8])> = read
+                .iter()
+                .map(|(n, b)| (n.as_str(), b.as_slice()))
+                .collect();
+            interop::direct::import(&files, args.id.as_deref())
+        }
+        ImportFormat::Ctdl => {
+            let mut all = Imported::default();
+            if let Some(catalog) = &catalog {
+                for (name, bytes) in &read {
+                    all.extend(interop::ctdl::import(
+                        catalog,
+                        name,
+                        bytes,
+                        args.id.as_deref(),
+                    ));
+                }
             }
             all
         }
@@ -278,6 +383,11 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
         match args.from {
             ImportFormat::Case => "case",
             ImportFormat::Moodle => "moodle",
+            ImportFormat::Esco => "esco",
+            ImportFormat::OpensaltCsv => "opensalt-csv",
+            ImportFormat::Sssom => "sssom",
+            ImportFormat::Ctdl => "ctdl",
+            ImportFormat::Direct => "direct",
             ImportFormat::Sheet => "sheet",
         },
         read.iter()
@@ -472,6 +582,53 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
                 ("moodle", Value::String(csv.clone()), csv)
             }
         }
+        ExportFormat::Ctdl => {
+            let value = match (
+                catalog.framework(&args.document),
+                catalog.mapping(&args.document),
+            ) {
+                (Some(f), _) => interop::ctdl::export_framework(&catalog, f),
+                (None, Some(m)) => interop::ctdl::export_mapping(m),
+                (None, None) => {
+                    return output::fatal_with(
+                        g.format,
+                        &Fatal::new(
+                            Code::UnknownId,
+                            format!("no framework or mapping `{}`", args.document),
+                            Some(
+                                "ctdl exports a framework or a mapping; see `competence list`"
+                                    .to_owned(),
+                            ),
+                        ),
+                        catalog.diagnostics(),
+                    );
+                }
+            };
+            let text = pretty(&value);
+            ("ctdl", value, text)
+        }
+        ExportFormat::Sssom => match catalog.mapping(&args.document) {
+            Some(m) => {
+                let text = interop::sssom::export(&catalog, m);
+                ("sssom", Value::String(text.clone()), text)
+            }
+            None => {
+                let e = catalog
+                    .lookup(&args.document, &[DocumentKind::Mapping])
+                    .err();
+                let message = format!("no mapping `{}`: sssom exports a mapping", args.document);
+                let help = e
+                    .and_then(|e| miette::Diagnostic::help(&e).map(|h| h.to_string()))
+                    .or_else(|| {
+                        Some("see `competence list` for the catalog's mappings".to_owned())
+                    });
+                return output::fatal_with(
+                    g.format,
+                    &Fatal::new(Code::UnknownId, message, help),
+                    catalog.diagnostics(),
+                );
+            }
+        },
         ExportFormat::Ob3 => {
             match ob3::export(&catalog, &args.document, args.base_uri.as_deref()) {
                 Ok(v) => {

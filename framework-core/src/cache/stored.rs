@@ -415,6 +415,7 @@ record!(Mapping {
     from,
     to,
     links,
+    no_match,
     from_loc,
     to_loc
 });
@@ -423,6 +424,8 @@ record!(Link {
     to,
     relation,
     note,
+    confidence,
+    justification,
     from_loc,
     to_loc
 });

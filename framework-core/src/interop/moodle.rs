@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value, json};
 
 use super::{Imported, put, slug};
-use crate::diagnostic::{Code, Diagnostic, Loc, Span};
+use crate::diagnostic::{Code, Diagnostic, Loc};
 use crate::model::Framework;
 use crate::yaml::{self, Node};
 
@@ -96,11 +96,6 @@ const LEGACY: Layout = Layout {
     taxonomy: 11,
 };
 
-struct Row {
-    fields: Vec<String>,
-    loc: Loc,
-}
-
 struct Competency {
     id: String,
     parent: String,
@@ -124,65 +119,15 @@ fn read(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
         }
     };
     let diags = &mut out.diagnostics;
-    let at = |offset: u64| Loc {
-        source: source.clone(),
-        span: Span::new(usize::try_from(offset).unwrap_or(0), 0),
+    let Some(rows) = super::rows::read(
+        &source,
+        0,
+        b',',
+        "a Moodle competency file is CSV with quoted fields where they hold commas or line breaks",
+        diags,
+    ) else {
+        return out;
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(source.text().as_bytes());
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let text = source.text();
-    loop {
-        let offset = reader.position().byte();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                // The reader's offset is where the row before ended: the row starts after the
-                // line ends (and blank lines) that follow.
-                let from = usize::try_from(offset).unwrap_or(0).min(text.len());
-                let start = from
-                    + text[from..]
-                        .bytes()
-                        .take_while(|b| matches!(b, b'\r' | b'\n'))
-                        .count();
-                let end = usize::try_from(reader.position().byte())
-                    .unwrap_or(text.len())
-                    .min(text.len());
-                let raw = text.get(start..end.max(start)).unwrap_or("");
-                // Quotes come in pairs (`""` inside a field): an odd count is a quote left open,
-                // which swallows every line after it into one field.
-                if raw.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
-                    let lines = raw.bytes().filter(|&b| b == b'\n').count();
-                    diags.push(
-                        Diagnostic::at(
-                            Code::ImportInvalid,
-                            &at(start as u64),
-                            format!(
-                                "a quote opened in this row is not closed: this row and the {lines} lines after it are read as one, and left out"
-                            ),
-                        )
-                        .with_help("close the quote; a quote inside a field is written twice (\"\")"),
-                    );
-                    continue;
-                }
-                rows.push(Row {
-                    fields: record.iter().map(str::to_owned).collect(),
-                    loc: at(start as u64),
-                });
-            }
-            Err(e) => {
-                let offset = e.position().map_or(offset, csv::Position::byte);
-                diags.push(
-                    Diagnostic::at(Code::ImportInvalid, &at(offset), format!("this CSV cannot be read: {e}"))
-                        .with_help("a Moodle competency file is CSV with quoted fields where they hold commas or line breaks"),
-                );
-                return out;
-            }
-        }
-    }
     let Some((header, rows)) = rows.split_first() else {
         diags.push(
             Diagnostic::in_file(Code::ImportInvalid, name, 1, 1, "the file is empty")

@@ -155,14 +155,22 @@ impl CurriculumBuilder {
             self.dropped.extend(located(covers));
             return None;
         };
-        if f.get("covers").is_none() {
+        // No `covers`, or `covers: []`.
+        let empty = f
+            .get("covers")
+            .is_none_or(|n| matches!(&n.value, Value::Seq(items) if items.is_empty()));
+        if empty {
             ctx.push(
                 Diagnostic::at(
                     Code::NoCovers,
                     &loc,
                     format!("session `{sid}` covers nothing"),
                 )
-                .with_label("no `covers`")
+                .with_label(if f.get("covers").is_none() {
+                    "no `covers`"
+                } else {
+                    "`covers` is empty"
+                })
                 .with_help(
                     "list the framework items it teaches under `covers:`, or remove the session",
                 ),

@@ -1,15 +1,22 @@
 //! Mapping documents: links between two frameworks' items.
 
-use super::reader::{BareRefs, Ctx, Fields, id, item_ref, list, one_of, opt_text};
+use super::reader::{BareRefs, Ctx, Fields, id, item_ref, list, non_negative, one_of, opt_text};
 use super::{fields_with, info};
 
 use crate::diagnostic::Code;
 use crate::ids::{DocId, FrameworkId};
-use crate::model::{DocumentKind, Link, LocatedRef, Mapping, Relation};
+use crate::model::{DocumentKind, Justification, Link, LocatedRef, Mapping, Relation};
 use crate::yaml::Node;
 
-pub(crate) const MAPPING_FIELDS: &[&str] = &["from", "to", "links"];
-pub(crate) const LINK_FIELDS: &[&str] = &["from", "to", "relation", "note"];
+pub(crate) const MAPPING_FIELDS: &[&str] = &["from", "to", "links", "no_match"];
+pub(crate) const LINK_FIELDS: &[&str] = &[
+    "from",
+    "to",
+    "relation",
+    "note",
+    "confidence",
+    "justification",
+];
 
 pub(super) fn mapping(ctx: &mut Ctx<'_>, node: &Node) -> Option<Mapping> {
     let f = fields_with(ctx, node, "a mapping", MAPPING_FIELDS)?;
@@ -31,6 +38,25 @@ pub(super) fn mapping(ctx: &mut Ctx<'_>, node: &Node) -> Option<Mapping> {
             }
         }
     }
+    // Items of `from` assessed with no counterpart.
+    let mut no_match = Vec::new();
+    if let Some((from, _)) = &from {
+        for n in list(ctx, f.get("no_match"), "item references") {
+            if let Some((r, loc)) = item_ref(ctx, n, &BareRefs::In(from.clone())) {
+                if r.framework() == from {
+                    no_match.push(LocatedRef { r, loc });
+                } else {
+                    ctx.error(
+                        Code::InvalidValue,
+                        n,
+                        format!("`no_match` names `{r}`, which is not an item of `{from}`"),
+                    )
+                    .label(format!("not in `{from}`"))
+                    .help("`no_match` lists items of the mapping's `from` framework that have no counterpart in `to`");
+                }
+            }
+        }
+    }
     let (from, from_loc) = from?;
     let (to, to_loc) = to?;
     let mut info = info?;
@@ -43,6 +69,7 @@ pub(super) fn mapping(ctx: &mut Ctx<'_>, node: &Node) -> Option<Mapping> {
         from,
         to,
         links,
+        no_match,
         from_loc,
         to_loc,
     })
@@ -71,6 +98,29 @@ fn link(
         )
     });
     let note = opt_text(ctx, &f, "note");
+    let confidence = f.get("confidence").and_then(|n| {
+        let v = non_negative(ctx, n, "`confidence`")?;
+        if v > 1.0 {
+            ctx.error(
+                Code::InvalidValue,
+                n,
+                format!("`confidence` {v} is not between 0 and 1"),
+            )
+            .help("write how sure the link is as a number from 0 (a guess) to 1 (certain)");
+            return None;
+        }
+        Some(v)
+    });
+    let justification = f.get("justification").and_then(|n| {
+        one_of(
+            ctx,
+            n,
+            "justification",
+            Code::InvalidValue,
+            Justification::ALL,
+            Justification::as_str,
+        )
+    });
     let side = |ctx: &mut Ctx<'_>, n: &Node, fw: &FrameworkId, end: &str| {
         let (r, loc) = item_ref(ctx, n, &BareRefs::In(fw.clone()))?;
         if r.framework() != fw {
@@ -95,6 +145,8 @@ fn link(
             to,
             relation,
             note,
+            confidence,
+            justification,
             from_loc,
             to_loc,
         }),

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Depth, DocumentInfo, Relation};
+use super::{Depth, DocumentInfo, Justification, LocatedRef, Relation};
 use crate::diagnostic::{Loc, Position};
 use crate::ids::{FrameworkId, ItemRef, LocalId};
 
@@ -102,11 +102,19 @@ pub struct Mapping {
     pub to: FrameworkId,
     /// The links, in file order.
     pub links: Vec<Link>,
+    /// Items of the `from` framework assessed and found to have no counterpart in `to` (a
+    /// CTDL `NoMatch`, an SSSOM `semapv:NoMapping`): known gaps, not unmapped items.
+    pub(crate) no_match: Vec<LocatedRef>,
     pub(crate) from_loc: Loc,
     pub(crate) to_loc: Loc,
 }
 
 impl Mapping {
+    /// Items of the `from` framework assessed and found to have no counterpart, qualified.
+    pub fn no_match(&self) -> impl ExactSizeIterator<Item = &ItemRef> + '_ {
+        self.no_match.iter().map(|r| &r.r)
+    }
+
     /// A view that serializes the mapping in its document shape (links with bare item ids).
     pub fn document_view(&self) -> MappingView<'_> {
         MappingView(self)
@@ -155,6 +163,16 @@ impl Serialize for MappingView<'_> {
         out.serialize_entry("to", &m.to)?;
         let links: Vec<LinkView<'_>> = m.links.iter().map(LinkView).collect();
         out.serialize_entry("links", &links)?;
+        if !m.no_match.is_empty() {
+            let ids: Vec<String> = m
+                .no_match()
+                .map(|r| {
+                    r.item_id()
+                        .map_or_else(|| r.to_string(), ToString::to_string)
+                })
+                .collect();
+            out.serialize_entry("no_match", &ids)?;
+        }
         out.end()
     }
 }
@@ -177,6 +195,12 @@ impl Serialize for LinkView<'_> {
         if let Some(v) = &l.note {
             out.serialize_entry("note", v)?;
         }
+        if let Some(v) = &l.confidence {
+            out.serialize_entry("confidence", v)?;
+        }
+        if let Some(v) = &l.justification {
+            out.serialize_entry("justification", v)?;
+        }
         out.end()
     }
 }
@@ -192,6 +216,10 @@ pub struct Link {
     pub relation: Relation,
     /// Why the link was judged so.
     pub note: Option<String>,
+    /// How sure a suggested or imported link is, from 0 to 1.
+    pub confidence: Option<f64>,
+    /// Why the link says what it says (a person, a lexical guess, a composition, an import).
+    pub justification: Option<Justification>,
     pub(crate) from_loc: Loc,
     pub(crate) to_loc: Loc,
 }

@@ -1,0 +1,556 @@
+//! CTDL (Credential Engine's Credential Transparency Description Language) JSON-LD: competency
+//! frameworks (`ceasn:CompetencyFramework` with its `ceasn:Competency` nodes) and alignment maps
+//! (`ceterms:AlignmentMap` of `ceterms:AlignmentObject`s).
+//!
+//! A framework's competencies are items: the id is `ceasn:codedNotation` where it is a usable,
+//! unique id, else the last part of the node's `@id`; `uri` the `@id`; the title
+//! `ceasn:competencyLabel`, else `ceasn:competencyText` (then the statement); `note`
+//! `ceasn:comment`; nesting from `ceasn:isChildOf` (or the parents' `ceasn:hasChild`). Language
+//! maps (`{"en": ...}`) give their English text, else their first.
+//!
+//! An alignment map is a mapping: `skos:exactMatch`, `closeMatch`, `narrowMatch`, `broadMatch`
+//! and `relatedMatch` become relations (`justification: imported`); `align:NoMatch` puts the
+//! source node in the mapping's `no_match`. Nodes are `PREFIX:ID`: the prefix names the
+//! framework. A framework the catalog lacks is made from the nodes the map names (their ids as
+//! titles, `completeness: partial`, saying so in `missing`), so the map loads as it is.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value, json};
+
+use super::Imported;
+use crate::catalog::Catalog;
+use crate::diagnostic::{Code, Diagnostic, Loc, Span};
+use crate::model::Relation;
+use crate::yaml::{self, Node};
+
+/// Text of a CTDL value: a string, or a language map's English (else first) text.
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(m) => m
+            .get("en")
+            .or_else(|| m.get("en-US"))
+            .or_else(|| m.values().next())
+            .and_then(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Array(a) => a.first().and_then(Value::as_str).map(str::to_owned),
+                _ => None,
+            }),
+        Value::Array(a) => text(a.first()),
+        _ => None,
+    }
+}
+
+/// The ids a value names: a string or a list of strings (or of `{"@id"}` objects).
+fn ids(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| match x {
+                Value::String(s) => Some(s.clone()),
+                Value::Object(o) => o.get("@id").and_then(Value::as_str).map(str::to_owned),
+                _ => None,
+            })
+            .collect(),
+        Some(Value::Object(o)) => o
+            .get("@id")
+            .and_then(Value::as_str)
+            .map(|s| vec![s.to_owned()])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn types(node: &Map<String, Value>) -> Vec<String> {
+    ids(node.get("@type"))
+}
+
+/// The last part of an IRI or CURIE, as an item id.
+fn local(iri: &str) -> String {
+    let tail = iri.rsplit(['/', '#']).next().unwrap_or(iri);
+    tail.rsplit(':').next().unwrap_or(tail).to_owned()
+}
+
+/// Imports a CTDL JSON-LD file: its frameworks and its alignment maps (against the catalog's
+/// frameworks, and any the file holds).
+pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
+    let mut out = Imported::default();
+    let source = match yaml::decode(name, bytes, false) {
+        Ok(s) => s,
+        Err(d) => {
+            out.diagnostics.push(d);
+            return out;
+        }
+    };
+    let whole = Loc {
+        source: source.clone(),
+        span: Span::new(0, 0),
+    };
+    let value: Value = match serde_json::from_str(source.text()) {
+        Ok(v) => v,
+        Err(e) => {
+            out.diagnostics.push(
+                Diagnostic::in_file(
+                    Code::ImportInvalid,
+                    name,
+                    u32::try_from(e.line()).unwrap_or(1),
+                    u32::try_from(e.column()).unwrap_or(1),
+                    format!("this is not JSON: {e}"),
+                )
+                .with_help("a CTDL file is JSON-LD, with its nodes under `@graph`"),
+            );
+            return out;
+        }
+    };
+    let nodes: Vec<Map<String, Value>> = match &value {
+        Value::Object(m) => match m.get("@graph") {
+            Some(Value::Array(g)) => g.iter().filter_map(|n| n.as_object().cloned()).collect(),
+            _ => vec![m.clone()],
+        },
+        Value::Array(a) => a.iter().filter_map(|n| n.as_object().cloned()).collect(),
+        _ => Vec::new(),
+    };
+    let is = |n: &Map<String, Value>, t: &str| types(n).iter().any(|x| x == t);
+    let mut made_frameworks: Vec<String> = Vec::new();
+    // Frameworks.
+    let frameworks: Vec<&Map<String, Value>> = nodes
+        .iter()
+        .filter(|n| is(n, "ceasn:CompetencyFramework"))
+        .collect();
+    for (k, fw) in frameworks.iter().enumerate() {
+        let fw_iri = fw.get("@id").and_then(Value::as_str).unwrap_or_default();
+        let title = text(fw.get("ceasn:name")).unwrap_or_else(|| local(fw_iri));
+        let fw_id = match id {
+            Some(i) if frameworks.len() == 1 => i.to_owned(),
+            _ => match fw_iri.strip_prefix(URN) {
+                Some(ours) => ours.to_owned(),
+                None => super::slug(&title, &format!("ctdl-framework-{}", k + 1)),
+            },
+        };
+        let members: Vec<&Map<String, Value>> = nodes
+            .iter()
+            .filter(|n| is(n, "ceasn:Competency"))
+            .filter(|n| {
+                ids(n.get("ceasn:isPartOf")).iter().any(|p| p == fw_iri) || frameworks.len() == 1
+            })
+            .collect();
+        let by_iri: HashMap<&str, usize> = members
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| Some((n.get("@id")?.as_str()?, i)))
+            .collect();
+        let mut codes: HashMap<String, usize> = HashMap::new();
+        for n in &members {
+            if let Some(c) = text(n.get("ceasn:codedNotation")) {
+                *codes.entry(c).or_default() += 1;
+            }
+        }
+        let mut parent: Vec<Option<usize>> = vec![None; members.len()];
+        for (i, n) in members.iter().enumerate() {
+            if let Some(&p) = ids(n.get("ceasn:isChildOf"))
+                .iter()
+                .find_map(|p| by_iri.get(p.as_str()))
+            {
+                parent[i] = (p != i).then_some(p);
+            }
+            for c in ids(n.get("ceasn:hasChild")) {
+                if let Some(&c) = by_iri.get(c.as_str())
+                    && c != i
+                    && parent[c].is_none()
+                {
+                    parent[c] = Some(i);
+                }
+            }
+        }
+        // Loops are cut where they close.
+        for i in 0..members.len() {
+            let mut seen = vec![i];
+            let mut at = parent[i];
+            while let Some(p) = at {
+                if seen.contains(&p) {
+                    parent[i] = None;
+                    break;
+                }
+                seen.push(p);
+                at = parent[p];
+            }
+        }
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
+        let mut roots = Vec::new();
+        for (i, p) in parent.iter().enumerate() {
+            match p {
+                Some(p) => children[*p].push(i),
+                None => roots.push(i),
+            }
+        }
+        let items = super::nest(&roots, &children, &source, &mut out.diagnostics, |i, _| {
+            let n = members[i];
+            let iri = n.get("@id").and_then(Value::as_str).unwrap_or_default();
+            let code = text(n.get("ceasn:codedNotation"))
+                .filter(|c| codes.get(c) == Some(&1) && super::valid_item_id(c));
+            let mut m = Map::new();
+            m.insert("id".into(), json!(code.unwrap_or_else(|| local(iri))));
+            let statement = text(n.get("ceasn:competencyText"));
+            match text(n.get("ceasn:competencyLabel")) {
+                Some(label) => {
+                    if let Some(s) = statement.filter(|s| *s != label) {
+                        m.insert("statement".into(), json!(s));
+                    }
+                    m.insert("title".into(), json!(label));
+                }
+                None => {
+                    m.insert(
+                        "title".into(),
+                        json!(statement.unwrap_or_else(|| local(iri))),
+                    );
+                }
+            }
+            if !iri.is_empty() && !iri.starts_with(URN) {
+                m.insert("uri".into(), json!(iri));
+            }
+            if let Some(k) = text(n.get("ceasn:competencyCategory")) {
+                m.insert("kind".into(), json!(k));
+            }
+            if let Some(c) = text(n.get("ceasn:comment")) {
+                m.insert("note".into(), json!(c));
+            }
+            (m, Span::new(0, 0))
+        });
+        let mut doc = Map::new();
+        doc.insert("kind".into(), json!("framework"));
+        doc.insert("id".into(), json!(fw_id));
+        doc.insert("title".into(), json!(title));
+        if let Some(d) = text(fw.get("ceasn:description")) {
+            doc.insert("description".into(), json!(d));
+        }
+        if !fw_iri.is_empty() && !fw_iri.starts_with(URN) {
+            doc.insert("uri".into(), json!(fw_iri));
+        }
+        doc.insert(
+            "source".into(),
+            json!(text(fw.get("ceasn:source")).unwrap_or_else(|| name.to_owned())),
+        );
+        doc.insert("completeness".into(), json!("complete"));
+        let mut tree = Node::from_json_at(Value::Object(doc), whole.span);
+        tree.insert("items", Node::list(items, whole.span));
+        out.load(&source, &tree);
+        made_frameworks.push(fw_id);
+    }
+
+    // Alignment maps.
+    for map in nodes.iter().filter(|n| is(n, "ceterms:AlignmentMap")) {
+        let objects: Vec<Map<String, Value>> = match map.get("ceterms:hasPart") {
+            Some(Value::Array(a)) => a.iter().filter_map(|o| o.as_object().cloned()).collect(),
+            _ => Vec::new(),
+        };
+        // framework prefix -> items named
+        let mut named: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut links: Vec<Value> = Vec::new();
+        let mut no_match: Vec<Value> = Vec::new();
+        let (mut from_fw, mut to_fw) = (None::<String>, None::<String>);
+        let split = |node: &str| -> Option<(String, String)> {
+            let (p, l) = node.split_once(':')?;
+            Some((super::slug(p, p), l.to_owned()))
+        };
+        for o in &objects {
+            let source_node = text(o.get("ceterms:sourceNode")).unwrap_or_default();
+            let target_node = text(o.get("ceterms:targetNode"));
+            let kind = text(o.get("ceterms:alignmentType")).unwrap_or_default();
+            let Some((sp, sl)) = split(&source_node) else {
+                out.diagnostics.push(Diagnostic::at(
+                    Code::ImportInvalid,
+                    &whole,
+                    format!(
+                        "an alignment's source node `{}` is not PREFIX:ID: left out",
+                        crate::safe::escape(&source_node)
+                    ),
+                ));
+                continue;
+            };
+            from_fw.get_or_insert(sp.clone());
+            named.entry(sp.clone()).or_default().push(sl.clone());
+            if kind == "align:NoMatch" {
+                no_match.push(json!(sl));
+                continue;
+            }
+            let relation = match kind.as_str() {
+                "skos:exactMatch" => Relation::Exact,
+                "skos:closeMatch" => Relation::Close,
+                "skos:narrowMatch" => Relation::Narrow,
+                "skos:broadMatch" => Relation::Broad,
+                "skos:relatedMatch" => Relation::Related,
+                other => {
+                    out.diagnostics.push(Diagnostic::at(
+                        Code::ImportInvalid,
+                        &whole,
+                        format!(
+                            "the alignment type `{}` is not a SKOS mapping type: left out",
+                            crate::safe::escape(other)
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            let Some((tp, tl)) = target_node.as_deref().and_then(split) else {
+                out.diagnostics.push(Diagnostic::at(
+                    Code::ImportInvalid,
+                    &whole,
+                    format!(
+                        "the alignment of `{}` has no target node PREFIX:ID: left out",
+                        crate::safe::escape(&source_node)
+                    ),
+                ));
+                continue;
+            };
+            to_fw.get_or_insert(tp.clone());
+            named.entry(tp.clone()).or_default().push(tl.clone());
+            links.push(json!({
+                "from": sl, "to": tl, "relation": relation, "justification": "imported",
+            }));
+        }
+        let (Some(from), Some(to)) = (from_fw, to_fw.or_else(|| named.keys().next().cloned()))
+        else {
+            continue;
+        };
+        // Frameworks the catalog (and this file) lack, from the nodes the map names.
+        for (fw, items) in &named {
+            if catalog.framework(fw).is_some() || made_frameworks.contains(fw) {
+                continue;
+            }
+            let mut seen = Vec::new();
+            let list: Vec<Value> = items
+                .iter()
+                .filter(|i| {
+                    let new = !seen.contains(i);
+                    seen.push(*i);
+                    new
+                })
+                .map(|i| json!({ "id": i, "title": i }))
+                .collect();
+            let doc = json!({
+                "kind": "framework", "id": fw, "title": fw,
+                "source": text(map.get("ceterms:source")).unwrap_or_else(|| name.to_owned()),
+                "completeness": "partial",
+                "missing": [format!("the items' titles and everything else about `{fw}`: the alignment map names its items by id only; import or write the framework to replace this one")],
+                "items": list,
+            });
+            out.load(&source, &Node::from_json_at(doc, whole.span));
+            out.diagnostics.push(Diagnostic::at(
+                Code::ImportLeniency,
+                &whole,
+                format!("no framework `{fw}` in the catalog: one is made from the {} items the map names (their ids as titles)", seen.len()),
+            ));
+            made_frameworks.push(fw.clone());
+        }
+        let map_title = text(map.get("ceterms:name")).unwrap_or_else(|| format!("{from} → {to}"));
+        let mut doc = Map::new();
+        doc.insert("kind".into(), json!("mapping"));
+        doc.insert("id".into(), json!(format!("{from}--{to}")));
+        doc.insert("title".into(), json!(map_title));
+        if let Some(d) = text(map.get("ceterms:description")) {
+            doc.insert("description".into(), json!(d));
+        }
+        doc.insert(
+            "source".into(),
+            json!(text(map.get("ceterms:source")).unwrap_or_else(|| name.to_owned())),
+        );
+        doc.insert("completeness".into(), json!("complete"));
+        doc.insert("from".into(), json!(from));
+        doc.insert("to".into(), json!(to));
+        doc.insert("links".into(), Value::Array(links));
+        if !no_match.is_empty() {
+            doc.insert("no_match".into(), Value::Array(no_match));
+        }
+        out.load(&source, &Node::from_json_at(Value::Object(doc), whole.span));
+    }
+    if out.frameworks.is_empty() && out.mappings.is_empty() && out.diagnostics.is_empty() {
+        out.diagnostics.push(
+            Diagnostic::in_file(
+                Code::ImportInvalid,
+                name,
+                1,
+                1,
+                "no `ceasn:CompetencyFramework` or `ceterms:AlignmentMap` in the file",
+            )
+            .with_help("a CTDL file's nodes are under `@graph`, each with its `@type`"),
+        );
+    }
+    out
+}
+
+/// The IRI an export gives a framework's node: its `uri`, else a name in the engine's own
+/// `urn:` space (which an import does not keep as a `uri`).
+fn framework_iri(f: &crate::model::Framework) -> String {
+    f.uri
+        .clone()
+        .unwrap_or_else(|| format!("{URN}{}", f.info.id))
+}
+
+/// The IRI an export gives an item's node.
+fn item_iri(f: &crate::model::Framework, item: &crate::model::Item) -> String {
+    item.uri
+        .clone()
+        .unwrap_or_else(|| format!("{URN}{}:{}", f.info.id, item.id))
+}
+
+/// Names an export makes up, not kept by an import.
+const URN: &str = "urn:competence-engine:";
+
+/// The context every export names.
+const CONTEXT: &str = "https://credreg.net/ctdl/schema/context/json";
+
+fn en(s: &str) -> Value {
+    json!({ "en": s })
+}
+
+/// A framework as CTDL JSON-LD: a `ceasn:CompetencyFramework` and a `ceasn:Competency` per item
+/// (`ceasn:competencyLabel` the title, `ceasn:competencyText` the statement or title,
+/// `ceasn:codedNotation` the id, the tree as `ceasn:isChildOf`/`ceasn:hasChild`,
+/// `ceasn:isTopChildOf`/`ceasn:hasTopChild`); a previous edition (`replaces`) as the framework's
+/// `ceterms:previousVersion`, and items' `replaces` as `ceasn:supersedes`.
+pub fn export_framework(catalog: &Catalog, f: &crate::model::Framework) -> Value {
+    let fw_iri = framework_iri(f);
+    let tree = f.hierarchy();
+    let mut graph = Vec::new();
+    let mut top = Vec::new();
+    let mut items = Vec::new();
+    for (idx, item) in f.indexed() {
+        let iri = item_iri(f, item);
+        let mut n = Map::new();
+        n.insert("@id".into(), json!(iri));
+        n.insert("@type".into(), json!("ceasn:Competency"));
+        n.insert("ceasn:competencyLabel".into(), en(&item.title));
+        n.insert(
+            "ceasn:competencyText".into(),
+            en(item.statement.as_deref().unwrap_or(&item.title)),
+        );
+        n.insert("ceasn:codedNotation".into(), json!(item.id.as_str()));
+        n.insert("ceasn:isPartOf".into(), json!(fw_iri));
+        match tree.parent(idx).and_then(|p| f.item(p)) {
+            Some(p) => {
+                n.insert("ceasn:isChildOf".into(), json!(item_iri(f, p)));
+            }
+            None => {
+                n.insert("ceasn:isTopChildOf".into(), json!(fw_iri));
+                top.push(json!(iri));
+            }
+        }
+        let kids: Vec<Value> = tree
+            .nested_children(idx)
+            .iter()
+            .filter_map(|&c| f.item(c))
+            .map(|c| json!(item_iri(f, c)))
+            .collect();
+        if !kids.is_empty() {
+            n.insert("ceasn:hasChild".into(), Value::Array(kids));
+        }
+        if let Some(note) = &item.note {
+            n.insert("ceasn:comment".into(), en(note));
+        }
+        if let Some(k) = &item.kind {
+            n.insert("ceasn:competencyCategory".into(), en(k));
+        }
+        let supersedes: Vec<Value> = item
+            .replaces()
+            .filter_map(|r| {
+                let old = catalog.framework(r.framework().as_str())?;
+                let old_item = old.item(old.find(r.item_id()?.as_str())?)?;
+                Some(json!(item_iri(old, old_item)))
+            })
+            .collect();
+        if !supersedes.is_empty() {
+            n.insert("ceasn:supersedes".into(), Value::Array(supersedes));
+        }
+        items.push(Value::Object(n));
+    }
+    let mut fw = Map::new();
+    fw.insert("@id".into(), json!(fw_iri));
+    fw.insert("@type".into(), json!("ceasn:CompetencyFramework"));
+    fw.insert("ceasn:name".into(), en(&f.info.title));
+    if let Some(d) = &f.info.description {
+        fw.insert("ceasn:description".into(), en(d));
+    }
+    if let Some(s) = &f.info.source {
+        fw.insert("ceasn:source".into(), json!(s));
+    }
+    if let Some(p) = &f.publisher {
+        fw.insert("ceasn:publisherName".into(), en(p));
+    }
+    if let Some(v) = &f.info.version {
+        fw.insert("ceasn:versionIdentifier".into(), json!(v));
+    }
+    if let Some(previous) = f
+        .replaces
+        .as_ref()
+        .and_then(|p| catalog.framework(p.as_str()))
+    {
+        fw.insert(
+            "ceterms:previousVersion".into(),
+            json!(framework_iri(previous)),
+        );
+    }
+    fw.insert("ceasn:hasTopChild".into(), Value::Array(top));
+    graph.push(Value::Object(fw));
+    graph.extend(items);
+    json!({ "@context": CONTEXT, "@graph": graph })
+}
+
+/// A mapping as a CTDL `ceterms:AlignmentMap`: each link an `AlignmentObject` from
+/// `FRAMEWORK:ITEM` to `FRAMEWORK:ITEM` with its SKOS type, and each `no_match` item one with
+/// `align:NoMatch`.
+pub fn export_mapping(mapping: &crate::model::Mapping) -> Value {
+    let node = |r: &crate::ids::ItemRef| {
+        format!(
+            "{}:{}",
+            r.framework(),
+            r.item_id().map_or("*", |i| i.as_str())
+        )
+    };
+    let mut parts: Vec<Value> = mapping
+        .links
+        .iter()
+        .map(|l| {
+            let kind = match l.relation {
+                Relation::Exact => "skos:exactMatch",
+                Relation::Close => "skos:closeMatch",
+                Relation::Narrow => "skos:narrowMatch",
+                Relation::Broad => "skos:broadMatch",
+                Relation::Related => "skos:relatedMatch",
+            };
+            json!({
+                "@type": "ceterms:AlignmentObject",
+                "ceterms:sourceNode": node(&l.from),
+                "ceterms:targetNode": node(&l.to),
+                "ceterms:alignmentType": kind,
+            })
+        })
+        .collect();
+    parts.extend(mapping.no_match().map(|r| {
+        json!({
+            "@type": "ceterms:AlignmentObject",
+            "ceterms:sourceNode": node(r),
+            "ceterms:alignmentType": "align:NoMatch",
+        })
+    }));
+    let mut m = Map::new();
+    m.insert(
+        "@id".into(),
+        json!(format!("{URN}mapping:{}", mapping.info.id)),
+    );
+    m.insert("@type".into(), json!("ceterms:AlignmentMap"));
+    m.insert("ceterms:name".into(), en(&mapping.info.title));
+    if let Some(d) = &mapping.info.description {
+        m.insert("ceterms:description".into(), en(d));
+    }
+    if let Some(s) = &mapping.info.source {
+        m.insert("ceterms:source".into(), json!(s));
+    }
+    m.insert(
+        "ceterms:compares".into(),
+        json!([mapping.from.as_str(), mapping.to.as_str()]),
+    );
+    m.insert("ceterms:hasPart".into(), Value::Array(parts));
+    json!({ "@context": CONTEXT, "@graph": [Value::Object(m)] })
+}

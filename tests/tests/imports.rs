@@ -1,0 +1,261 @@
+//! The tabular and linked-data imports (ESCO, OpenSALT CSV, DIRECT, CTDL, SSSOM) on real files
+//! (tests/fixtures/interop/, provenance in its README), the CTDL and SSSOM exports' round
+//! trips, and files given to the wrong importer.
+
+mod common;
+
+use framework_core::Catalog;
+use framework_core::interop::{self, Imported, ctdl, direct, esco, opensalt_csv, sssom};
+
+fn fixture(rel: &str) -> (String, Vec<u8>) {
+    let path = common::root().join("fixtures/interop").join(rel);
+    (path.display().to_string(), std::fs::read(&path).unwrap())
+}
+
+/// The documents an import made, loaded with the shipped catalog: nothing but warnings.
+fn loads(imported: &Imported) -> Catalog {
+    let mut b = Catalog::builder();
+    for d in imported.documents() {
+        b.add_document(d);
+    }
+    let c = b.build();
+    let errors: Vec<String> = c
+        .diagnostics()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}:{} {}", d.file(), d.line(), d.message()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    c
+}
+
+fn errors(imported: &Imported) -> Vec<String> {
+    imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.message().to_owned())
+        .collect()
+}
+
+#[test]
+fn esco_skills_and_hierarchy_make_one_polyhierarchy() {
+    let files: Vec<(String, Vec<u8>)> = [
+        "esco/skillsHierarchy_en.csv",
+        "esco/transversalSkillsCollection_en.csv",
+        "esco/digCompSkillsCollection_en.csv",
+    ]
+    .iter()
+    .map(|f| fixture(f))
+    .collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let imported = esco::import(&refs, None);
+    assert!(errors(&imported).is_empty(), "{:?}", errors(&imported));
+    let c = loads(&imported);
+    let fw = c.framework("esco-skills").unwrap();
+    // The hierarchy's four pillars are the top, by their codes.
+    let tops: Vec<&str> = fw
+        .roots()
+        .map(|r| fw.item(r).unwrap().id.as_str())
+        .collect();
+    assert_eq!(tops.len(), 4, "{tops:?}");
+    assert!(
+        tops.contains(&"S") && tops.contains(&"K") && tops.contains(&"L") && tops.contains(&"T")
+    );
+    // "show initiative": its URI, its seven alternative labels, its type.
+    let id = "001115fb-569f-4ee6-8381-c6807ef2527f";
+    let item = fw.item(fw.find(id).unwrap()).unwrap();
+    assert_eq!(item.title, "show initiative");
+    assert_eq!(item.alt_labels.len(), 7);
+    assert_eq!(
+        item.uri.as_deref(),
+        Some(&*format!("http://data.europa.eu/esco/skill/{id}"))
+    );
+    // The one transversal skill with two broader concepts is under both.
+    let two = fw
+        .items()
+        .iter()
+        .filter(|i| i.also_under().len() > 0)
+        .count();
+    assert!(two >= 1);
+    // DigComp's broader URIs end with a space: trimmed, so its skills sit under their groups.
+    let digcomp = "14832d87-2f2f-4895-b290-e4760ebae42a";
+    let parents = fw.hierarchy().parents(fw.find(digcomp).unwrap());
+    assert!(!parents.is_empty());
+}
+
+#[test]
+fn opensalt_csv_keeps_its_importers_answers() {
+    let (name, bytes) = fixture("opensalt-csv/abbreviatedStatementLimit.csv");
+    let refused = opensalt_csv::import(&name, &bytes, None);
+    assert!(
+        errors(&refused)
+            .iter()
+            .any(|e| e.starts_with("Abbreviated statement can not be longer than 60 characters")),
+        "{:?}",
+        errors(&refused)
+    );
+    let (name, bytes) = fixture("opensalt-csv/abbreviatedStatement.csv");
+    assert!(errors(&opensalt_csv::import(&name, &bytes, None)).is_empty());
+    // Sequence numbers order siblings: B (1) before A (2).
+    let (name, bytes) = fixture("opensalt-csv/sequenceNumber.csv");
+    let imported = opensalt_csv::import(&name, &bytes, None);
+    let c = loads(&imported);
+    let fw = &c
+        .frameworks()
+        .iter()
+        .find(|f| f.id().as_str() == "sequencenumber")
+        .unwrap();
+    let first = fw.item(fw.roots().next().unwrap()).unwrap();
+    assert_eq!(first.id.as_str(), "B");
+    // Parents by human coding scheme; association columns kept.
+    let (name, bytes) = fixture("opensalt-csv/sample_case.csv");
+    let imported = opensalt_csv::import(&name, &bytes, None);
+    let c = loads(&imported);
+    let fw = c.framework("sample-case").unwrap();
+    let mf = fw.find("M.F").unwrap();
+    assert_eq!(
+        fw.item(fw.hierarchy().parent(mf).unwrap())
+            .unwrap()
+            .id
+            .as_str(),
+        "M"
+    );
+    let kept = serde_json::to_value(fw.document_view(None))
+        .unwrap()
+        .to_string();
+    assert!(kept.contains("CCSS.Math.Content.HSF-IF.C.8b"));
+}
+
+#[test]
+fn direct_csvs_make_one_framework_with_a_scale_and_related_skills() {
+    let names = [
+        "competency_domain.csv",
+        "competency.csv",
+        "skill.csv",
+        "skill_level.csv",
+        "learning_resource.csv",
+    ];
+    let files: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .map(|f| fixture(&format!("direct/{f}")))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let imported = direct::import(&refs, None);
+    assert!(errors(&imported).is_empty(), "{:?}", errors(&imported));
+    let c = loads(&imported);
+    let fw = c.framework("direct").unwrap();
+    let count = |kind: &str| {
+        fw.items()
+            .iter()
+            .filter(|i| i.kind.as_deref() == Some(kind))
+            .count()
+    };
+    assert_eq!(
+        (count("domain"), count("competency"), count("skill")),
+        (7, 20, 164)
+    );
+    assert_eq!(fw.scale.len(), 5);
+    assert!(fw.items().iter().any(|i| i.related().len() > 0));
+    let doc = serde_json::to_value(fw.document_view(None)).unwrap();
+    assert_eq!(
+        doc["extensions"]["direct"]["learning_resources"]
+            .as_array()
+            .unwrap()
+            .len(),
+        207
+    );
+}
+
+#[test]
+fn a_ctdl_alignment_map_keeps_its_no_match_rows() {
+    let (name, bytes) = fixture("ctdl/scqf-eqf-mapping.json");
+    let imported = ctdl::import(&Catalog::builtin(), &name, &bytes, None);
+    assert!(errors(&imported).is_empty(), "{:?}", errors(&imported));
+    let c = loads(&imported);
+    let m = c.mapping("scqf--eqf").unwrap();
+    assert_eq!(m.links.len(), 10);
+    let unmatched: Vec<String> = m.no_match().map(ToString::to_string).collect();
+    assert_eq!(unmatched, ["scqf:level1", "scqf:level2"]);
+    let crosswalk = framework_core::crosswalk::crosswalk(&c, "scqf", "eqf").unwrap();
+    assert!(!crosswalk.links.is_empty());
+}
+
+#[test]
+fn every_shipped_framework_and_mapping_goes_through_ctdl_and_sssom_unchanged() {
+    let c = Catalog::builtin();
+    let tree = |f: &framework_core::model::Framework| -> Vec<(String, String, Option<String>, Option<String>)> {
+        f.items()
+            .iter()
+            .map(|i| (i.id.to_string(), i.title.clone(), i.statement.clone(), i.kind.clone()))
+            .collect()
+    };
+    for f in c.frameworks() {
+        let text = serde_json::to_vec(&ctdl::export_framework(&c, f)).unwrap();
+        let back = ctdl::import(&c, "x.json", &text, Some(f.id().as_str()));
+        assert!(errors(&back).is_empty(), "{}: {:?}", f.id(), errors(&back));
+        assert_eq!(tree(&back.frameworks[0]), tree(f), "{}", f.id());
+    }
+    for m in c.mappings() {
+        let links = |m: &framework_core::model::Mapping| -> Vec<String> {
+            m.links
+                .iter()
+                .map(|l| format!("{} {} {}", l.from, l.relation, l.to))
+                .collect()
+        };
+        let text = serde_json::to_vec(&ctdl::export_mapping(m)).unwrap();
+        let back = ctdl::import(&c, "m.json", &text, None);
+        assert_eq!(links(&back.mappings[0]), links(m), "ctdl {}", m.info.id);
+        let tsv = sssom::export(&c, m);
+        let back = sssom::import(&c, "m.sssom.tsv", tsv.as_bytes());
+        assert_eq!(links(&back.mappings[0]), links(m), "sssom {}", m.info.id);
+        let notes: Vec<_> = back.mappings[0]
+            .links
+            .iter()
+            .map(|l| l.note.clone())
+            .collect();
+        let before: Vec<_> = m.links.iter().map(|l| l.note.clone()).collect();
+        assert_eq!(notes, before, "sssom notes {}", m.info.id);
+    }
+}
+
+#[test]
+fn a_file_given_to_the_wrong_importer_is_named_for_what_it_is() {
+    let cases = [
+        (
+            "moodle",
+            "esco/transversalSkillsCollection_en.csv",
+            "import esco",
+        ),
+        ("case", "ctdl/scqf-eqf-mapping.json", "import ctdl"),
+        (
+            "moodle",
+            "opensalt-csv/sample_case.csv",
+            "import opensalt-csv",
+        ),
+        (
+            "esco",
+            "moodle/lpimportcsv-example-oecd.csv",
+            "import moodle",
+        ),
+        ("opensalt-csv", "direct/skill.csv", "import direct"),
+        ("ctdl", "case/Ordering.json", "import case"),
+    ];
+    for (importer, file, says) in cases {
+        let path = common::root().join("fixtures/interop").join(file);
+        let out = common::competence()
+            .args(["import", importer, path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{file}: {stderr}");
+    }
+    assert_eq!(interop::recognise::recognise(b"a,b\n1,2\n"), None);
+}
