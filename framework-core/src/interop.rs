@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{Code, Diagnostic, Loc, Source, Span};
 use crate::ids::{DocId, ItemId};
-use crate::model::{Document, Framework, Mapping};
+use crate::model::{Document, Framework, Mapping, Role};
 use crate::yaml::Node;
 
 pub mod case;
@@ -45,6 +45,8 @@ pub struct Imported {
     pub frameworks: Vec<Framework>,
     /// Mappings between the frameworks (from associations across CASE packages).
     pub mappings: Vec<Mapping>,
+    /// Roles (ESCO occupations with the skills they need).
+    pub roles: Vec<Role>,
     /// Liberties taken (warnings), what could not be imported (errors), and what the loader
     /// found in the documents made.
     pub diagnostics: Vec<Diagnostic>,
@@ -59,7 +61,9 @@ impl Imported {
     /// Every document made, frameworks first.
     pub fn documents(&self) -> impl Iterator<Item = Document> + '_ {
         let frameworks = self.frameworks.iter().cloned().map(Document::Framework);
-        frameworks.chain(self.mappings.iter().cloned().map(Document::Mapping))
+        frameworks
+            .chain(self.mappings.iter().cloned().map(Document::Mapping))
+            .chain(self.roles.iter().cloned().map(Document::Role))
     }
 
     /// Checks a document tree made by a reader, as the loader checks a file, and keeps the
@@ -68,8 +72,9 @@ impl Imported {
         match crate::load::load_tree(source, tree, &mut self.diagnostics) {
             Some(Document::Framework(f)) => self.frameworks.push(f),
             Some(Document::Mapping(m)) => self.mappings.push(m),
-            // Readers make only frameworks and mappings.
-            Some(Document::Curriculum(_) | Document::Role(_)) | None => {}
+            Some(Document::Role(r)) => self.roles.push(r),
+            // Readers make no curricula (`sheet` writes its own).
+            Some(Document::Curriculum(_)) | None => {}
         }
     }
 
@@ -84,6 +89,7 @@ impl Imported {
     pub fn extend(&mut self, other: Imported) {
         self.frameworks.extend(other.frameworks);
         self.mappings.extend(other.mappings);
+        self.roles.extend(other.roles);
         self.diagnostics.extend(other.diagnostics);
     }
 }
@@ -204,6 +210,149 @@ pub(crate) fn put(map: &mut Map<String, Value>, key: &str, value: Value) {
     };
     if !empty {
         map.insert(key.to_owned(), value);
+    }
+}
+
+/// Cuts the parent chains that loop, each at the item of the loop that comes first (which
+/// becomes top-level), walking each item once (linear in the number of items); returns the
+/// items cut, in the order found.
+pub(crate) fn cut_parent_loops(parent: &mut [Option<usize>]) -> Vec<usize> {
+    let n = parent.len();
+    let mut cut = Vec::new();
+    let mut state = vec![0u8; n]; // 0 not seen, 1 on the walk, 2 leads to a top-level item
+    for i in 0..n {
+        let mut path: Vec<usize> = Vec::new();
+        let mut at: Option<usize> = Some(i);
+        while let Some(c) = at {
+            match state.get(c).copied().unwrap_or(2) {
+                2 => break,
+                1 => {
+                    // `c` is on this walk: the items from `c` on make a loop.
+                    let from = path.iter().position(|&p| p == c).unwrap_or(0);
+                    if let Some(&first) = path[from..].iter().min() {
+                        parent[first] = None;
+                        cut.push(first);
+                    }
+                    break;
+                }
+                _ => {
+                    state[c] = 1;
+                    path.push(c);
+                    at = parent[c];
+                }
+            }
+        }
+        for c in path {
+            state[c] = 2;
+        }
+    }
+    cut
+}
+
+/// Children lists and the top-level items from each item's parent, in item order.
+pub(crate) fn children_of(parent: &[Option<usize>]) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); parent.len()];
+    let mut roots = Vec::new();
+    for (i, p) in parent.iter().enumerate() {
+        match *p {
+            Some(p) if p < parent.len() => children[p].push(i),
+            _ => roots.push(i),
+        }
+    }
+    (children, roots)
+}
+
+/// What an export's format has no place for, gathered item by item and reported as one
+/// `export-loss` warning per kind of content, naming the items.
+#[derive(Debug, Default)]
+pub(crate) struct Losses {
+    lost: Vec<(&'static str, Vec<String>)>,
+}
+
+impl Losses {
+    /// Notes that `what` of item `id` is left out.
+    pub fn add(&mut self, what: &'static str, id: &str) {
+        match self.lost.iter_mut().find(|(w, _)| *w == what) {
+            Some((_, v)) => v.push(id.to_owned()),
+            None => self.lost.push((what, vec![id.to_owned()])),
+        }
+    }
+
+    /// The items' content the model holds and a format does not, for the usual fields.
+    pub fn item_fields(&mut self, item: &crate::model::Item, fields: &[ItemField]) {
+        let id = item.id.as_str();
+        for f in fields {
+            let (what, present) = match f {
+                ItemField::Type => ("item types", item.item_type.is_some()),
+                ItemField::Optional => ("`optional`", item.optional),
+                ItemField::Tags => ("tags", !item.tags.is_empty()),
+                ItemField::Units => (
+                    "levels, credits and guided learning hours",
+                    item.level.is_some() || item.credits.is_some() || item.glh.is_some(),
+                ),
+                ItemField::Source => ("item sources", item.source.is_some()),
+                ItemField::Requires => ("`requires`", item.requires().len() > 0),
+                ItemField::AlsoUnder => {
+                    ("second parents (`also_under`)", item.also_under().len() > 0)
+                }
+                ItemField::Uri => ("item URIs", item.uri.is_some()),
+                ItemField::AltLabels => ("alternative labels", !item.alt_labels.is_empty()),
+                ItemField::Note => ("item notes", item.note.is_some()),
+                ItemField::Related => ("`related` items", item.related().len() > 0),
+                ItemField::Replaces => ("`replaces`", item.replaces().len() > 0),
+                ItemField::Extensions => (
+                    "other systems' fields (`extensions`)",
+                    item.extensions.is_some(),
+                ),
+            };
+            if present {
+                self.add(what, id);
+            }
+        }
+    }
+
+    /// One warning per kind of content, at `loc`, saying `format` has no place for it.
+    pub fn report(self, format: &str, loc: &Loc, diags: &mut Vec<Diagnostic>) {
+        for (what, ids) in self.lost {
+            diags.push(Diagnostic::at(
+                Code::ExportLoss,
+                loc,
+                format!(
+                    "{format} has no place for {what}: left out ({} item{}: {})",
+                    ids.len(),
+                    if ids.len() == 1 { "" } else { "s" },
+                    listed(&ids)
+                ),
+            ));
+        }
+    }
+}
+
+/// An item field a format may lack (see [`Losses::item_fields`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ItemField {
+    Type,
+    Optional,
+    Tags,
+    Units,
+    Source,
+    Requires,
+    AlsoUnder,
+    Uri,
+    AltLabels,
+    Note,
+    Related,
+    Replaces,
+    Extensions,
+}
+
+/// Ids as a message lists them: the first eight, and how many more.
+pub(crate) fn listed(ids: &[String]) -> String {
+    let shown: Vec<String> = ids.iter().take(8).map(|s| format!("`{s}`")).collect();
+    if ids.len() > 8 {
+        format!("{} and {} more", shown.join(", "), ids.len() - 8)
+    } else {
+        shown.join(", ")
     }
 }
 

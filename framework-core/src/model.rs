@@ -16,7 +16,7 @@ mod other;
 pub use framework::{Framework, FrameworkView, Item, ItemIdx, ScaleLevel};
 pub use other::{
     Assessment, Condition, Cover, Curriculum, Duration, DurationUnit, Link, Mapping, MappingView,
-    Module, Requirement, Role, Rule, Session,
+    Module, Requirement, Role, RoleView, Rule, Session,
 };
 
 macro_rules! closed_set {

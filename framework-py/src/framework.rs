@@ -472,6 +472,9 @@ fn made(py: Python<'_>, imported: Imported) -> PyResult<Bound<'_, PyList>> {
     for m in &imported.mappings {
         documents.append(serialized(py, &m.document_view())?)?;
     }
+    for r in &imported.roles {
+        documents.append(serialized(py, &r.document_view())?)?;
+    }
     Ok(documents)
 }
 

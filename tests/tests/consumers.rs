@@ -246,3 +246,36 @@ fn every_open_badges_alignment_has_one_url() {
         }
     }
 }
+
+/// The official Open Badges 3.0 JSON Schema (the AchievementCredential's, whose
+/// `credentialSubject.achievement` is an Achievement): every shipped curriculum's achievement,
+/// placed in a credential with test values for what only an issuer knows, validates.
+#[test]
+fn every_open_badges_achievement_fits_the_official_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            common::root().join("fixtures/interop/ob3-achievementcredential-schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let catalog = Catalog::builtin();
+    for cur in catalog.curricula() {
+        let achievement =
+            framework_core::interop::ob3::export(&catalog, cur.info.id.as_str(), None).unwrap();
+        let credential = serde_json::json!({
+            "@context": framework_core::interop::ob3::CONTEXT,
+            "id": "urn:uuid:00000000-0000-4000-8000-000000000000",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": { "id": "https://example.org/issuer", "type": ["Profile"] },
+            "validFrom": "2025-01-01T00:00:00Z",
+            "credentialSubject": { "type": ["AchievementSubject"], "achievement": achievement },
+        });
+        let errors: Vec<String> = validator
+            .iter_errors(&credential)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", cur.info.id);
+    }
+}

@@ -259,3 +259,49 @@ fn a_file_given_to_the_wrong_importer_is_named_for_what_it_is() {
     }
     assert_eq!(interop::recognise::recognise(b"a,b\n1,2\n"), None);
 }
+
+/// Occupation–skill relations in ESCO's layout (a file written for this test: the collected
+/// ESCO files hold none; the occupation is made up, the skills are real ones).
+#[test]
+fn esco_occupations_become_roles_of_their_essential_skills() {
+    let files: Vec<(String, Vec<u8>)> = [
+        "esco/transversalSkillsCollection_en.csv",
+        "esco/digCompSkillsCollection_en.csv",
+        "esco-made/occupationSkillRelations_test.csv",
+    ]
+    .iter()
+    .map(|f| fixture(f))
+    .collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let imported = esco::import(&refs, None);
+    assert!(errors(&imported).is_empty(), "{:?}", errors(&imported));
+    let c = loads(&imported);
+    let role = &c.roles()[c.roles().len() - 1];
+    assert!(role.info.id.as_str().starts_with("esco-occupation-"));
+    let essential: Vec<String> = role.requirements[0]
+        .items
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        essential,
+        ["esco-skills:001115fb-569f-4ee6-8381-c6807ef2527f"]
+    );
+    assert!(
+        role.info
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("14832d87-2f2f-4895-b290-e4760ebae42a")
+    );
+    // The skill no file holds is reported, not invented.
+    assert!(
+        imported
+            .diagnostics
+            .iter()
+            .any(|d| d.message().contains("1 of this occupation's skills"))
+    );
+}

@@ -114,3 +114,46 @@ fn case_keeps_the_fields_through_an_export_and_an_import() {
     );
     assert_eq!(doc["items"][0]["note"], "Scope: one-to-one conversations.");
 }
+
+#[test]
+fn show_names_the_fields() {
+    let out = common::competence()
+        .args([
+            "--no-builtin",
+            "--catalog",
+            "fixtures/model",
+            "show",
+            "skills-v2",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for shown in [
+        "uri: https://example.org/frameworks/skills-v2",
+        "replaces: skills-v1",
+        "scale: 0 Aware < 1 Working < 2 Expert",
+        "[also called Attentive listening, Hearing people out; related 2, 3; replaces skills-v1:1]",
+    ] {
+        assert!(text.contains(shown), "{shown} in {text}");
+    }
+    let out = common::competence()
+        .args([
+            "--no-builtin",
+            "--catalog",
+            "fixtures/model",
+            "show",
+            "skills-v2",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with("URI,ALT LABELS,NOTE,RELATED,REPLACES"),
+        "{csv}"
+    );
+}

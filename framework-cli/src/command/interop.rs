@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use framework_core::interop::{self, Imported, case, moodle, ob3};
-use framework_core::model::{DocumentInfo, DocumentKind, FrameworkView, MappingView};
+use framework_core::model::{DocumentInfo, DocumentKind, FrameworkView, MappingView, RoleView};
 use framework_core::report::Report;
 use framework_core::{Catalog, Code, Diagnostic};
 use serde::Serialize;
@@ -121,6 +121,7 @@ pub enum CaseProfile {
 enum View<'a> {
     Framework(FrameworkView<'a>),
     Mapping(MappingView<'a>),
+    Role(RoleView<'a>),
 }
 
 impl View<'_> {
@@ -128,6 +129,7 @@ impl View<'_> {
         match self {
             View::Framework(v) => v.info(),
             View::Mapping(v) => v.info(),
+            View::Role(v) => v.info(),
         }
     }
 }
@@ -331,6 +333,7 @@ pub fn run_import(g: &GlobalArgs, args: &ImportArgs) -> ExitStatus {
                 .iter()
                 .map(|m| View::Mapping(m.document_view())),
         )
+        .chain(imported.roles.iter().map(|r| View::Role(r.document_view())))
         .collect();
 
     // Where each document goes.
@@ -587,7 +590,11 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
                 catalog.framework(&args.document),
                 catalog.mapping(&args.document),
             ) {
-                (Some(f), _) => interop::ctdl::export_framework(&catalog, f),
+                (Some(f), _) => {
+                    let (value, lost) = interop::ctdl::export_framework_with_losses(&catalog, f);
+                    diagnostics.extend(lost);
+                    value
+                }
                 (None, Some(m)) => interop::ctdl::export_mapping(m),
                 (None, None) => {
                     return output::fatal_with(
@@ -609,7 +616,8 @@ pub fn run_export(g: &GlobalArgs, args: &ExportArgs) -> ExitStatus {
         }
         ExportFormat::Sssom => match catalog.mapping(&args.document) {
             Some(m) => {
-                let text = interop::sssom::export(&catalog, m);
+                let (text, lost) = interop::sssom::export_with_losses(&catalog, m);
+                diagnostics.extend(lost);
                 ("sssom", Value::String(text.clone()), text)
             }
             None => {

@@ -99,6 +99,20 @@ fn tree(fw: &Framework, depth: Option<usize>) -> String {
     if let Some(s) = &info.source {
         out.push_str(&format!("source: {s}\n"));
     }
+    if let Some(u) = &fw.uri {
+        out.push_str(&format!("uri: {u}\n"));
+    }
+    if let Some(r) = &fw.replaces {
+        out.push_str(&format!("replaces: {r}\n"));
+    }
+    if !fw.scale.is_empty() {
+        let levels: Vec<String> = fw
+            .scale
+            .iter()
+            .map(|l| format!("{} {}", l.id, l.title))
+            .collect();
+        out.push_str(&format!("scale: {}\n", levels.join(" < ")));
+    }
     match info.completeness {
         Some(c) if !info.missing.is_empty() => out.push_str(&format!(
             "completeness: {c} ({} parts missing; see `--format json`)\n",
@@ -140,6 +154,23 @@ fn branch(fw: &Framework, items: &[ItemIdx], prefix: &str, depth: Option<usize>,
         let also: Vec<&str> = item.also_under().map(|i| i.as_str()).collect();
         if !also.is_empty() {
             marks.push(format!("also under {}", also.join(", ")));
+        }
+        if !item.alt_labels.is_empty() {
+            marks.push(format!("also called {}", item.alt_labels.join(", ")));
+        }
+        let related: Vec<String> = item
+            .related()
+            .map(|r| {
+                r.item_id()
+                    .map_or_else(|| r.to_string(), ToString::to_string)
+            })
+            .collect();
+        if !related.is_empty() {
+            marks.push(format!("related {}", related.join(", ")));
+        }
+        let replaces: Vec<String> = item.replaces().map(ToString::to_string).collect();
+        if !replaces.is_empty() {
+            marks.push(format!("replaces {}", replaces.join(", ")));
         }
         if !marks.is_empty() {
             line.push_str(&format!("  [{}]", marks.join("; ")));
@@ -210,6 +241,11 @@ fn table(fw: &Framework, depth: Option<usize>) -> Table {
         "TYPE",
         "OPTIONAL",
         "STATEMENT",
+        "URI",
+        "ALT LABELS",
+        "NOTE",
+        "RELATED",
+        "REPLACES",
     ]);
     for (level, idx) in walk(fw, depth) {
         let Some(item) = fw.item(idx) else { continue };
@@ -231,6 +267,19 @@ fn table(fw: &Framework, depth: Option<usize>) -> Table {
                 .into(),
             item.optional.to_string().into(),
             item.statement.clone().unwrap_or_default().into(),
+            item.uri.clone().unwrap_or_default().into(),
+            item.alt_labels.join(";").into(),
+            item.note.clone().unwrap_or_default().into(),
+            item.related()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(";")
+                .into(),
+            item.replaces()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(";")
+                .into(),
         ]);
     }
     t

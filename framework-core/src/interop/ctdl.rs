@@ -165,26 +165,18 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
             }
         }
         // Loops are cut where they close.
-        for i in 0..members.len() {
-            let mut seen = vec![i];
-            let mut at = parent[i];
-            while let Some(p) = at {
-                if seen.contains(&p) {
-                    parent[i] = None;
-                    break;
-                }
-                seen.push(p);
-                at = parent[p];
-            }
+        let cut = super::cut_parent_loops(&mut parent);
+        if !cut.is_empty() {
+            out.diagnostics.push(Diagnostic::at(
+                Code::ImportLeniency,
+                &whole,
+                format!(
+                    "{} competencies' parents lead back to them: made top-level",
+                    cut.len()
+                ),
+            ));
         }
-        let mut children: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
-        let mut roots = Vec::new();
-        for (i, p) in parent.iter().enumerate() {
-            match p {
-                Some(p) => children[*p].push(i),
-                None => roots.push(i),
-            }
-        }
+        let (children, roots) = super::children_of(&parent);
         let items = super::nest(&roots, &children, &source, &mut out.diagnostics, |i, _| {
             let n = members[i];
             let iri = n.get("@id").and_then(Value::as_str).unwrap_or_default();
@@ -411,6 +403,69 @@ fn en(s: &str) -> Value {
 /// `ceasn:isTopChildOf`/`ceasn:hasTopChild`); a previous edition (`replaces`) as the framework's
 /// `ceterms:previousVersion`, and items' `replaces` as `ceasn:supersedes`.
 pub fn export_framework(catalog: &Catalog, f: &crate::model::Framework) -> Value {
+    export_framework_with_losses(catalog, f).0
+}
+
+/// [`export_framework`], with what CTDL's shapes here have no place for (`export-loss`
+/// warnings).
+pub fn export_framework_with_losses(
+    catalog: &Catalog,
+    f: &crate::model::Framework,
+) -> (Value, Vec<Diagnostic>) {
+    use super::ItemField as F;
+    let mut lost = super::Losses::default();
+    for item in f.items() {
+        lost.item_fields(
+            item,
+            &[
+                F::Type,
+                F::Optional,
+                F::Tags,
+                F::Units,
+                F::Source,
+                F::Requires,
+                F::AlsoUnder,
+                F::AltLabels,
+                F::Related,
+                F::Extensions,
+            ],
+        );
+    }
+    let mut diags = Vec::new();
+    let loc = &f.info.loc;
+    lost.report("CTDL", loc, &mut diags);
+    let info = &f.info;
+    let document: Vec<&str> = [
+        ("completeness", info.completeness.is_some()),
+        ("missing", !info.missing.is_empty()),
+        ("note", info.note.is_some()),
+        ("levels", !f.levels.is_empty()),
+        ("scale", !f.scale.is_empty()),
+        ("license_note", f.license_note.is_some()),
+        ("extensions", f.extensions.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, lost)| *lost)
+    .map(|(w, _)| w)
+    .collect();
+    if !document.is_empty() {
+        diags.push(Diagnostic::at(
+            Code::ExportLoss,
+            loc,
+            format!(
+                "CTDL has no place for the framework's {}: left out",
+                document
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    (framework_value(catalog, f), diags)
+}
+
+fn framework_value(catalog: &Catalog, f: &crate::model::Framework) -> Value {
     let fw_iri = framework_iri(f);
     let tree = f.hierarchy();
     let mut graph = Vec::new();

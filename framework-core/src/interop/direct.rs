@@ -137,24 +137,45 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
         .enumerate()
         .filter_map(|(i, (m, _, _, _))| Some((m.get("slug")?.as_str(), i)))
         .collect();
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); all.len()];
-    let mut roots = Vec::new();
-    for (i, (_, row, parent, kind)) in all.iter().enumerate() {
-        match parent.as_deref().map(|p| by_slug.get(p)) {
-            Some(Some(&p)) if p != i => children[p].push(i),
-            Some(_) => {
-                out.diagnostics.push(Diagnostic::at(
-                    Code::ImportLeniency,
+    // Slugs are ids: a second use of one is reported (the later row wins the slug).
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, (m, row, _, kind)) in all.iter().enumerate() {
+        if let Some(slug) = m.get("slug").map(String::as_str)
+            && seen.insert(slug, i).is_some()
+        {
+            out.diagnostics.push(
+                Diagnostic::at(
+                    Code::ImportInvalid,
                     &row.loc,
                     format!(
-                        "this {kind} names a parent slug that is not in the files: made top-level"
+                        "this {kind}'s slug `{}` is used by another row too",
+                        crate::safe::escape(slug)
                     ),
-                ));
-                roots.push(i);
-            }
-            None => roots.push(i),
+                )
+                .with_help("slugs are ids: each must be unique across the files"),
+            );
         }
     }
+    let mut parent: Vec<Option<usize>> = vec![None; all.len()];
+    for (i, (_, row, named, kind)) in all.iter().enumerate() {
+        match named.as_deref().map(|p| by_slug.get(p)) {
+            Some(Some(&p)) if p != i => parent[i] = Some(p),
+            Some(_) => out.diagnostics.push(Diagnostic::at(
+                Code::ImportLeniency,
+                &row.loc,
+                format!("this {kind} names a parent slug that is not in the files: made top-level"),
+            )),
+            None => {}
+        }
+    }
+    for cut in super::cut_parent_loops(&mut parent) {
+        out.diagnostics.push(Diagnostic::at(
+            Code::ImportLeniency,
+            &all[cut].1.loc,
+            "this row's parents lead back to it: made top-level",
+        ));
+    }
+    let (children, roots) = super::children_of(&parent);
     for (m, row, _, _) in &all {
         let slug = m.get("slug").map(String::as_str).unwrap_or_default();
         if m.get("related_skills")

@@ -10,6 +10,10 @@
 //! its first broader concept found in the files, and is `also_under` the others (ESCO is a
 //! polyhierarchy); broader concepts not in the files are kept in `extensions.esco`, with one
 //! warning. ESCO's status, concept type and reuse level are kept in `extensions.esco` too.
+//!
+//! The occupation–skill relations (`occupationUri`, `relationType`, `skillUri`) make a role per
+//! occupation: its essential skills a requirement, its optional skills (never required) named in
+//! the role's note.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -34,18 +38,14 @@ struct Concept {
     loc: Loc,
 }
 
-/// Whether a header is an ESCO skills file's or the skills hierarchy's.
-pub fn looks_like(header: &[String]) -> bool {
-    let has = |n: &str| header.iter().any(|h| h.trim() == n);
-    (has("conceptUri") && has("preferredLabel")) || has("Level 0 URI")
-}
-
 /// Imports ESCO skills CSVs into one framework document.
 pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
     let mut out = Imported::default();
     let mut concepts: Vec<Concept> = Vec::new();
     let mut by_uri: HashMap<String, usize> = HashMap::new();
     let mut first_source: Option<(Arc<Source>, Loc)> = None;
+    // Occupations' skills: (occupation URI, essential, skill URI, where), read after the skills.
+    let mut needs: Vec<(String, bool, String, Loc)> = Vec::new();
     for (name, bytes) in files {
         let source = match yaml::decode(name, bytes, false) {
             Ok(s) => s,
@@ -66,6 +66,22 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
         }
         if rows::column(header, &["Level 0 URI"]).is_some() {
             hierarchy(header, rows, &mut concepts, &mut by_uri);
+        } else if let (Some(o), Some(k), Some(s)) = (
+            rows::column(header, &["occupationUri"]),
+            rows::column(header, &["relationType"]),
+            rows::column(header, &["skillUri"]),
+        ) {
+            for row in rows {
+                if row.get(o).is_empty() || row.get(s).is_empty() {
+                    continue;
+                }
+                needs.push((
+                    row.get(o).to_owned(),
+                    row.get(k).eq_ignore_ascii_case("essential"),
+                    row.get(s).to_owned(),
+                    row.loc.clone(),
+                ));
+            }
         } else if rows::column(header, &["conceptUri"]).is_some() {
             skills(header, rows, &mut concepts, &mut by_uri);
         } else {
@@ -115,17 +131,16 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
         ));
     }
     // A nesting parent chain that loops is cut where it closes.
-    for i in 0..n {
-        let mut seen = vec![i];
-        let mut at = parent[i];
-        while let Some(p) = at {
-            if seen.contains(&p) {
-                parent[i] = None;
-                break;
-            }
-            seen.push(p);
-            at = parent[p];
-        }
+    let cut = super::cut_parent_loops(&mut parent);
+    if !cut.is_empty() {
+        out.diagnostics.push(Diagnostic::at(
+            Code::ImportLeniency,
+            &doc_loc,
+            format!(
+                "{} concepts' broader concepts lead back to them: made top-level",
+                cut.len()
+            ),
+        ));
     }
     // `also_under` by item id, now that ids are known.
     let ids: Vec<String> = concepts.iter().map(|c| c.id.clone()).collect();
@@ -138,14 +153,7 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
             }
         }
     }
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut roots = Vec::new();
-    for (i, p) in parent.iter().enumerate() {
-        match p {
-            Some(p) => children[*p].push(i),
-            None => roots.push(i),
-        }
-    }
+    let (children, roots) = super::children_of(&parent);
     let items = super::nest(&roots, &children, &source, &mut out.diagnostics, |i, _| {
         let c = &concepts[i];
         let mut m = Map::new();
@@ -190,7 +198,89 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
     let mut tree = Node::from_json_at(Value::Object(doc), doc_loc.span);
     tree.insert("items", Node::list(items, doc_loc.span));
     out.load(&source, &tree);
+    roles(
+        &mut out,
+        &needs,
+        &concepts,
+        &by_uri,
+        id.unwrap_or("esco-skills"),
+    );
     out
+}
+
+/// Occupations as roles: a requirement `essential` (every essential skill); the optional skills,
+/// useful but never required, are named in the role's note. Skills not in the imported
+/// framework are left out, with one warning per occupation.
+fn roles(
+    out: &mut Imported,
+    needs: &[(String, bool, String, Loc)],
+    concepts: &[Concept],
+    by_uri: &HashMap<String, usize>,
+    framework: &str,
+) {
+    let mut occupations: Vec<&str> = Vec::new();
+    for (o, _, _, _) in needs {
+        if !occupations.contains(&o.as_str()) {
+            occupations.push(o);
+        }
+    }
+    for occupation in occupations {
+        let rows: Vec<&(String, bool, String, Loc)> =
+            needs.iter().filter(|(o, ..)| o == occupation).collect();
+        let Some((_, _, _, loc)) = rows.first() else {
+            continue;
+        };
+        let mut missing = 0;
+        let mut refs = |essential: bool| -> Vec<String> {
+            rows.iter()
+                .filter(|(_, e, _, _)| *e == essential)
+                .filter_map(|(_, _, s, _)| {
+                    let found = by_uri.get(s).and_then(|&i| concepts.get(i));
+                    if found.is_none() {
+                        missing += 1;
+                    }
+                    found.map(|c| format!("{framework}:{}", c.id))
+                })
+                .collect()
+        };
+        let essential = refs(true);
+        let optional = refs(false);
+        if missing > 0 {
+            out.diagnostics.push(Diagnostic::at(
+                Code::ImportLeniency,
+                loc,
+                format!("{missing} of this occupation's skills are not in the skills files imported: left out of its role (import the skills file that holds them too)"),
+            ));
+        }
+        let uuid = local(occupation);
+        let mut requirements = Vec::new();
+        if !essential.is_empty() {
+            requirements.push(json!({
+                "id": "essential", "title": "Essential skills and knowledge",
+                "items": essential,
+            }));
+        }
+        if requirements.is_empty() && optional.is_empty() {
+            continue;
+        }
+        let mut doc = json!({
+            "kind": "role",
+            "id": super::slug(&format!("esco-occupation-{uuid}"), "esco-occupation"),
+            "title": format!("ESCO occupation {uuid}"),
+            "source": occupation,
+            "completeness": "partial",
+            "missing": ["the occupation's title and description (not in the occupation–skill relations file)"],
+            "requirements": requirements,
+        });
+        // Optional skills are no requirement: they are named in the note.
+        if !optional.is_empty() {
+            doc["note"] = json!(format!(
+                "Optional skills and knowledge for this occupation in ESCO (useful, never required): {}",
+                optional.join(", ")
+            ));
+        }
+        out.load(&loc.source, &Node::from_json_at(doc, loc.span));
+    }
 }
 
 /// The last part of a URI, as an item id.

@@ -334,46 +334,15 @@ fn read(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
         }
     }
     // Parent chains that loop are cut at the looping competency that comes first in the file,
-    // which becomes top-level. Each competency is walked once (linear in the file).
-    let mut state = vec![0u8; n]; // 0 not seen, 1 on the walk, 2 leads to a top-level item
-    for i in 0..n {
-        let mut path: Vec<usize> = Vec::new();
-        let mut at: Option<usize> = Some(i);
-        while let Some(c) = at {
-            match state[c] {
-                2 => break,
-                1 => {
-                    // `c` is on this walk: the competencies from `c` on make a loop.
-                    let from = path.iter().position(|&p| p == c).unwrap_or(0);
-                    if let Some(&cut) = path[from..].iter().min() {
-                        diags.push(Diagnostic::at(
-                            Code::ImportLeniency,
-                            &competencies[cut].loc,
-                            "this competency's parents lead back to it: made top-level",
-                        ));
-                        parent[cut] = None;
-                    }
-                    break;
-                }
-                _ => {
-                    state[c] = 1;
-                    path.push(c);
-                    at = parent[c];
-                }
-            }
-        }
-        for c in path {
-            state[c] = 2;
-        }
+    // which becomes top-level.
+    for cut in super::cut_parent_loops(&mut parent) {
+        diags.push(Diagnostic::at(
+            Code::ImportLeniency,
+            &competencies[cut].loc,
+            "this competency's parents lead back to it: made top-level",
+        ));
     }
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut roots = Vec::new();
-    for (i, p) in parent.iter().enumerate() {
-        match *p {
-            Some(p) => children[p].push(i),
-            None => roots.push(i),
-        }
-    }
+    let (children, roots) = super::children_of(&parent);
     let items = super::nest(&roots, &children, &source, diags, |i, depth| {
         let c = &competencies[i];
         let mut m = Map::new();
@@ -616,11 +585,7 @@ pub fn export(framework: &Framework) -> (String, Vec<Diagnostic>) {
         "1".into(),
         taxonomy,
     ]);
-    let mut lost: Vec<(&str, Vec<String>)> = Vec::new();
-    let mut note = |what: &'static str, id: &str| match lost.iter_mut().find(|(w, _)| *w == what) {
-        Some((_, v)) => v.push(id.to_owned()),
-        None => lost.push((what, vec![id.to_owned()])),
-    };
+    let mut lost = super::Losses::default();
     let mut long_titles = Vec::new();
     for (n, item) in framework.items().iter().enumerate() {
         let m = super::extension(item.extensions.as_deref(), KEY);
@@ -640,46 +605,29 @@ pub fn export(framework: &Framework) -> (String, Vec<Diagnostic>) {
             && (item.kind.as_ref() != expected
                 || !TAXONOMIES.contains(&item.kind.as_deref().unwrap_or("")))
         {
-            note(
+            lost.add(
                 "item kinds that are not Moodle taxonomy terms of their depth",
                 item.id.as_str(),
             );
         }
-        if item.item_type.is_some() {
-            note("item types", item.id.as_str());
-        }
-        if item.optional {
-            note("`optional`", item.id.as_str());
-        }
-        if !item.tags.is_empty() {
-            note("tags", item.id.as_str());
-        }
-        if item.level.is_some() || item.credits.is_some() || item.glh.is_some() {
-            note(
-                "levels, credits and guided learning hours",
-                item.id.as_str(),
+        {
+            use super::ItemField as F;
+            lost.item_fields(
+                item,
+                &[
+                    F::Type,
+                    F::Optional,
+                    F::Tags,
+                    F::Units,
+                    F::Source,
+                    F::Requires,
+                    F::AlsoUnder,
+                    F::Uri,
+                    F::AltLabels,
+                    F::Note,
+                    F::Replaces,
+                ],
             );
-        }
-        if item.source.is_some() {
-            note("item sources", item.id.as_str());
-        }
-        if item.requires().len() > 0 {
-            note("`requires`", item.id.as_str());
-        }
-        if item.also_under().len() > 0 {
-            note("second parents (`also_under`)", item.id.as_str());
-        }
-        if item.uri.is_some() {
-            note("item URIs", item.id.as_str());
-        }
-        if !item.alt_labels.is_empty() {
-            note("alternative labels", item.id.as_str());
-        }
-        if item.note.is_some() {
-            note("item notes", item.id.as_str());
-        }
-        if item.replaces().len() > 0 {
-            note("`replaces`", item.id.as_str());
         }
         if item.title.chars().count() > 100 {
             long_titles.push(item.id.to_string());
@@ -732,18 +680,7 @@ pub fn export(framework: &Framework) -> (String, Vec<Diagnostic>) {
             .with_help(format!("Moodle's terms are {}", TAXONOMIES.join(", "))),
         );
     }
-    for (what, ids) in lost {
-        diags.push(Diagnostic::at(
-            Code::ExportLoss,
-            loc,
-            format!(
-                "Moodle's CSV has no place for {what}: left out ({} item{}: {})",
-                ids.len(),
-                if ids.len() == 1 { "" } else { "s" },
-                list(&ids)
-            ),
-        ));
-    }
+    lost.report("Moodle's CSV", loc, &mut diags);
     if !long_titles.is_empty() {
         diags.push(Diagnostic::at(
             Code::ExportLoss,
@@ -777,10 +714,5 @@ fn depth(framework: &Framework, n: usize) -> usize {
 }
 
 fn list(ids: &[String]) -> String {
-    let shown: Vec<String> = ids.iter().take(8).map(|s| format!("`{s}`")).collect();
-    if ids.len() > 8 {
-        format!("{} and {} more", shown.join(", "), ids.len() - 8)
-    } else {
-        shown.join(", ")
-    }
+    super::listed(ids)
 }

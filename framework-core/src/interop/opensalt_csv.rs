@@ -222,14 +222,8 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
                 .filter(|&p| !e.parent.is_empty() && p != i)
         })
         .collect();
-    // A parent chain that loops is cut at the row that closes it.
-    for i in 0..n {
-        if let Some(p) = parent_of[i]
-            && leads_to(&parent_of, p, i)
-        {
-            parent_of[i] = None;
-        }
-    }
+    // A parent chain that loops is cut at the row of the loop that comes first.
+    super::cut_parent_loops(&mut parent_of);
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut roots = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -283,21 +277,4 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
     tree.insert("items", Node::list(items, header.loc.span));
     out.load(&source, &tree);
     out
-}
-
-/// Whether following parents from `from` reaches `to` (a loop if `to` became its child).
-fn leads_to(parents: &[Option<usize>], from: usize, to: usize) -> bool {
-    let mut at = Some(from);
-    let mut steps = 0;
-    while let Some(p) = at {
-        if p == to {
-            return true;
-        }
-        steps += 1;
-        if steps > parents.len() {
-            return true;
-        }
-        at = parents.get(p).copied().flatten();
-    }
-    false
 }

@@ -80,7 +80,10 @@ pub fn recognise(bytes: &[u8]) -> Option<Format> {
     if has("subjectid") && has("objectid") {
         return Some(Format::Sssom);
     }
-    if (has("concepturi") && has("preferredlabel")) || has("level0uri") {
+    if (has("concepturi") && has("preferredlabel"))
+        || has("level0uri")
+        || (has("occupationuri") && has("skilluri"))
+    {
         return Some(Format::Esco);
     }
     if has("fullstatement") && (has("humancodingscheme") || has("ischildof")) {

@@ -337,6 +337,40 @@ fn unknown_prefix(out: &mut Imported, row: &Row, prefix: &str) {
 
 /// A mapping as an SSSOM TSV.
 pub fn export(catalog: &Catalog, mapping: &Mapping) -> String {
+    export_with_losses(catalog, mapping).0
+}
+
+/// [`export`], with what SSSOM's metadata has no place for (`export-loss` warnings).
+pub fn export_with_losses(catalog: &Catalog, mapping: &Mapping) -> (String, Vec<Diagnostic>) {
+    let info = &mapping.info;
+    let lost: Vec<&str> = [
+        ("completeness", info.completeness.is_some()),
+        ("missing", !info.missing.is_empty()),
+        ("note", info.note.is_some()),
+        ("source", info.source.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, l)| *l)
+    .map(|(w, _)| w)
+    .collect();
+    let mut diags = Vec::new();
+    if !lost.is_empty() {
+        diags.push(Diagnostic::at(
+            Code::ExportLoss,
+            &info.loc,
+            format!(
+                "SSSOM's metadata has no place for the mapping's {}: left out",
+                lost.iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    (tsv(catalog, mapping), diags)
+}
+
+fn tsv(catalog: &Catalog, mapping: &Mapping) -> String {
     let title = |r: &crate::ids::ItemRef| -> String {
         catalog
             .resolve(r)
@@ -366,6 +400,9 @@ pub fn export(catalog: &Catalog, mapping: &Mapping) -> String {
     );
     if let Some(v) = &mapping.info.version {
         let _ = writeln!(out, "# mapping_set_version: {}", yaml_scalar(v));
+    }
+    if let Some(v) = &mapping.info.description {
+        let _ = writeln!(out, "# mapping_set_description: {}", yaml_scalar(v));
     }
     let _ = writeln!(out, "# license: https://w3id.org/sssom/license/unspecified");
     let _ = writeln!(out, "# curie_map:");

@@ -235,6 +235,94 @@ pub struct Role {
     pub requirements: Vec<Requirement>,
 }
 
+impl Role {
+    /// A view that serializes the role in its document shape.
+    pub fn document_view(&self) -> RoleView<'_> {
+        RoleView(self)
+    }
+}
+
+/// A role serialized in its document's shape; see [`Role::document_view`].
+#[derive(Debug)]
+pub struct RoleView<'a>(&'a Role);
+
+impl RoleView<'_> {
+    /// The role's id, title and the other common fields.
+    pub fn info(&self) -> &DocumentInfo {
+        &self.0.info
+    }
+}
+
+impl Serialize for RoleView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.0;
+        let info = &r.info;
+        let mut out = s.serialize_map(None)?;
+        out.serialize_entry("kind", "role")?;
+        out.serialize_entry("id", &info.id)?;
+        out.serialize_entry("title", &info.title)?;
+        for (key, value) in [
+            ("version", &info.version),
+            ("description", &info.description),
+            ("source", &info.source),
+        ] {
+            if let Some(v) = value {
+                out.serialize_entry(key, v)?;
+            }
+        }
+        if let Some(v) = &info.completeness {
+            out.serialize_entry("completeness", v)?;
+        }
+        if !info.missing.is_empty() {
+            out.serialize_entry("missing", &info.missing)?;
+        }
+        if let Some(v) = &info.note {
+            out.serialize_entry("note", v)?;
+        }
+        if let Some(v) = &r.organisation {
+            out.serialize_entry("organisation", v)?;
+        }
+        let requirements: Vec<RequirementView<'_>> =
+            r.requirements.iter().map(RequirementView).collect();
+        out.serialize_entry("requirements", &requirements)?;
+        out.end()
+    }
+}
+
+struct RequirementView<'a>(&'a Requirement);
+
+impl Serialize for RequirementView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let q = self.0;
+        let mut out = s.serialize_map(None)?;
+        out.serialize_entry("id", &q.id)?;
+        if let Some(t) = &q.title {
+            out.serialize_entry("title", t)?;
+        }
+        out.serialize_entry("items", &q.items)?;
+        match q.rule {
+            Rule::All => {}
+            Rule::MinRatio(r) => {
+                let mut m = serde_json::Map::new();
+                m.insert("min_ratio".into(), serde_json::json!(r));
+                out.serialize_entry("rule", &m)?;
+            }
+        }
+        if let Some(w) = &q.within {
+            out.serialize_entry("within", w)?;
+        }
+        if !q.exempt_if.is_empty() {
+            out.serialize_entry("exempt_if", &q.exempt_if)?;
+        }
+        if let Some(n) = &q.note {
+            out.serialize_entry("note", n)?;
+        }
+        out.end()
+    }
+}
+
 /// One requirement of a role.
 #[derive(Debug, Clone)]
 pub struct Requirement {
