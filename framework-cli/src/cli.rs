@@ -6,11 +6,13 @@ use clap::{Parser, Subcommand};
 use crate::command::{
     coverage::CoverageArgs,
     crosswalk::CrosswalkArgs,
+    diff::DiffArgs,
     gaps::GapsArgs,
     interop::{ExportArgs, ImportArgs},
     learners::LearnersArgs,
     list::ListArgs,
     matrix::MatrixArgs,
+    migrate::MigrateArgs,
     report::ReportArgs,
     sheet::TemplateArgs,
     show::ShowArgs,
@@ -101,6 +103,32 @@ pub enum Command {
         after_long_help = "Examples:\n  competence crosswalk care-certificate-2015 hee-psw-2020\n  competence crosswalk srn-peer-values imroc-peer-principles --format md"
     )]
     Crosswalk(CrosswalkArgs),
+
+    /// Two editions of a framework compared: every item added, removed, renamed (same item, new
+    /// title), reworded (new statement), moved (new parent), split, merged or unchanged.
+    ///
+    /// Which new item succeeds which old one is decided by the strongest evidence: the new
+    /// item's `replaces`; an exact or close link of a mapping between the editions (narrow and
+    /// broad links make splits and merges); the same id; then, for items nothing else pairs,
+    /// titles (and statements) at least 80% alike, as a guess with its confidence. Each change
+    /// says which evidence decided it. `--format yaml` writes the edition mapping the changes
+    /// imply, for a person to review (guesses carry `justification: lexical` and their
+    /// confidence).
+    #[command(
+        after_long_help = "Examples:\n  competence diff care-certificate-2015 care-certificate-2025\n  competence diff care-certificate-2015 care-certificate-2025 --format csv > changes.csv\n  competence diff old.yaml new.yaml --format json | jq '.summary'\n  competence diff care-certificate-2015 care-certificate-2025 --format yaml -o cc-2015--2025.yaml"
+    )]
+    Diff(DiffArgs),
+
+    /// Move a curriculum or a role to a new edition of its framework: every reference to the
+    /// old edition re-pointed through the changes `diff` finds, each reported (moved, split into
+    /// several, merged, or with no successor: left as it was and flagged). `--evidence` re-points
+    /// a cohort's evidence CSV the same way (a split item's row once per new item). The
+    /// document goes to stdout or `-o FILE`, the report to stderr (or, with `--format json`,
+    /// stdout). Exits 1 when a reference has no successor.
+    #[command(
+        after_long_help = "Examples:\n  competence migrate cpft-peer-support-worker --to care-certificate-2025 -o role-2025.yaml\n  competence migrate my-course.yaml --to care-certificate-2025 -o my-course-2025.yaml\n  competence migrate cpft-peer-support-worker --to care-certificate-2025 --evidence evidence.csv --evidence-out evidence-2025.csv -o role-2025.yaml"
+    )]
+    Migrate(MigrateArgs),
 
     /// The course map matrix: the framework's leaves by the curriculum's sessions and assessments
     /// (in teaching order), each cell the depth (I, P, A), with totals per row and column.

@@ -3,11 +3,13 @@
 
 pub mod coverage;
 pub mod crosswalk;
+pub mod diff;
 pub mod gaps;
 pub mod interop;
 pub mod learners;
 pub mod list;
 pub mod matrix;
+pub mod migrate;
 pub mod report;
 pub mod sheet;
 pub mod show;
@@ -27,6 +29,8 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Coverage(args) => coverage::run(g, args),
         Command::Gaps(args) => gaps::run(g, args),
         Command::Crosswalk(args) => crosswalk::run(g, args),
+        Command::Diff(args) => diff::run(g, args),
+        Command::Migrate(args) => migrate::run(g, args),
         Command::Matrix(args) => matrix::run(g, args),
         Command::Learners(args) => learners::run(g, args),
         Command::Import(args) => interop::run_import(g, args),

@@ -36,7 +36,7 @@ pub struct GlobalArgs {
     /// spreadsheets), `md` (Markdown, for reports), `parquet` (the main table with typed
     /// columns), `xlsx` (a workbook: a summary sheet, the main table with titles, groups,
     /// colours, filters and a frozen header) or `html` (one self-contained page); the last three
-    /// with `-o FILE`.
+    /// with `-o FILE`; `yaml` (for `diff`: the edition mapping it inferred, to review).
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
     pub format: Format,
 
@@ -70,6 +70,8 @@ pub enum Format {
     /// For people sharing a page: the report as one self-contained HTML file (no request leaves
     /// it), with `-o FILE`.
     Html,
+    /// A document to review and keep (`diff`: the edition mapping it inferred).
+    Yaml,
 }
 
 impl Format {
@@ -89,6 +91,7 @@ impl Format {
             Format::Parquet => "parquet",
             Format::Xlsx => "xlsx",
             Format::Html => "html",
+            Format::Yaml => "yaml",
         }
     }
 }

@@ -144,7 +144,7 @@ pub fn emit<T: Serialize + Render + framework_core::table::Tables>(
     let on_stderr = match g.format {
         Format::Json | Format::Jsonl => false,
         Format::Human => true,
-        Format::Md | Format::Csv | Format::Parquet | Format::Xlsx | Format::Html => {
+        Format::Md | Format::Csv | Format::Parquet | Format::Xlsx | Format::Html | Format::Yaml => {
             !report.body.lists_diagnostics()
         }
     };
@@ -211,6 +211,14 @@ pub fn emit<T: Serialize + Render + framework_core::table::Tables>(
                     let table = Render::table(&report.body, &report.diagnostics);
                     out.write_all(table.csv().as_bytes()).map_err(cannot_write)
                 }
+            },
+            Format::Yaml => match report.body.yaml() {
+                Some(text) => out.write_all(text.as_bytes()).map_err(cannot_write),
+                None => Err(Fatal::new(
+                    Code::BadArguments,
+                    "this command has no YAML form (`--format yaml` is for `diff`'s edition mapping)".to_owned(),
+                    Some("use `--format json`".to_owned()),
+                )),
             },
             // Made whole above; never streamed.
             Format::Parquet | Format::Xlsx | Format::Html => Err(cannot_write(
@@ -381,7 +389,8 @@ pub fn fatal_with(
         | Format::Md
         | Format::Parquet
         | Format::Xlsx
-        | Format::Html => {
+        | Format::Html
+        | Format::Yaml => {
             print_diagnostics(diagnostics);
             let mut out = match e.code() {
                 Some(code) => format!("error[{code}]: "),

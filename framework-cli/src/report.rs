@@ -23,6 +23,12 @@ pub trait Render {
     /// The name of the report's main list (its rows, which JSON lines write one per line).
     const ROWS: Option<&'static str> = None;
 
+    /// The report as a document to review and keep (`--format yaml`); `None` when the report
+    /// has no document form.
+    fn yaml(&self) -> Option<String> {
+        None
+    }
+
     /// The report as JSON lines: each row of its main list, then one line with the rest (the
     /// envelope's `diagnostics` included). `None` when the report has no list to stream.
     fn jsonl(

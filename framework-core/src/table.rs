@@ -194,6 +194,15 @@ impl Columns {
         )
     }
 
+    fn opt_float(self, name: &str, values: impl Iterator<Item = Option<f64>>) -> Self {
+        let mut b = Float64Builder::new();
+        values.for_each(|v| b.append_option(v));
+        self.push(
+            Field::new(name, DataType::Float64, true),
+            Ok(Arc::new(b.finish())),
+        )
+    }
+
     fn date(self, name: &str, values: impl Iterator<Item = Option<jiff::civil::Date>>) -> Self {
         let mut b = Date32Builder::new();
         for d in values {
@@ -555,6 +564,54 @@ impl Tables for GapsReport {
                     "filled_by",
                     gaps.iter().map(|g| g.filled_by.iter().map(String::as_str)),
                 )
+                .batch(),
+        ))
+    }
+}
+
+impl Tables for crate::diff::DiffReport {
+    fn table_names(&self) -> Vec<&'static str> {
+        vec!["changes"]
+    }
+
+    /// `changes`: each change (a closed set), the old and new items concerned, the evidence
+    /// that decided it (a closed set), a guess's confidence and the note.
+    fn table(&self, name: &str) -> Option<Table<'_>> {
+        use crate::diff::{Change, Evidence};
+        if name != "changes" {
+            return None;
+        }
+        let c = &self.changes;
+        let kinds: Vec<&str> = Change::ALL.iter().map(|k| k.as_str()).collect();
+        const EVIDENCE: [Evidence; 4] = [
+            Evidence::Replaces,
+            Evidence::Mapping,
+            Evidence::Id,
+            Evidence::Lexical,
+        ];
+        let evidence = ["replaces", "mapping", "id", "lexical"];
+        Some(whole(
+            Columns::default()
+                .set(
+                    "change",
+                    &kinds,
+                    false,
+                    c.iter()
+                        .map(|x| Change::ALL.iter().position(|k| *k == x.change).unwrap_or(0)),
+                )
+                .ref_list("old", c.iter().map(|x| x.old.iter()))
+                .ref_list("new", c.iter().map(|x| x.new.iter()))
+                .opt_set(
+                    "evidence",
+                    &evidence,
+                    false,
+                    c.iter().map(|x| {
+                        x.evidence
+                            .and_then(|e| EVIDENCE.iter().position(|k| *k == e))
+                    }),
+                )
+                .opt_float("confidence", c.iter().map(|x| x.confidence))
+                .opt_text("note", c.iter().map(|x| x.note.as_deref()))
                 .batch(),
         ))
     }

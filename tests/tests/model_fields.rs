@@ -157,3 +157,231 @@ fn show_names_the_fields() {
         "{csv}"
     );
 }
+
+#[test]
+fn diff_pairs_editions_by_replaces_and_says_so() {
+    let out = common::competence()
+        .args([
+            "--no-builtin",
+            "--catalog",
+            "fixtures/model",
+            "diff",
+            "skills-v1",
+            "skills-v2",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes: Vec<(String, String, String)> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["change"].as_str().unwrap().to_owned(),
+                c["new"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                c["evidence"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (
+                "renamed".to_owned(),
+                "skills-v2:1".to_owned(),
+                "replaces".to_owned()
+            ),
+            (
+                "unchanged".to_owned(),
+                "skills-v2:2".to_owned(),
+                "replaces".to_owned()
+            ),
+            ("added".to_owned(), "skills-v2:3".to_owned(), String::new()),
+        ]
+    );
+    assert_eq!(v["summary"]["renamed"], 1);
+    // Every format, the same changes.
+    for format in ["csv", "md", "human"] {
+        let out = common::competence()
+            .args([
+                "--no-builtin",
+                "--catalog",
+                "fixtures/model",
+                "diff",
+                "skills-v1",
+                "skills-v2",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("skills-v2:3"), "{format}: {text}");
+    }
+}
+
+#[test]
+fn diff_writes_the_edition_mapping_it_inferred_with_its_guesses_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.yaml");
+    let new = dir.path().join("new.yaml");
+    std::fs::write(&old, "kind: framework\nid: o\ntitle: O\nsource: t\ncompleteness: complete\nitems:\n  - { id: a, title: Escalation procedures }\n  - { id: b, title: Gone }\n").unwrap();
+    std::fs::write(&new, "kind: framework\nid: n\ntitle: N\nsource: t\ncompleteness: complete\nitems:\n  - { id: x, title: Escalation procedure }\n").unwrap();
+    let out = common::competence()
+        .args([
+            "--no-builtin",
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--format",
+            "yaml",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let yaml = String::from_utf8_lossy(&out.stdout);
+    assert!(yaml.contains("justification: lexical"), "{yaml}");
+    assert!(yaml.contains("confidence: 0.9"), "{yaml}");
+    assert!(yaml.contains("no_match:\n- b"), "{yaml}");
+    // It loads as a mapping between the two.
+    let mapping = dir.path().join("m.yaml");
+    std::fs::write(&mapping, yaml.as_bytes()).unwrap();
+    let out = common::competence()
+        .args(["--no-builtin", "--catalog"])
+        .arg(&old)
+        .arg("--catalog")
+        .arg(&new)
+        .arg("validate")
+        .arg(&mapping)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Other commands have no YAML form.
+    let out = common::competence()
+        .args(["list", "--format", "yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn an_editions_replaces_are_case_replaced_by_associations() {
+    let c = catalog_with(&[]);
+    let fw = c.framework("skills-v2").unwrap();
+    let package = case::export(&c, fw, &case::ExportOptions::default());
+    let replaced: Vec<&Value> = package["CFAssociations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["associationType"] == "replacedBy")
+        .collect();
+    assert_eq!(replaced.len(), 2);
+    assert_eq!(replaced[0]["originNodeURI"]["title"], "Listening");
+    assert_eq!(
+        replaced[0]["destinationNodeURI"]["title"],
+        "Active listening"
+    );
+    // The official schema accepts it.
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            common::root().join("fixtures/interop/1edtech-case-v1p1-cfpackage-jsonschema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = v.iter_errors(&package).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn a_replaced_by_an_export_derived_is_not_kept_twice_on_import() {
+    let c = catalog_with(&[]);
+    let fw = c.framework("skills-v2").unwrap();
+    let package = case::export(&c, fw, &case::ExportOptions::default());
+    let text = serde_json::to_vec(&package).unwrap();
+    let again = case::import(&[("e.json", text.as_slice())], None);
+    let doc = serde_json::to_value(again.frameworks[0].document_view(None)).unwrap();
+    let kept = doc["extensions"]["case"]["associations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        kept.iter().all(|a| a["associationType"] != "replacedBy"),
+        "{kept:?}"
+    );
+    assert_eq!(
+        doc["items"][0]["replaces"],
+        serde_json::json!(["skills-v1:1"])
+    );
+}
+
+#[test]
+fn migrate_moves_the_shipped_role_and_the_example_cohort_to_the_2025_edition() {
+    let dir = tempfile::tempdir().unwrap();
+    let role = dir.path().join("role.yaml");
+    let evidence = dir.path().join("evidence.csv");
+    let out = common::competence()
+        .current_dir(common::root().join(".."))
+        .args([
+            "migrate",
+            "cpft-peer-support-worker",
+            "--to",
+            "care-certificate-2025",
+            "--evidence",
+            "examples/cohort/evidence.csv",
+            "--evidence-out",
+        ])
+        .arg(&evidence)
+        .arg("-o")
+        .arg(&role)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["from"], "care-certificate-2015");
+    assert_eq!(v["to"], "care-certificate-2025");
+    assert_eq!(v["unmapped"], 0);
+    assert!(v["evidence"]["repointed"].as_u64().unwrap() > 0);
+    let text = std::fs::read_to_string(&evidence).unwrap();
+    assert!(!text.contains("care-certificate-2015:"), "{text}");
+    // The migrated role loads and the cohort's records still count.
+    let out = common::competence()
+        .current_dir(common::root().join(".."))
+        .arg("--catalog")
+        .arg(&role)
+        .args([
+            "learners",
+            "--role",
+            "cpft-peer-support-worker",
+            "--learners",
+            "examples/cohort/learners.csv",
+            "--evidence",
+        ])
+        .arg(&evidence)
+        .args(["--as-of", "2025-09-01", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["summary"]["met"].as_u64().unwrap() > 0, "{v}");
+}

@@ -418,6 +418,9 @@ fn build(
     let (mapped, downgraded) =
         mapping_associations(catalog, framework, &names, &doc_stamp, opensalt);
     assocs.extend(mapped);
+    assocs.extend(replaced_by(
+        catalog, framework, &names, &doc_stamp, opensalt,
+    ));
     let loc = framework.info.loc.clone();
     if !left_out.is_empty() {
         left_out.sort();
@@ -551,6 +554,58 @@ fn merge_kept(
 
 fn is_url(s: &str) -> bool {
     (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace)
+}
+
+/// Each item's `replaces`, as CASE's `replacedBy`: the earlier edition's item (origin) is
+/// replaced by this one (destination). Items of an edition the catalog lacks are left out.
+fn replaced_by(
+    catalog: &Catalog,
+    framework: &Framework,
+    names: &Names<'_>,
+    stamp: &str,
+    opensalt: bool,
+) -> Vec<Value> {
+    let mut out = Vec::new();
+    for item in framework.items() {
+        for r in item.replaces() {
+            let Some(old_fw) = catalog.framework(r.framework().as_str()) else {
+                continue;
+            };
+            let Some(old) = r
+                .item_id()
+                .and_then(|i| old_fw.find(i.as_str()))
+                .and_then(|i| old_fw.item(i))
+            else {
+                continue;
+            };
+            let old_names = Names {
+                framework: old_fw,
+                base: names.base,
+            };
+            let (old_id, old_uri) = old_names.item(old);
+            let (new_id, new_uri) = names.item(item);
+            let mut origin = json!({ "title": old.title, "identifier": old_id, "uri": old_uri });
+            if !opensalt && let Value::Object(link) = &mut origin {
+                link.insert("targetType".into(), json!("CASE"));
+            }
+            let identifier = derived_uuid(&[
+                "replacedBy",
+                old_fw.id().as_str(),
+                old.id.as_str(),
+                framework.id().as_str(),
+                item.id.as_str(),
+            ]);
+            out.push(json!({
+                "identifier": identifier,
+                "uri": names.uri(&identifier),
+                "associationType": "replacedBy",
+                "originNodeURI": origin,
+                "destinationNodeURI": { "title": item.title, "identifier": new_id, "uri": new_uri },
+                "lastChangeDateTime": stamp,
+            }));
+        }
+    }
+    out
 }
 
 /// The catalog's mapping links that touch the framework, as associations from its items.

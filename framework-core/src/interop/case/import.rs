@@ -770,6 +770,30 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
         {
             kept.remove("lastChangeDateTime");
         }
+        // A `replacedBy` an export derived from the destination item's `replaces` comes back
+        // with that field: it is not kept twice.
+        let derived_replacement = kept.get("associationType").and_then(Value::as_str)
+            == Some("replacedBy")
+            && by_identifier.get(&destination).is_some_and(|&d| {
+                let item = &items[d];
+                item.json
+                    .get("replaces")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .filter_map(|r| r.split_once(':'))
+                    .any(|(fw, old)| {
+                        kept.get("identifier").and_then(Value::as_str)
+                            == Some(
+                                derived_uuid(&["replacedBy", fw, old, &framework, &item.id])
+                                    .as_str(),
+                            )
+                    })
+            });
+        if derived_replacement {
+            continue;
+        }
         loose.push((origin, destination, kept));
     }
     out.insert("extensions".into(), json!({ KEY: case }));
