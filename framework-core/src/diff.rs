@@ -96,6 +96,9 @@ pub struct EditionChange {
     pub evidence: Option<Evidence>,
     /// How sure a guess is, from 0 to 1 (lexical evidence only).
     pub confidence: Option<f64>,
+    /// The other ways the item changed (a moved item may be renamed too).
+    #[serde(default)]
+    pub also: Vec<Change>,
     /// What else changed, and the titles when they differ.
     pub note: Option<String>,
 }
@@ -113,6 +116,10 @@ pub struct DiffReport {
     pub changes: Vec<EditionChange>,
     /// How many of each change.
     pub summary: BTreeMap<Change, usize>,
+    /// Whether the similarity of titles was left out, too many items being unpaired to compare
+    /// each with each ([`MAX_LEXICAL_PAIRS`]).
+    #[serde(default)]
+    pub lexical_skipped: bool,
 }
 
 /// A pairing of an old item with a new one, and what decided it.
@@ -133,17 +140,43 @@ fn words(s: &str) -> String {
         .join(" ")
 }
 
-/// How alike two items' titles (and statements, when both have one) are, 0 to 1.
-fn likeness(a: &crate::model::Item, b: &crate::model::Item) -> f64 {
-    let title = strsim::normalized_levenshtein(&words(&a.title), &words(&b.title));
-    match (&a.statement, &b.statement) {
-        (Some(x), Some(y)) => {
-            let statement = strsim::sorensen_dice(&words(x), &words(y));
-            title.max(statement * 0.95)
+/// An item's words, compared leniently: its title's and its statement's.
+struct Words {
+    title: String,
+    statement: Option<String>,
+}
+
+impl Words {
+    fn of(item: &crate::model::Item) -> Self {
+        // Long texts are cut: likeness is a guess, and must not cost more than a glance.
+        let cut = |s: String| s.chars().take(400).collect::<String>();
+        Self {
+            title: cut(words(&item.title)),
+            statement: item
+                .statement
+                .as_deref()
+                .map(|s| cut(words(s)))
+                .filter(|s| s.split(' ').count() >= 4),
         }
+    }
+}
+
+/// How alike two items are, 0 to 1: their titles, or their statements when both have one of
+/// four words or more; text with no words is no evidence.
+fn likeness(a: &Words, b: &Words) -> f64 {
+    if a.title.is_empty() || b.title.is_empty() {
+        return 0.0;
+    }
+    let title = strsim::normalized_levenshtein(&a.title, &b.title);
+    match (&a.statement, &b.statement) {
+        (Some(x), Some(y)) => title.max(strsim::sorensen_dice(x, y) * 0.95),
         _ => title,
     }
 }
+
+/// The most pairs of items the lexical step compares; past it, it is left out and the report
+/// says so.
+pub const MAX_LEXICAL_PAIRS: usize = 4_000_000;
 
 /// The most likeness a lexical guess needs.
 const LIKENESS: f64 = 0.8;
@@ -162,22 +195,33 @@ pub fn diff(
         catalog.lookup(m, &[DocumentKind::Mapping])?;
     }
     let mut pairs: Vec<Pair> = Vec::new();
-    let have =
-        |pairs: &[Pair], old: usize, new: usize| pairs.iter().any(|p| p.old == old && p.new == new);
+    // Which pairs each old and new item is in, kept as pairs are made (no scan of all pairs).
+    let mut of_old: Vec<Vec<usize>> = vec![Vec::new(); o.items().len()];
+    let mut of_new: Vec<Vec<usize>> = vec![Vec::new(); n.items().len()];
+    let mut add = |pairs: &mut Vec<Pair>, p: Pair| {
+        if of_old[p.old].iter().any(|&k| pairs[k].new == p.new) {
+            return;
+        }
+        of_old[p.old].push(pairs.len());
+        of_new[p.new].push(pairs.len());
+        pairs.push(p);
+    };
 
     // 1. `replaces`.
     for (j, item) in n.items().iter().enumerate() {
         for r in item.replaces() {
             if r.framework() == o.id()
                 && let Some(i) = r.item_id().and_then(|id| o.find(id.as_str()))
-                && !have(&pairs, i.index(), j)
             {
-                pairs.push(Pair {
-                    old: i.index(),
-                    new: j,
-                    evidence: Evidence::Replaces,
-                    confidence: None,
-                });
+                add(
+                    &mut pairs,
+                    Pair {
+                        old: i.index(),
+                        new: j,
+                        evidence: Evidence::Replaces,
+                        confidence: None,
+                    },
+                );
             }
         }
     }
@@ -207,66 +251,85 @@ pub fn diff(
             ) else {
                 continue;
             };
-            if !replaced_old.contains(&i.index()) && !have(&pairs, i.index(), j.index()) {
-                pairs.push(Pair {
-                    old: i.index(),
-                    new: j.index(),
-                    evidence: Evidence::Mapping,
-                    confidence: None,
-                });
+            if !replaced_old.contains(&i.index()) {
+                add(
+                    &mut pairs,
+                    Pair {
+                        old: i.index(),
+                        new: j.index(),
+                        evidence: Evidence::Mapping,
+                        confidence: None,
+                    },
+                );
             }
         }
     }
     // 3. The same id, for items nothing above paired.
-    let paired_old = |pairs: &[Pair], i: usize| pairs.iter().any(|p| p.old == i);
-    let paired_new = |pairs: &[Pair], j: usize| pairs.iter().any(|p| p.new == j);
+    let mut paired_old: Vec<bool> = vec![false; o.items().len()];
+    let mut paired_new: Vec<bool> = vec![false; n.items().len()];
+    for p in &pairs {
+        paired_old[p.old] = true;
+        paired_new[p.new] = true;
+    }
     for (i, item) in o.items().iter().enumerate() {
-        if paired_old(&pairs, i) {
+        if paired_old[i] {
             continue;
         }
         if let Some(j) = n.find(item.id.as_str())
-            && !paired_new(&pairs, j.index())
+            && !paired_new[j.index()]
         {
-            pairs.push(Pair {
-                old: i,
-                new: j.index(),
-                evidence: Evidence::Id,
-                confidence: None,
-            });
+            add(
+                &mut pairs,
+                Pair {
+                    old: i,
+                    new: j.index(),
+                    evidence: Evidence::Id,
+                    confidence: None,
+                },
+            );
+            paired_old[i] = true;
+            paired_new[j.index()] = true;
         }
     }
-    // 4. Similar titles, best first, each item once.
-    let mut guesses: Vec<(f64, usize, usize)> = Vec::new();
-    for (i, a) in o.items().iter().enumerate() {
-        if paired_old(&pairs, i) {
-            continue;
-        }
-        for (j, b) in n.items().iter().enumerate() {
-            if paired_new(&pairs, j) {
-                continue;
+    // 4. Similar titles, best first, each item once; left out when there are too many to
+    // compare each with each.
+    let old_left: Vec<usize> = (0..o.items().len()).filter(|&i| !paired_old[i]).collect();
+    let new_left: Vec<usize> = (0..n.items().len()).filter(|&j| !paired_new[j]).collect();
+    let lexical_skipped = old_left.len().saturating_mul(new_left.len()) > MAX_LEXICAL_PAIRS;
+    if !lexical_skipped {
+        let old_words: Vec<Words> = old_left.iter().map(|&i| Words::of(&o.items()[i])).collect();
+        let new_words: Vec<Words> = new_left.iter().map(|&j| Words::of(&n.items()[j])).collect();
+        let mut guesses: Vec<(f64, usize, usize)> = Vec::new();
+        for (a, &i) in old_words.iter().zip(&old_left) {
+            for (b, &j) in new_words.iter().zip(&new_left) {
+                let l = likeness(a, b);
+                if l >= LIKENESS {
+                    guesses.push((l, i, j));
+                }
             }
-            let l = likeness(a, b);
-            if l >= LIKENESS {
-                guesses.push((l, i, j));
-            }
         }
-    }
-    guesses.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    for (l, i, j) in guesses {
-        if !paired_old(&pairs, i) && !paired_new(&pairs, j) {
-            pairs.push(Pair {
-                old: i,
-                new: j,
-                evidence: Evidence::Lexical,
-                confidence: Some((l * 100.0).round() / 100.0),
-            });
+        guesses.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        for (l, i, j) in guesses {
+            if !paired_old[i] && !paired_new[j] {
+                add(
+                    &mut pairs,
+                    Pair {
+                        old: i,
+                        new: j,
+                        evidence: Evidence::Lexical,
+                        confidence: Some((l * 100.0).round() / 100.0),
+                    },
+                );
+                paired_old[i] = true;
+                paired_new[j] = true;
+            }
         }
     }
 
     let old_ref = |i: usize| crate::ids::ItemRef::item(o.id().clone(), o.items()[i].id.clone());
     let new_ref = |j: usize| crate::ids::ItemRef::item(n.id().clone(), n.items()[j].id.clone());
-    let successors = |i: usize| -> Vec<&Pair> { pairs.iter().filter(|p| p.old == i).collect() };
-    let predecessors = |j: usize| -> Vec<&Pair> { pairs.iter().filter(|p| p.new == j).collect() };
+    let successors = |i: usize| -> Vec<&Pair> { of_old[i].iter().map(|&k| &pairs[k]).collect() };
+    let predecessors = |j: usize| -> Vec<&Pair> { of_new[j].iter().map(|&k| &pairs[k]).collect() };
     let strongest = |ps: &[&Pair]| -> (Option<Evidence>, Option<f64>) {
         let e = ps.iter().map(|p| p.evidence).min();
         let c = ps
@@ -304,6 +367,7 @@ pub fn diff(
                 new: Vec::new(),
                 evidence: None,
                 confidence: None,
+                also: Vec::new(),
                 note: not_in_new.clone(),
             }),
             [one] if predecessors(one.new).len() == 1 => {
@@ -350,6 +414,7 @@ pub fn diff(
                     new: vec![new_ref(one.new)],
                     evidence,
                     confidence,
+                    also: what.iter().skip(1).copied().collect(),
                     note: (!notes.is_empty()).then(|| notes.join("; ")),
                 });
             }
@@ -357,7 +422,12 @@ pub fn diff(
                 // One of several old items merged into one new item: reported once, at the
                 // first of them.
                 if merged_done.insert(one.new) {
-                    let from = predecessors(one.new);
+                    // The old items that go to this one alone (one also split elsewhere is
+                    // reported as a split).
+                    let from: Vec<&Pair> = predecessors(one.new)
+                        .into_iter()
+                        .filter(|p| successors(p.old).len() == 1)
+                        .collect();
                     let (evidence, confidence) = strongest(&from);
                     changes.push(EditionChange {
                         change: Change::Merged,
@@ -365,6 +435,7 @@ pub fn diff(
                         new: vec![new_ref(one.new)],
                         evidence,
                         confidence,
+                        also: Vec::new(),
                         note: None,
                     });
                 }
@@ -377,6 +448,7 @@ pub fn diff(
                     new: many.iter().map(|p| new_ref(p.new)).collect(),
                     evidence,
                     confidence,
+                    also: Vec::new(),
                     note: None,
                 });
             }
@@ -390,6 +462,7 @@ pub fn diff(
                 new: vec![new_ref(j)],
                 evidence: None,
                 confidence: None,
+                also: Vec::new(),
                 note: not_in_old.clone(),
             });
         }
@@ -404,6 +477,7 @@ pub fn diff(
         mapping: mapping.map(str::to_owned),
         changes,
         summary,
+        lexical_skipped,
     };
     Ok(Report::new(catalog, body))
 }

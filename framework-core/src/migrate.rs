@@ -125,8 +125,21 @@ pub fn migrate(
     for c in &changes.changes {
         for o in &c.old {
             if let Some(id) = o.item_id() {
-                successors.insert(id.to_string(), (c.new.clone(), c.change, c.evidence));
-                by_ref.insert(o.clone(), c.new.clone());
+                // An item in two changes keeps every successor.
+                let entry = successors
+                    .entry(id.to_string())
+                    .or_insert_with(|| (Vec::new(), c.change, c.evidence));
+                for r in &c.new {
+                    if !entry.0.contains(r) {
+                        entry.0.push(r.clone());
+                    }
+                }
+                let all = by_ref.entry(o.clone()).or_default();
+                for r in &c.new {
+                    if !all.contains(r) {
+                        all.push(r.clone());
+                    }
+                }
             }
         }
     }

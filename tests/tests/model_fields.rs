@@ -385,3 +385,75 @@ fn migrate_moves_the_shipped_role_and_the_example_cohort_to_the_2025_edition() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["summary"]["met"].as_u64().unwrap() > 0, "{v}");
 }
+
+/// A course map of the Care Certificate's 2015 edition moved to 2025: the standards move (by the
+/// shipped edition mapping), the 2015 criteria the 2025 document does not encode have no
+/// successor, stay as they were, and are reported (exit 1).
+#[test]
+fn migrate_reports_every_reference_a_new_edition_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let course = dir.path().join("induction.yaml");
+    std::fs::write(
+        &course,
+        "kind: curriculum\nid: induction\ntitle: Induction\nframeworks: [care-certificate-2015]\nsessions:\n  - { id: d1, title: Day 1, covers: [\"1\", \"6\"] }\n  - { id: d2, title: Day 2, covers: [\"1.1a\"] }\n",
+    )
+    .unwrap();
+    let migrated = dir.path().join("induction-2025.yaml");
+    let out = common::competence()
+        .args([
+            "migrate",
+            course.to_str().unwrap(),
+            "--to",
+            "care-certificate-2025",
+            "-o",
+        ])
+        .arg(&migrated)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["unmapped"], 1);
+    let moved: Vec<(String, Vec<String>)> = v["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["from"].as_str().unwrap().to_owned(),
+                r["to"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moved[0],
+        (
+            "care-certificate-2015:1".to_owned(),
+            vec!["care-certificate-2025:1".to_owned()]
+        )
+    );
+    assert_eq!(
+        moved[2],
+        ("care-certificate-2015:1.1a".to_owned(), Vec::new())
+    );
+    let out = common::competence()
+        .arg("validate")
+        .arg(&migrated)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

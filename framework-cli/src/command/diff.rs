@@ -116,7 +116,12 @@ fn edition_mapping(r: &DiffReport) -> String {
     let mut links = Vec::new();
     let mut no_match = Vec::new();
     for c in &r.changes {
+        let changed_wording = c
+            .also
+            .iter()
+            .any(|a| matches!(a, Change::Renamed | Change::Reworded));
         let relation = match c.change {
+            Change::Moved if changed_wording => "close",
             Change::Unchanged | Change::Moved => "exact",
             Change::Renamed | Change::Reworded => "close",
             Change::Split => "narrow",

@@ -231,21 +231,44 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
         made_frameworks.push(fw_id);
     }
 
-    // Alignment maps.
+    // Alignment maps: their links grouped by the pair of frameworks they join (a map may
+    // join several), one mapping per pair; the frameworks the catalog lacks are made once,
+    // from every node all the maps name.
+    struct Pairing {
+        links: Vec<Value>,
+        no_match: Vec<Value>,
+        title: Option<String>,
+        description: Option<String>,
+        source: Option<String>,
+    }
+    let mut pairings: BTreeMap<(String, String), Pairing> = BTreeMap::new();
+    let mut named: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let split = |node: &str| -> Option<(String, String)> {
+        let (p, l) = node.split_once(':')?;
+        Some((super::slug(p, p), l.to_owned()))
+    };
     for map in nodes.iter().filter(|n| is(n, "ceterms:AlignmentMap")) {
         let objects: Vec<Map<String, Value>> = match map.get("ceterms:hasPart") {
             Some(Value::Array(a)) => a.iter().filter_map(|o| o.as_object().cloned()).collect(),
             _ => Vec::new(),
         };
-        // framework prefix -> items named
-        let mut named: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let mut links: Vec<Value> = Vec::new();
-        let mut no_match: Vec<Value> = Vec::new();
-        let (mut from_fw, mut to_fw) = (None::<String>, None::<String>);
-        let split = |node: &str| -> Option<(String, String)> {
-            let (p, l) = node.split_once(':')?;
-            Some((super::slug(p, p), l.to_owned()))
-        };
+        fn pairing<'p>(
+            pairings: &'p mut BTreeMap<(String, String), Pairing>,
+            map: &Map<String, Value>,
+            from: &str,
+            to: &str,
+        ) -> &'p mut Pairing {
+            pairings
+                .entry((from.to_owned(), to.to_owned()))
+                .or_insert_with(|| Pairing {
+                    links: Vec::new(),
+                    no_match: Vec::new(),
+                    title: text(map.get("ceterms:name")),
+                    description: text(map.get("ceterms:description")),
+                    source: text(map.get("ceterms:source")),
+                })
+        }
+        let mut unmatched: Vec<(String, String)> = Vec::new();
         for o in &objects {
             let source_node = text(o.get("ceterms:sourceNode")).unwrap_or_default();
             let target_node = text(o.get("ceterms:targetNode"));
@@ -261,10 +284,9 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
                 ));
                 continue;
             };
-            from_fw.get_or_insert(sp.clone());
             named.entry(sp.clone()).or_default().push(sl.clone());
             if kind == "align:NoMatch" {
-                no_match.push(json!(sl));
+                unmatched.push((sp, sl));
                 continue;
             }
             let relation = match kind.as_str() {
@@ -296,64 +318,75 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
                 ));
                 continue;
             };
-            to_fw.get_or_insert(tp.clone());
             named.entry(tp.clone()).or_default().push(tl.clone());
-            links.push(json!({
+            pairing(&mut pairings, map, &sp, &tp).links.push(json!({
                 "from": sl, "to": tl, "relation": relation, "justification": "imported",
             }));
         }
-        let (Some(from), Some(to)) = (from_fw, to_fw.or_else(|| named.keys().next().cloned()))
-        else {
-            continue;
-        };
-        // Frameworks the catalog (and this file) lack, from the nodes the map names.
-        for (fw, items) in &named {
-            if catalog.framework(fw).is_some() || made_frameworks.contains(fw) {
-                continue;
-            }
-            let mut seen = Vec::new();
-            let list: Vec<Value> = items
-                .iter()
-                .filter(|i| {
-                    let new = !seen.contains(i);
-                    seen.push(*i);
-                    new
-                })
-                .map(|i| json!({ "id": i, "title": i }))
-                .collect();
-            let doc = json!({
-                "kind": "framework", "id": fw, "title": fw,
-                "source": text(map.get("ceterms:source")).unwrap_or_else(|| name.to_owned()),
-                "completeness": "partial",
-                "missing": [format!("the items' titles and everything else about `{fw}`: the alignment map names its items by id only; import or write the framework to replace this one")],
-                "items": list,
-            });
-            out.load(&source, &Node::from_json_at(doc, whole.span));
-            out.diagnostics.push(Diagnostic::at(
-                Code::ImportLeniency,
-                &whole,
-                format!("no framework `{fw}` in the catalog: one is made from the {} items the map names (their ids as titles)", seen.len()),
-            ));
-            made_frameworks.push(fw.clone());
+        // An unmatched node joins the mapping from its framework (the first found), or, when
+        // the map links nothing from it, a mapping of its own.
+        for (sp, sl) in unmatched {
+            let other = pairings
+                .keys()
+                .find(|(f, _)| *f == sp)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_else(|| sp.clone());
+            pairing(&mut pairings, map, &sp, &other)
+                .no_match
+                .push(json!(sl));
         }
-        let map_title = text(map.get("ceterms:name")).unwrap_or_else(|| format!("{from} → {to}"));
+    }
+    // Frameworks the catalog (and this file) lack, from the nodes the maps name.
+    for (fw, items) in &named {
+        if catalog.framework(fw).is_some() || made_frameworks.contains(fw) {
+            continue;
+        }
+        let mut seen: Vec<&String> = Vec::new();
+        for i in items {
+            if !seen.contains(&i) {
+                seen.push(i);
+            }
+        }
+        let list: Vec<Value> = seen
+            .iter()
+            .map(|i| json!({ "id": i, "title": i }))
+            .collect();
+        let doc = json!({
+            "kind": "framework", "id": fw, "title": fw,
+            "source": name,
+            "completeness": "partial",
+            "missing": [format!("the items' titles and everything else about `{fw}`: the alignment map names its items by id only; import or write the framework to replace this one")],
+            "items": list,
+        });
+        out.load(&source, &Node::from_json_at(doc, whole.span));
+        out.diagnostics.push(Diagnostic::at(
+            Code::ImportLeniency,
+            &whole,
+            format!("no framework `{fw}` in the catalog: one is made from the {} items the map names (their ids as titles)", seen.len()),
+        ));
+        made_frameworks.push(fw.clone());
+    }
+    for ((from, to), p) in pairings {
         let mut doc = Map::new();
         doc.insert("kind".into(), json!("mapping"));
         doc.insert("id".into(), json!(format!("{from}--{to}")));
-        doc.insert("title".into(), json!(map_title));
-        if let Some(d) = text(map.get("ceterms:description")) {
+        doc.insert(
+            "title".into(),
+            json!(p.title.unwrap_or_else(|| format!("{from} → {to}"))),
+        );
+        if let Some(d) = p.description {
             doc.insert("description".into(), json!(d));
         }
         doc.insert(
             "source".into(),
-            json!(text(map.get("ceterms:source")).unwrap_or_else(|| name.to_owned())),
+            json!(p.source.unwrap_or_else(|| name.to_owned())),
         );
         doc.insert("completeness".into(), json!("complete"));
         doc.insert("from".into(), json!(from));
         doc.insert("to".into(), json!(to));
-        doc.insert("links".into(), Value::Array(links));
-        if !no_match.is_empty() {
-            doc.insert("no_match".into(), Value::Array(no_match));
+        doc.insert("links".into(), Value::Array(p.links));
+        if !p.no_match.is_empty() {
+            doc.insert("no_match".into(), Value::Array(p.no_match));
         }
         out.load(&source, &Node::from_json_at(Value::Object(doc), whole.span));
     }

@@ -218,15 +218,19 @@ fn roles(
     by_uri: &HashMap<String, usize>,
     framework: &str,
 ) {
-    let mut occupations: Vec<&str> = Vec::new();
-    for (o, _, _, _) in needs {
-        if !occupations.contains(&o.as_str()) {
-            occupations.push(o);
-        }
+    // Rows by occupation, occupations in the order first seen (linear in the rows).
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_occupation: HashMap<&str, Vec<&(String, bool, String, Loc)>> = HashMap::new();
+    for row in needs {
+        let entry = by_occupation.entry(row.0.as_str()).or_insert_with(|| {
+            order.push(row.0.as_str());
+            Vec::new()
+        });
+        entry.push(row);
     }
-    for occupation in occupations {
+    for occupation in order {
         let rows: Vec<&(String, bool, String, Loc)> =
-            needs.iter().filter(|(o, ..)| o == occupation).collect();
+            by_occupation.remove(occupation).unwrap_or_default();
         let Some((_, _, _, loc)) = rows.first() else {
             continue;
         };

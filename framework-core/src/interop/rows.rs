@@ -60,9 +60,8 @@ pub(crate) fn read(
                     .unwrap_or(text.len())
                     .min(text.len());
                 let raw = text.get(start..end.max(start)).unwrap_or("");
-                // Quotes come in pairs (`""` inside a field): an odd count is a quote left open,
-                // which swallows every line after it into one field.
-                if raw.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+                // A quoted field left open swallows every line after it into one field.
+                if open_quote(raw, delimiter) {
                     let lines = raw.bytes().filter(|&b| b == b'\n').count();
                     diags.push(
                         Diagnostic::at(
@@ -96,6 +95,34 @@ pub(crate) fn read(
         }
     }
     Some(rows)
+}
+
+/// Whether a record's text ends inside a quoted field: a quote opens one only at a field's
+/// start (elsewhere it is a character of the field, as the CSV reader takes it), and `""`
+/// inside one stands for a quote.
+fn open_quote(raw: &str, delimiter: u8) -> bool {
+    let bytes = raw.as_bytes();
+    let mut quoted = false;
+    let mut field_start = true;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if field_start && b == b'"' {
+            quoted = true;
+            field_start = false;
+        } else {
+            field_start = b == delimiter || b == b'\n' || b == b'\r';
+        }
+        i += 1;
+    }
+    quoted
 }
 
 /// Where each column of a header is, by name compared ignoring case, spaces and punctuation.

@@ -16,7 +16,7 @@
 //! cells come in as text (the caller reads the workbook or CSV), so this module does not depend
 //! on a spreadsheet library.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::catalog::Catalog;
@@ -308,6 +308,8 @@ struct Finder<'c> {
     catalog: &'c Catalog,
     main: &'c Framework,
     titles: HashMap<String, Option<ItemIdx>>,
+    /// Answers already given, by reference and title: a sheet repeats its unknown refs.
+    seen: std::cell::RefCell<HashMap<(String, String), Result<String, String>>>,
 }
 
 impl<'c> Finder<'c> {
@@ -323,11 +325,22 @@ impl<'c> Finder<'c> {
             catalog,
             main,
             titles,
+            seen: std::cell::RefCell::new(HashMap::new()),
         }
     }
 
     /// The reference to write for a row's `ref` and `title` cells, or why there is none.
     fn find(&self, reference: &str, title: &str) -> Result<String, String> {
+        let key = (reference.to_owned(), title.to_owned());
+        if let Some(known) = self.seen.borrow().get(&key) {
+            return known.clone();
+        }
+        let found = self.find_new(reference, title);
+        self.seen.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    fn find_new(&self, reference: &str, title: &str) -> Result<String, String> {
         let fw = self.main.info.id.as_str();
         if !reference.is_empty() {
             if let Some((f, id)) = reference.split_once(':') {
@@ -537,14 +550,18 @@ pub fn address(row: usize, column: usize) -> String {
 
 /// Ids made from names, each once (`session-1`, `session-1-2`).
 #[derive(Default)]
-struct Ids(BTreeMap<String, usize>);
+struct Ids(std::collections::HashSet<String>);
 
 impl Ids {
     fn make(&mut self, name: &str, fallback: &str) -> String {
         let base = super::slug(name, fallback);
-        let n = self.0.entry(base.clone()).or_insert(0);
-        *n += 1;
-        if *n == 1 { base } else { format!("{base}-{n}") }
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.0.insert(id.clone()) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        id
     }
 }
 

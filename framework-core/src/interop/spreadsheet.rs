@@ -4,8 +4,9 @@
 //! Read under limits, so that no file can fill memory: a workbook is a zip archive, and its
 //! parts are checked before any is unpacked (at most 256 MiB unpacked in all, and no part
 //! unpacking to more than 1,000 times its packed size, as a zip bomb would); a sheet is read a
-//! cell at a time, never as a dense range, and at most 100,000 rows, 1,000 columns and 1,000,000
-//! cells with text are kept (a course map has a few hundred). Older formats (`.xls`, `.ods`)
+//! cell at a time, never as a dense range, and at most 100,000 rows, 1,000 columns, 1,000,000
+//! cells with text and 10,000,000 cells in all (a row holds every cell up to its last with text)
+//! are kept (a course map has a few hundred). Older formats (`.xls`, `.ods`)
 //! are refused with a word on what to save them as.
 
 use std::io::{Cursor, Read, Seek};
@@ -20,6 +21,9 @@ pub const MAX_ROWS: u32 = 100_000;
 pub const MAX_COLUMNS: u32 = 1_000;
 /// The most cells with text in a file.
 pub const MAX_CELLS: usize = 1_000_000;
+/// The most cells a file's sheets may span, blank ones included (a row holds every cell up to
+/// its last with text): 10,000,000, about 240 MB of empty cells at worst.
+pub const MAX_SPAN: usize = 10_000_000;
 /// The most a workbook's parts may unpack to, together.
 pub const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
 /// The most a part may unpack to per byte packed.
@@ -57,13 +61,15 @@ fn csv(name: &str, bytes: &[u8], delimiter: u8) -> Result<Vec<Grid>, String> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut cells = 0usize;
+    let mut span = 0usize;
     for record in reader.records() {
         let record = record.map_err(|e| format!("`{name}` is not CSV: {e}"))?;
         if rows.len() >= MAX_ROWS as usize || record.len() > MAX_COLUMNS as usize {
             return Err(too_large(name));
         }
         cells += record.iter().filter(|c| !c.is_empty()).count();
-        if cells > MAX_CELLS {
+        span += record.len();
+        if cells > MAX_CELLS || span > MAX_SPAN {
             return Err(too_large(name));
         }
         rows.push(record.iter().map(str::to_owned).collect());
@@ -77,7 +83,7 @@ fn csv(name: &str, bytes: &[u8], delimiter: u8) -> Result<Vec<Grid>, String> {
 
 fn too_large(name: &str) -> String {
     format!(
-        "`{name}` is larger than a course map can be (at most {MAX_ROWS} rows, {MAX_COLUMNS} columns and {MAX_CELLS} cells with text are read)"
+        "`{name}` is larger than a course map can be (at most {MAX_ROWS} rows, {MAX_COLUMNS} columns, {MAX_CELLS} cells with text and {MAX_SPAN} cells in all are read)"
     )
 }
 
@@ -107,8 +113,9 @@ fn workbook(name: &str, bytes: &[u8]) -> Result<Vec<Grid>, String> {
         .map_err(|e| format!("`{name}` is not an .xlsx workbook: {e}"))?;
     let mut grids = Vec::new();
     let mut cells = 0usize;
+    let mut span = 0usize;
     for sheet in book.sheet_names() {
-        let rows = sheet_rows(&mut book, name, &sheet, &mut cells)?;
+        let rows = sheet_rows(&mut book, name, &sheet, &mut cells, &mut span)?;
         grids.push(Grid {
             file: name.to_owned(),
             sheet: Some(sheet),
@@ -125,6 +132,7 @@ fn sheet_rows<RS: Read + Seek>(
     name: &str,
     sheet: &str,
     cells: &mut usize,
+    span: &mut usize,
 ) -> Result<Vec<Vec<String>>, String> {
     let mut reader = book
         .worksheet_cells_reader(sheet)
@@ -153,6 +161,11 @@ fn sheet_rows<RS: Read + Seek>(
         }
         if let Some(r) = rows.get_mut(row) {
             if r.len() <= column {
+                // Cells up to this one are held, blank or not: counted against the span.
+                *span += column + 1 - r.len();
+                if *span > MAX_SPAN {
+                    return Err(too_large(name));
+                }
                 r.resize(column + 1, String::new());
             }
             if let Some(slot) = r.get_mut(column) {

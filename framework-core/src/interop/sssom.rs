@@ -386,7 +386,7 @@ fn tsv(catalog: &Catalog, mapping: &Mapping) -> String {
             .and_then(|f| f.uri.clone())
             .unwrap_or_else(|| format!("urn:competence-engine:{fw}:"))
     };
-    let cell = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    let cell = |s: &str| s.replace(['\n', '\r'], " ");
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -412,7 +412,6 @@ fn tsv(catalog: &Catalog, mapping: &Mapping) -> String {
     for fw in [mapping.from.as_str(), mapping.to.as_str()] {
         let _ = writeln!(out, "#   {fw}: {}", yaml_scalar(&uri_of(fw)));
     }
-    out.push_str("subject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\tmapping_justification\tconfidence\tcomment\n");
     let curie = |r: &crate::ids::ItemRef| {
         format!(
             "{}:{}",
@@ -420,28 +419,55 @@ fn tsv(catalog: &Catalog, mapping: &Mapping) -> String {
             r.item_id().map_or("*", |i| i.as_str())
         )
     };
+    // The table through a TSV writer: a field holding a quote or a tab is quoted, as readers
+    // expect.
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b'\t')
+        .from_writer(Vec::new());
+    let mut rows: Vec<[String; 8]> = vec![
+        [
+            "subject_id",
+            "subject_label",
+            "predicate_id",
+            "object_id",
+            "object_label",
+            "mapping_justification",
+            "confidence",
+            "comment",
+        ]
+        .map(str::to_owned),
+    ];
     for l in &mapping.links {
-        let _ = writeln!(
-            out,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            cell(&curie(&l.from)),
+        rows.push([
+            curie(&l.from),
             cell(&title(&l.from)),
-            predicate(l.relation),
-            cell(&curie(&l.to)),
+            predicate(l.relation).to_owned(),
+            curie(&l.to),
             cell(&title(&l.to)),
-            justification_of(l.justification.unwrap_or(Justification::Manual)),
+            justification_of(l.justification.unwrap_or(Justification::Manual)).to_owned(),
             l.confidence.map(|c| c.to_string()).unwrap_or_default(),
             cell(l.note.as_deref().unwrap_or_default()),
-        );
+        ]);
     }
     for r in mapping.no_match() {
-        let _ = writeln!(
-            out,
-            "{}\t{}\tskos:exactMatch\t{NO_TERM}\t\tsemapv:ManualMappingCuration\t\t",
-            cell(&curie(r)),
+        rows.push([
+            curie(r),
             cell(&title(r)),
-        );
+            "skos:exactMatch".to_owned(),
+            NO_TERM.to_owned(),
+            String::new(),
+            "semapv:ManualMappingCuration".to_owned(),
+            String::new(),
+            String::new(),
+        ]);
     }
+    for row in &rows {
+        // Writing to memory does not fail.
+        let _ = w.write_record(row);
+    }
+    out.push_str(&String::from_utf8_lossy(
+        &w.into_inner().unwrap_or_default(),
+    ));
     crate::safe::escape(&out).into_owned()
 }
 
