@@ -14,6 +14,7 @@ use crate::command::{
     matrix::MatrixArgs,
     migrate::MigrateArgs,
     report::ReportArgs,
+    serve::ServeArgs,
     sheet::TemplateArgs,
     show::ShowArgs,
     starter::{InitArgs, SchemaArgs},
@@ -130,6 +131,25 @@ pub enum Command {
     )]
     Migrate(MigrateArgs),
 
+    /// A read-only HTTP service over the catalog, for systems that cannot link the library:
+    /// the CASE 1.1 REST endpoints (GET /ims/case/v1p1/CFDocuments, /CFPackages/{id},
+    /// /CFItems/{id}, /CFAssociations/{id}), the analyses as the JSON `--format json` writes
+    /// (GET /api/v1/documents, /api/v1/coverage/{curriculum}?framework=F,
+    /// /api/v1/gaps?target=T&from=S; POST /api/v1/learners with {"role", "as_of", "learners",
+    /// "evidence"}, records as CSV text or lists of row objects), and GET /health.
+    ///
+    /// It never writes, binds to 127.0.0.1 unless told otherwise, limits request bodies and
+    /// times, answers errors with the JSON error document (404 unknown document, 400 bad input)
+    /// and logs one JSON line per request to stderr, without bodies or query strings.
+    #[command(after_long_help = "Examples:
+  competence serve
+  competence serve --port 0 --catalog my-docs/
+  curl -s localhost:8080/api/v1/coverage/cpft-peer-education-programme
+  curl -s 'localhost:8080/api/v1/gaps?target=cpft-peer-support-worker&from=cpft-peer-education-programme'
+  curl -s localhost:8080/ims/case/v1p1/CFDocuments
+  curl -s -X POST localhost:8080/api/v1/learners -d '{\"role\": \"cpft-peer-support-worker\", \"as_of\": \"2025-09-01\", \"learners\": [{\"learner\": \"L1\", \"role\": \"cpft-peer-support-worker\", \"start_date\": \"2025-01-06\"}], \"evidence\": []}'")]
+    Serve(ServeArgs),
+
     /// The course map matrix: the framework's leaves by the curriculum's sessions and assessments
     /// (in teaching order), each cell the depth (I, P, A), with totals per row and column.
     #[command(
@@ -139,14 +159,17 @@ pub enum Command {
 
     /// Learners' progress against a role's requirements, from an LMS's records.
     ///
-    /// Per learner and requirement: the status (`met`, `in-progress`, `overdue`, `exempt`), the
-    /// due date (start date plus the requirement's `within`), the share done and the missing
-    /// leaves; and a cohort summary. `learners.csv`: learner, role, start_date[, qualifications
-    /// as name@YYYY-MM-DD joined by `;`]. `evidence.csv`: learner, ref, status (met, not-met,
-    /// exempt), date; the latest row per learner and leaf wins. Rows that cannot be used are
-    /// reported by file, line and field (never their contents) and left out; the rest is analysed.
+    /// Per learner and requirement: the status (`met`, `in-progress`, `overdue`, `exempt`,
+    /// `expired`: met but for evidence older than the requirement's `valid_for`), the due date
+    /// (start date plus the requirement's `within`), the share done and the missing leaves; and
+    /// a cohort summary. `learners.csv`: learner, role, start_date[, qualifications as
+    /// name@YYYY-MM-DD joined by `;`]. `evidence.csv`: learner, ref, status (met, not-met,
+    /// exempt, in any case), date; the latest row per learner and leaf wins. An LMS's own
+    /// export is read with `--columns`, `--status-alias` and `--date-format`; xAPI statements
+    /// with `--xapi` and `--activity-map`. Rows that cannot be used are reported by file, line
+    /// and field (never their contents) and left out; the rest is analysed.
     #[command(
-        after_long_help = "Examples:\n  competence learners --role cpft-peer-support-worker --learners examples/cohort/learners.csv --evidence examples/cohort/evidence.csv --as-of 2025-09-01\n  competence learners --role cpft-peer-support-worker --learners l.csv --evidence e.csv --learner L004 --format json\n  competence learners --role cpft-peer-support-worker --learners l.csv --evidence e.csv --fail-on-overdue --format csv"
+        after_long_help = "Examples:\n  competence learners --role cpft-peer-support-worker --learners examples/cohort/learners.csv --evidence examples/cohort/evidence.csv --as-of 2025-09-01\n  competence learners --role cpft-peer-support-worker --learners l.csv --evidence e.csv --learner L004 --format json\n  competence learners --role cpft-peer-support-worker --learners l.csv --evidence e.csv --fail-on-overdue --format csv\n  competence learners --role cpft-peer-support-worker --learners examples/lms/users.csv --evidence examples/lms/completions.csv --columns 'learner=UserID,role=Job Role,start_date=Start Date,ref=Competency,status=Result,date=Completed On' --status-alias passed=met,completed=met --date-format '%d/%m/%Y'\n  competence learners --role cpft-peer-support-worker --learners examples/lms/learners.csv --xapi examples/lms/statements.json --activity-map examples/lms/activities.csv"
     )]
     Learners(LearnersArgs),
 

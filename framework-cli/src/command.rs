@@ -11,6 +11,7 @@ pub mod list;
 pub mod matrix;
 pub mod migrate;
 pub mod report;
+pub mod serve;
 pub mod sheet;
 pub mod show;
 pub mod starter;
@@ -39,5 +40,6 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Template(args) => sheet::run_template(g, args),
         Command::Init(args) => starter::run_init(g, args),
         Command::Schema(args) => starter::run_schema(g, args),
+        Command::Serve(args) => serve::run(g, args),
     }
 }

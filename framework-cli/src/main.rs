@@ -9,6 +9,7 @@ mod options;
 mod output;
 mod parquet;
 mod report;
+mod serve;
 mod session;
 mod watch;
 mod xlsx;

@@ -337,15 +337,35 @@ fn cannot_write(e: std::io::Error) -> Fatal {
 
 #[derive(Serialize)]
 struct FatalJson<'a> {
-    error: FatalError<'a>,
+    error: FatalError,
     diagnostics: &'a [Diagnostic],
 }
 
 #[derive(Serialize)]
-struct FatalError<'a> {
-    code: &'a str,
+struct FatalError {
+    code: String,
     message: String,
     help: Option<String>,
+}
+
+/// The JSON error document of an error that stopped a command: `{"error": {"code", "message",
+/// "help"}, "diagnostics": [...]}` (the service answers its errors with it too).
+pub fn error_document<'a>(
+    e: &(dyn miette::Diagnostic + Send + Sync + 'static),
+    diagnostics: &'a [Diagnostic],
+) -> impl Serialize + 'a {
+    let code = e
+        .code()
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "internal-error".to_owned());
+    FatalJson {
+        error: FatalError {
+            code,
+            message: e.to_string(),
+            help: e.help().map(|h| h.to_string()),
+        },
+        diagnostics,
+    }
 }
 
 /// Reports an error that stopped the command (exit status 2), before anything was loaded.
@@ -362,18 +382,7 @@ pub fn fatal_with(
 ) -> ExitStatus {
     match format {
         Format::Json | Format::Jsonl => {
-            let code = e
-                .code()
-                .map(|c| c.to_string())
-                .unwrap_or_else(|| "internal-error".to_owned());
-            let doc = FatalJson {
-                error: FatalError {
-                    code: &code,
-                    message: e.to_string(),
-                    help: e.help().map(|h| h.to_string()),
-                },
-                diagnostics,
-            };
+            let doc = error_document(e, diagnostics);
             if format == Format::Jsonl {
                 // One line, as every line of JSON lines is.
                 write_out(|out| {

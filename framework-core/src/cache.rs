@@ -39,7 +39,7 @@ pub(crate) use stored::{In, Out, Stored, record};
 /// What starts a tree entry: a name, and the format's version (bumped when the layout changes).
 const MAGIC: &[u8; 8] = b"CFEtree1";
 /// What starts a document entry.
-const DOC_MAGIC: &[u8; 8] = b"CFEdoc03";
+const DOC_MAGIC: &[u8; 8] = b"CFEdoc04";
 /// What starts a catalog's links entry.
 const LINKS_MAGIC: &[u8; 8] = b"CFElink2";
 

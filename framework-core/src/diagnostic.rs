@@ -165,9 +165,13 @@ codes! {
     /// A text holds a control character or an invisible one (a bidi override, a zero-width
     /// space): it is kept as its escape (`\u{1b}`), so no output can carry it raw.
     UnsafeCharacter = "unsafe-character", Warning;
-    /// A learner's qualification is not one the role names, but close to one (a misspelling):
-    /// it exempts from nothing. Names are compared without regard to case, spaces, `-` or `_`.
+    /// A learner's qualification matches none the role's exemptions name (the help suggests
+    /// the closest): it exempts from nothing. Names are compared without regard to case,
+    /// spaces, `-` or `_`.
     UnknownQualification = "unknown-qualification", Warning;
+    /// xAPI statements that are not evidence (a verb other than `completed`, `passed` or
+    /// `failed`): counted per verb, and left out.
+    UnusedStatement = "unused-statement", Warning;
     /// A result is below the threshold the command line set (`--min-coverage`, `--fail-on-gaps`,
     /// `--fail-on-overdue`): the command exits with status 1.
     BelowThreshold = "below-threshold", Error;

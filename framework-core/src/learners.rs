@@ -1,6 +1,10 @@
 //! Learner records against a role's requirements (SPEC §1.5, §1.6, §2): per learner and
-//! requirement, the status (`met`, `in-progress`, `overdue`, `exempt`), the due date and the
-//! missing leaves; and a cohort summary.
+//! requirement, the status (`met`, `in-progress`, `overdue`, `exempt`, `expired`), the due
+//! date and the missing leaves; and a cohort summary.
+//!
+//! Records may differ from SPEC §1.6 as LMS exports do ([`RecordsDialect`]: column names,
+//! status words, day-first dates), and evidence may come from xAPI statements
+//! ([`XapiInput`]).
 //!
 //! Records are read from two CSV files (`learners.csv`, `evidence.csv`), streamed. A row that
 //! cannot be used becomes a diagnostic naming the file, the line and the field, and the other rows
@@ -20,16 +24,22 @@ use crate::catalog::Catalog;
 use crate::ids::ItemRef;
 use crate::report::Report;
 
+mod dialect;
 mod records;
 mod status;
 mod summary;
+mod xapi;
 
-pub use records::{CsvInput, RecordsError, RecordsInput, Skipped, TableInput, TextColumn};
+pub use dialect::{DialectError, EvidenceStatus, RECORD_COLUMNS, RecordsDialect};
+pub use records::{
+    CsvInput, EvidenceInput, RecordsError, RecordsInput, Skipped, TableInput, TextColumn,
+};
 pub use status::{
     LearnerStatus, MissingLeaves, RequirementStatus, Status, StatusCounts, add_duration, date,
     today,
 };
 pub use summary::{MissingLeaf, RequirementCounts, Summary};
+pub use xapi::XapiInput;
 
 use records::Intake;
 use status::{RoleLeaves, date_from_json, date_json};
@@ -101,8 +111,9 @@ impl From<Unshared> for LearnersReport {
 }
 
 /// Checks learner records against a role: see the module documentation. The records are CSV
-/// ([`CsvInput`]) or tables of text columns ([`TableInput`]). `only` restricts the output to
-/// one learner.
+/// ([`CsvInput`]) or tables of text columns ([`TableInput`]), read as SPEC §1.6 writes them.
+/// `only` restricts the output to one learner. See [`learners_with`] for records that
+/// differ from SPEC §1.6, and for xAPI statements.
 pub fn learners<L: Read, E: Read>(
     catalog: &Catalog,
     role_id: &str,
@@ -111,7 +122,30 @@ pub fn learners<L: Read, E: Read>(
     as_of: Date,
     only: Option<&str>,
 ) -> Result<Report<LearnersReport>, RecordsError> {
-    let (learners_csv, evidence_csv) = (learners_csv.into(), evidence_csv.into());
+    learners_with(
+        catalog,
+        role_id,
+        learners_csv,
+        evidence_csv.into(),
+        as_of,
+        only,
+        &RecordsDialect::default(),
+    )
+}
+
+/// [`learners`], with the records read through a dialect (other column names, status words,
+/// a date pattern: SPEC §4) and the evidence from a records file or from xAPI statements
+/// ([`XapiInput`]).
+pub fn learners_with<L: Read, E: Read>(
+    catalog: &Catalog,
+    role_id: &str,
+    learners_csv: impl Into<RecordsInput<L>>,
+    evidence: impl Into<EvidenceInput<E>>,
+    as_of: Date,
+    only: Option<&str>,
+    dialect: &RecordsDialect,
+) -> Result<Report<LearnersReport>, RecordsError> {
+    let (learners_csv, evidence_csv) = (learners_csv.into(), evidence.into());
     let role = &catalog.roles()[catalog.position(role_id, crate::model::DocumentKind::Role)?];
     let learners_file = match &learners_csv {
         RecordsInput::Csv(c) => c.name.clone(),
@@ -119,16 +153,27 @@ pub fn learners<L: Read, E: Read>(
     };
     let leaves = RoleLeaves::of(catalog, role);
     let mut intake = Intake::default();
-    let learners = records::read_learners(catalog, role, learners_csv, &mut intake)?;
-    let done = records::read_evidence(
+    let learners = records::read_learners(catalog, role, learners_csv, dialect, &mut intake)?;
+    let refreshed = role.requirements.iter().any(|r| r.valid_for.is_some());
+    let evidence = records::read_evidence(
         catalog,
         &leaves.index,
         leaves.leaves.len(),
         &learners,
         evidence_csv,
+        dialect,
+        refreshed,
         &mut intake,
     )?;
-    let statuses = status::statuses(catalog, role, &leaves, &learners.rows, &done, as_of, only);
+    let statuses = status::statuses(
+        catalog,
+        role,
+        &leaves,
+        &learners.rows,
+        &evidence,
+        as_of,
+        only,
+    );
     if let Some(id) = only
         && statuses.learners.is_empty()
     {

@@ -408,6 +408,8 @@ struct RequirementShape {
     rule: Option<RuleShape>,
     /// The time allowed from the learner's start date.
     within: Option<Within>,
+    /// The refresher period: evidence older than this at the as-of date no longer counts.
+    valid_for: Option<Within>,
     /// Conditions that, all holding, exempt the learner.
     exempt_if: Option<Vec<ConditionShape>>,
     /// A note.

@@ -783,6 +783,7 @@ impl Tables for LearnersReport {
                         .int("in_progress", rows.iter().map(|r| r.counts.in_progress))
                         .int("overdue", rows.iter().map(|r| r.counts.overdue))
                         .int("exempt", rows.iter().map(|r| r.counts.exempt))
+                        .int("expired", rows.iter().map(|r| r.counts.expired))
                         .batch(),
                 ))
             }

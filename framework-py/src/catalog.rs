@@ -384,20 +384,36 @@ impl PyCatalog {
     /// SPEC §1.6; ``as_of`` is a ``date``, a ``datetime``, a pandas ``Timestamp`` or
     /// ``YYYY-MM-DD`` text (default: today).
     ///
+    /// Records as an LMS exports them (SPEC §4): ``columns`` maps our column names to theirs
+    /// (``{"learner": "UserID"}``), ``status_alias`` their status words to ours
+    /// (``{"passed": "met"}``), ``date_format`` is their date form (``"%d/%m/%Y"``). Evidence
+    /// may instead be xAPI statements: ``xapi`` (a path, or a list of statement dicts) with
+    /// ``activity_map`` (a path to a CSV ``activity,ref``, or a dict); ``evidence`` is then
+    /// ``None``.
+    ///
     /// >>> r = Catalog.builtin().learners("cpft-peer-support-worker",
     /// ...     [{"learner": "L1", "role": "cpft-peer-support-worker", "start_date": "2025-01-06"}],
     /// ...     [], as_of="2025-03-01")
     /// >>> r.learners[0].learner, r.summary.learners
     /// ('L1', 1)
-    #[pyo3(signature = (role, learners, evidence, as_of = None, learner = None))]
+    #[pyo3(signature = (
+        role, learners, evidence = None, as_of = None, learner = None, *, columns = None,
+        status_alias = None, date_format = None, xapi = None, activity_map = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn learners<'py>(
         &self,
         py: Python<'py>,
         role: &str,
         learners: &Bound<'py, PyAny>,
-        evidence: &Bound<'py, PyAny>,
+        evidence: Option<&Bound<'py, PyAny>>,
         as_of: Option<&Bound<'py, PyAny>>,
         learner: Option<&str>,
+        columns: Option<std::collections::BTreeMap<String, String>>,
+        status_alias: Option<std::collections::BTreeMap<String, String>>,
+        date_format: Option<&str>,
+        xapi: Option<&Bound<'py, PyAny>>,
+        activity_map: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let as_of = match as_of {
             None => framework_core::learners::today(),
@@ -412,10 +428,44 @@ impl PyCatalog {
                 })?
             }
         };
-        let l = crate::records::input(py, learners, crate::records::LEARNERS)?;
-        let e = crate::records::input(py, evidence, crate::records::EVIDENCE)?;
+        let bad = |e: framework_core::learners::DialectError| {
+            coded(py, framework_core::Code::BadArguments, e.to_string())
+        };
+        let mut dialect = framework_core::learners::RecordsDialect::default();
+        for (ours, theirs) in columns.iter().flatten() {
+            dialect = dialect.column(ours, theirs).map_err(bad)?;
+        }
+        for (theirs, ours) in status_alias.iter().flatten() {
+            dialect = dialect.status_alias(theirs, ours).map_err(bad)?;
+        }
+        if let Some(f) = date_format {
+            dialect = dialect.date_format(f).map_err(bad)?;
+        }
+        let wanted = |names: &[&'static str]| -> Vec<String> {
+            names.iter().map(|n| dialect.header(n).to_owned()).collect()
+        };
+        let (lw, ew) = (
+            wanted(crate::records::LEARNERS),
+            wanted(crate::records::EVIDENCE),
+        );
+        fn as_strs(v: &[String]) -> Vec<&str> {
+            v.iter().map(String::as_str).collect()
+        }
+        let l = crate::records::input(py, learners, &as_strs(&lw))?;
+        let e: framework_core::learners::EvidenceInput<Box<dyn std::io::Read + Send>> =
+            match (evidence, xapi, activity_map) {
+                (None, Some(x), Some(m)) => crate::records::xapi(py, x, m)?.into(),
+                (Some(e), None, None) => crate::records::input(py, e, &as_strs(&ew))?.into(),
+                _ => {
+                    return Err(coded(
+                        py,
+                        framework_core::Code::BadArguments,
+                        "give evidence, or xapi with activity_map (not both)".to_owned(),
+                    ));
+                }
+            };
         analyse(py, &self.inner, |c| {
-            framework_core::learners::learners(c, role, l, e, as_of, learner)
+            framework_core::learners::learners_with(c, role, l, e, as_of, learner, &dialect)
         })
     }
 }

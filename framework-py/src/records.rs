@@ -74,6 +74,59 @@ pub(crate) fn input(py: Python<'_>, value: &Bound<'_, PyAny>, wanted: &[&str]) -
     )))
 }
 
+/// xAPI statements (a path, or a list of statement dicts) and their activity map (a path to a
+/// CSV `activity,ref`, or a dict of activity id to reference).
+pub(crate) fn xapi(
+    py: Python<'_>,
+    statements: &Bound<'_, PyAny>,
+    map: &Bound<'_, PyAny>,
+) -> PyResult<framework_core::learners::XapiInput<Box<dyn Read + Send>>> {
+    let os = py.import("os")?;
+    let is_path = |v: &Bound<'_, PyAny>| -> PyResult<bool> {
+        Ok(v.is_instance_of::<PyString>() || v.is_instance(&os.getattr("PathLike")?)?)
+    };
+    let open = |v: &Bound<'_, PyAny>| -> PyResult<(String, Box<dyn Read + Send>)> {
+        let path: std::path::PathBuf = os.call_method1("fspath", (v,))?.extract()?;
+        let name = path.display().to_string();
+        match std::fs::File::open(&path) {
+            Ok(f) => Ok((name, Box::new(std::io::BufReader::new(f)))),
+            Err(e) => Err(unreadable(py, &name, e.to_string())),
+        }
+    };
+    let (name, reader) = if is_path(statements)? {
+        open(statements)?
+    } else {
+        let json = py.import("json")?.call_method1("dumps", (statements,))?;
+        let text: String = json.extract()?;
+        (
+            "<statements>".to_owned(),
+            Box::new(std::io::Cursor::new(text.into_bytes())) as Box<dyn Read + Send>,
+        )
+    };
+    let (map_name, map) = if is_path(map)? {
+        open(map)?
+    } else {
+        let pairs: std::collections::BTreeMap<String, String> = map.extract()?;
+        // As CSV, every field quoted (a quote inside doubled).
+        let quote = |f: &str| format!("\"{}\"", f.replace('"', "\"\""));
+        let mut text = String::from("activity,ref\n");
+        for (a, r) in &pairs {
+            text.push_str(&format!("{},{}\n", quote(a), quote(r)));
+        }
+        let bytes = text.into_bytes();
+        (
+            "<activity map>".to_owned(),
+            Box::new(std::io::Cursor::new(bytes)) as Box<dyn Read + Send>,
+        )
+    };
+    Ok(framework_core::learners::XapiInput {
+        name,
+        reader,
+        map_name,
+        map,
+    })
+}
+
 /// The `CompetenceError` for records that cannot be read.
 fn unreadable(py: Python<'_>, name: &str, message: String) -> PyErr {
     crate::error::error(

@@ -555,7 +555,7 @@ row_class! {
 row_class! {
     /// Counts by status for one requirement.
     PyRequirementCounts = "RequirementCounts" over RequirementCounts {
-        id = "id", met = "met", in_progress = "in-progress", overdue = "overdue", exempt = "exempt",
+        id = "id", met = "met", in_progress = "in-progress", overdue = "overdue", exempt = "exempt", expired = "expired",
     }
 }
 
@@ -576,7 +576,7 @@ row_class! {
     /// The cohort summary: counts by status, per requirement, the leaves most often missing,
     /// and the rows left out.
     PySummary = "Summary" over Summary {
-        met = "met", in_progress = "in-progress", overdue = "overdue", exempt = "exempt",
+        met = "met", in_progress = "in-progress", overdue = "overdue", exempt = "exempt", expired = "expired",
         learners = "learners", other_roles = "other_roles",
     }
     rows {

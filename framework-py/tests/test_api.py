@@ -102,6 +102,89 @@ def test_learners_from_paths_records_and_rows(catalog):
     assert [l.learner for l in one.learners] == ["L004"]
 
 
+LMS = ROOT / "examples" / "lms"
+LMS_COLUMNS = {
+    "learner": "UserID",
+    "role": "Job Role",
+    "start_date": "Start Date",
+    "ref": "Competency",
+    "status": "Result",
+    "date": "Completed On",
+}
+
+
+def test_learners_as_an_lms_exports_them(catalog):
+    report = catalog.learners(
+        "cpft-peer-support-worker",
+        LMS / "users.csv",
+        LMS / "completions.csv",
+        as_of="2025-10-01",
+        columns=LMS_COLUMNS,
+        status_alias={"passed": "met", "completed": "met"},
+        date_format="%d/%m/%Y",
+    )
+    assert report.summary.skipped.evidence == 0 and report.summary.skipped.learners == 0
+    statuses = {(l.learner, r.id): r.status for l in report.learners for r in l.requirements}
+    assert statuses[("U101", "statutory-training")] == "met"
+    assert statuses[("U102", "care-certificate")] == "exempt"
+    assert [d.code for d in report.diagnostics] == ["unknown-qualification"]
+    # The same from DataFrames, their columns named as the LMS names them.
+    pd = pytest.importorskip("pandas")
+    again = catalog.learners(
+        "cpft-peer-support-worker",
+        pd.read_csv(LMS / "users.csv", dtype=str),
+        pd.read_csv(LMS / "completions.csv", dtype=str),
+        as_of="2025-10-01",
+        columns=LMS_COLUMNS,
+        status_alias={"passed": "met", "completed": "met"},
+        date_format="%d/%m/%Y",
+    )
+    assert again.summary == report.summary
+    with pytest.raises(ce.CompetenceError) as e:
+        catalog.learners("cpft-peer-support-worker", [], [], status_alias={"passed": "done"})
+    assert e.value.code == "bad-arguments"
+
+
+def test_learners_from_xapi_statements(catalog):
+    report = catalog.learners(
+        "cpft-peer-support-worker",
+        LMS / "learners.csv",
+        xapi=LMS / "statements.json",
+        activity_map=LMS / "activities.csv",
+        as_of="2025-10-01",
+    )
+    assert report.learners[0].requirements[0].status == "met"
+    assert report.summary.skipped.reasons == {"unknown-ref": 1, "unused-statement": 1}
+    # Statements as dicts, and the map as a dict.
+    statements = json.loads((LMS / "statements.json").read_text())
+    mapping = {"https://lms.example.org/xapi/activities/care-certificate": "care-certificate-2015:*"}
+    again = catalog.learners(
+        "cpft-peer-support-worker",
+        LMS / "learners.csv",
+        xapi=statements[:1],
+        activity_map=mapping,
+        as_of="2025-10-01",
+    )
+    assert again.learners[0].requirements[0].status == "met"
+    with pytest.raises(ce.CompetenceError):
+        catalog.learners("cpft-peer-support-worker", LMS / "learners.csv", xapi=statements)
+
+
+def test_expired_refresher_training(tmp_path):
+    role = tmp_path / "role.yaml"
+    role.write_text(
+        "kind: role\nid: refresher\ntitle: Refresher\nrequirements:\n"
+        "  - id: fire\n    items: [nhs-statutory-mandatory:fire-safety]\n    valid_for: 1y\n"
+    )
+    cat = ce.Catalog.load(str(role))
+    learners = [{"learner": "A", "role": "refresher", "start_date": "2023-01-02"}]
+    evidence = [{"learner": "A", "ref": "nhs-statutory-mandatory:fire-safety", "status": "met", "date": "2024-01-10"}]
+    assert cat.learners("refresher", learners, evidence, as_of="2025-01-10").learners[0].requirements[0].status == "met"
+    late = cat.learners("refresher", learners, evidence, as_of="2025-01-11")
+    assert late.learners[0].requirements[0].status == "expired"
+    assert late.summary.expired == 1 and late.summary.requirements[0].expired == 1
+
+
 def test_bad_records_are_diagnostics(catalog):
     learners = [{"learner": "A", "role": "cpft-peer-support-worker", "start_date": "2025-01-06"}]
     evidence = [{"learner": "B", "ref": "care-certificate-2015:1", "status": "met", "date": "2025-01-10"}]

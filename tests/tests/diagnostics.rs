@@ -93,8 +93,9 @@ fn positions(json: &serde_json::Value) -> BTreeSet<String> {
         .collect()
 }
 
-/// A learner-records fixture: a folder with `learners.csv` and `evidence.csv`, checked with
-/// `competence learners` against the role in `fixtures/records/`.
+/// A learner-records fixture: a folder with `learners.csv` and `evidence.csv` (or xAPI
+/// `statements.ndjson` with `activities.csv`), checked with `competence learners` against the
+/// role in `fixtures/records/`.
 fn is_records(path: &Path) -> bool {
     root().join(path).join("learners.csv").exists()
 }
@@ -155,9 +156,16 @@ fn run(path: &Path, json: bool) -> std::process::Output {
             "2025-03-01",
         ])
         .arg("--learners")
-        .arg(path.join("learners.csv"))
-        .arg("--evidence")
-        .arg(path.join("evidence.csv"));
+        .arg(path.join("learners.csv"));
+        // Evidence as xAPI statements with their activity map, or as `evidence.csv`.
+        if root().join(path).join("statements.ndjson").exists() {
+            cmd.arg("--xapi")
+                .arg(path.join("statements.ndjson"))
+                .arg("--activity-map")
+                .arg(path.join("activities.csv"));
+        } else {
+            cmd.arg("--evidence").arg(path.join("evidence.csv"));
+        }
         // Options a fixture needs (a threshold, say), one per line of its `args` file.
         if let Ok(extra) = std::fs::read_to_string(root().join(path).join("args")) {
             cmd.args(extra.lines().map(str::trim).filter(|l| !l.is_empty()));

@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use framework_core::learners::{CsvInput, LearnersReport, RecordsError, Status, learners};
+use framework_core::learners::{
+    CsvInput, EvidenceInput, LearnersReport, RecordsDialect, RecordsError, Status, XapiInput,
+    learners_with,
+};
 use framework_core::report::Threshold;
 
 use crate::exit::ExitStatus;
@@ -26,8 +29,37 @@ pub struct LearnersArgs {
     pub learners: PathBuf,
 
     /// The evidence file: CSV with columns learner, ref, status, date.
-    #[arg(long, value_name = "FILE")]
-    pub evidence: PathBuf,
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "xapi",
+        conflicts_with = "xapi"
+    )]
+    pub evidence: Option<PathBuf>,
+
+    /// Evidence from xAPI statements instead (a JSON array, or one statement per line):
+    /// `completed` and `passed` are met, `failed` not met, the timestamp's date the date.
+    #[arg(long, value_name = "FILE", requires = "activity_map")]
+    pub xapi: Option<PathBuf>,
+
+    /// With --xapi: a CSV `activity,ref` giving the item each activity id stands for.
+    #[arg(long, value_name = "FILE", requires = "xapi")]
+    pub activity_map: Option<PathBuf>,
+
+    /// Their column names, as OURS=THEIRS pairs joined by commas (ours: learner, role,
+    /// start_date, qualifications, ref, status, date), e.g. `learner=UserID,ref=Competency`.
+    #[arg(long, value_name = "OURS=THEIRS,...", value_parser = columns)]
+    pub columns: Option<String>,
+
+    /// Their status words, as THEIRS=STATUS pairs joined by commas (STATUS: met, not-met,
+    /// exempt), e.g. `passed=met,failed=not-met`. Statuses and aliases match ignoring case,
+    /// spaces, hyphens and underscores, so `MET` and `Not met` need no alias.
+    #[arg(long, value_name = "THEIRS=STATUS,...", value_parser = status_aliases)]
+    pub status_alias: Option<String>,
+
+    /// Their date form, a strftime pattern such as `%d/%m/%Y` (ISO YYYY-MM-DD is read too).
+    #[arg(long, value_name = "PATTERN", value_parser = date_format)]
+    pub date_format: Option<String>,
 
     /// The date to compute statuses for, YYYY-MM-DD (default: today, UTC).
     #[arg(long, value_name = "DATE", value_parser = as_of)]
@@ -42,6 +74,44 @@ pub struct LearnersArgs {
     pub fail_on_overdue: bool,
 }
 
+fn columns(s: &str) -> Result<String, String> {
+    RecordsDialect::default()
+        .with_columns(s)
+        .map(|_| s.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+fn status_aliases(s: &str) -> Result<String, String> {
+    RecordsDialect::default()
+        .with_status_aliases(s)
+        .map(|_| s.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+fn date_format(s: &str) -> Result<String, String> {
+    RecordsDialect::default()
+        .date_format(s)
+        .map(|_| s.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+impl LearnersArgs {
+    /// How the records are read (each option was checked as it was parsed).
+    fn dialect(&self) -> Result<RecordsDialect, framework_core::learners::DialectError> {
+        let mut d = RecordsDialect::default();
+        if let Some(c) = &self.columns {
+            d = d.with_columns(c)?;
+        }
+        if let Some(a) = &self.status_alias {
+            d = d.with_status_aliases(a)?;
+        }
+        if let Some(f) = &self.date_format {
+            d = d.date_format(f)?;
+        }
+        Ok(d)
+    }
+}
+
 fn as_of(s: &str) -> Result<jiff::civil::Date, String> {
     framework_core::learners::date(s)
         .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD"))
@@ -51,7 +121,7 @@ fn tone(s: Status) -> Tone {
     match s {
         Status::Met | Status::Exempt => Tone::Good,
         Status::InProgress => Tone::Plain,
-        Status::Overdue => Tone::Bad,
+        Status::Overdue | Status::Expired => Tone::Bad,
     }
 }
 
@@ -183,6 +253,11 @@ impl Render for LearnersReport {
     }
 }
 
+/// A count that is bad news when it is not zero (overdue, expired).
+fn alarm(n: usize) -> Cell {
+    Cell::toned(n.to_string(), if n > 0 { Tone::Bad } else { Tone::Plain })
+}
+
 fn doc(r: &LearnersReport) -> Doc {
     let s = &r.summary;
     let mut d = Doc::default();
@@ -192,32 +267,34 @@ fn doc(r: &LearnersReport) -> Doc {
         date(r.as_of)
     ));
     d.text(format!(
-        "{}: {} met, {} in progress, {} overdue, {} exempt (learner × requirement)",
+        "{}: {} met, {} in progress, {} overdue, {} exempt, {} expired (learner × requirement)",
         output::plural(s.learners, "learner"),
         s.counts.met,
         s.counts.in_progress,
         s.counts.overdue,
-        s.counts.exempt
+        s.counts.exempt,
+        s.counts.expired
     ));
     if !r.learners.is_empty() {
         d.table(table(r));
     }
     d.heading("By requirement");
-    let mut t = Table::new(&["REQUIREMENT", "#MET", "#IN PROGRESS", "#OVERDUE", "#EXEMPT"]);
+    let mut t = Table::new(&[
+        "REQUIREMENT",
+        "#MET",
+        "#IN PROGRESS",
+        "#OVERDUE",
+        "#EXEMPT",
+        "#EXPIRED",
+    ]);
     for q in &s.requirements {
         t.row(vec![
             q.id.clone().into(),
             q.counts.met.to_string().into(),
             q.counts.in_progress.to_string().into(),
-            Cell::toned(
-                q.counts.overdue.to_string(),
-                if q.counts.overdue > 0 {
-                    Tone::Bad
-                } else {
-                    Tone::Plain
-                },
-            ),
+            alarm(q.counts.overdue),
             q.counts.exempt.to_string().into(),
+            alarm(q.counts.expired),
         ]);
     }
     d.table(t);
@@ -270,20 +347,43 @@ pub fn run(g: &GlobalArgs, args: &LearnersArgs) -> ExitStatus {
     // is analysed: the spinner says "analysing" over both.
     let named = [(args.role.as_str(), ROLE)];
     let analysed = analyse_documents(g, named, |catalog, [role]| {
-        let (l, e) = open(&args.learners).and_then(|l| Ok((l, open(&args.evidence)?)))?;
-        learners(
+        let dialect = args.dialect().map_err(|e| RecordsError::Unreadable {
+            file: "the command line".to_owned(),
+            message: e.to_string(),
+        })?;
+        let l = open(&args.learners)?;
+        let evidence: EvidenceInput<Box<dyn std::io::Read + Send>> =
+            match (&args.evidence, &args.xapi, &args.activity_map) {
+                (_, Some(x), Some(m)) => EvidenceInput::Xapi(XapiInput {
+                    name: x.display().to_string(),
+                    reader: Box::new(std::io::BufReader::new(open(x)?)),
+                    map_name: m.display().to_string(),
+                    map: Box::new(std::io::BufReader::new(open(m)?)),
+                }),
+                (Some(e), _, _) => EvidenceInput::from(CsvInput::new(
+                    e.display().to_string(),
+                    Box::new(std::io::BufReader::new(open(e)?)) as Box<dyn std::io::Read + Send>,
+                )),
+                // clap requires --evidence or --xapi with --activity-map.
+                _ => {
+                    return Err(RecordsError::Unreadable {
+                        file: "the command line".to_owned(),
+                        message: "give --evidence FILE, or --xapi FILE with --activity-map FILE"
+                            .to_owned(),
+                    });
+                }
+            };
+        learners_with(
             catalog,
             role,
             CsvInput::new(
                 args.learners.display().to_string(),
                 std::io::BufReader::new(l),
             ),
-            CsvInput::new(
-                args.evidence.display().to_string(),
-                std::io::BufReader::new(e),
-            ),
+            evidence,
             args.as_of.unwrap_or_else(framework_core::learners::today),
             args.learner.as_deref(),
+            &dialect,
         )
     });
     let (_, mut report) = match analysed {

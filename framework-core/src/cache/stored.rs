@@ -440,6 +440,7 @@ record!(Requirement {
     items,
     rule,
     within,
+    valid_for,
     exempt_if,
     note,
     item_locs

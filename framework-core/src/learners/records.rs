@@ -17,6 +17,9 @@ use crate::graph::ItemTable;
 use crate::ids::ItemRef;
 use crate::model::Role;
 
+use super::dialect::{EvidenceStatus, RecordsDialect};
+use super::status::Evidence;
+
 /// Why learner records could not be analysed at all (exit status 2).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[non_exhaustive]
@@ -58,16 +61,20 @@ pub enum RecordsError {
         columns: &'static str,
     },
     /// A header row without a required column.
-    #[error("`{file}` has no `{column}` column")]
+    #[error("`{file}` has no `{column}` column{mapped}")]
     #[diagnostic(
         code("missing-column"),
-        help("the first row must name the columns: {columns}")
+        help(
+            "the first row must name the columns: {columns} (name yours with --columns, such as learner=UserID)"
+        )
     )]
     MissingColumn {
         /// The file.
         file: String,
-        /// The missing column.
-        column: &'static str,
+        /// The missing column: its header in the file.
+        column: String,
+        /// When `--columns` maps it: ` (our `NAME`)`; else empty.
+        mapped: String,
         /// The columns expected.
         columns: &'static str,
     },
@@ -254,10 +261,45 @@ impl From<TableInput> for RecordsInput<std::io::Empty> {
     }
 }
 
+/// Where evidence comes from: records as `evidence.csv` holds them, or xAPI statements.
+#[derive(Debug)]
+pub enum EvidenceInput<R> {
+    /// CSV text or a table, with the columns of `evidence.csv`.
+    Records(RecordsInput<R>),
+    /// xAPI statements and their activity map.
+    Xapi(super::xapi::XapiInput<R>),
+}
+
+impl<R> From<RecordsInput<R>> for EvidenceInput<R> {
+    fn from(input: RecordsInput<R>) -> Self {
+        Self::Records(input)
+    }
+}
+
+impl<R> From<CsvInput<R>> for EvidenceInput<R> {
+    fn from(input: CsvInput<R>) -> Self {
+        Self::Records(RecordsInput::Csv(input))
+    }
+}
+
+impl From<TableInput> for EvidenceInput<std::io::Empty> {
+    fn from(input: TableInput) -> Self {
+        Self::Records(RecordsInput::Table(input))
+    }
+}
+
+impl<R> From<super::xapi::XapiInput<R>> for EvidenceInput<R> {
+    fn from(input: super::xapi::XapiInput<R>) -> Self {
+        Self::Xapi(input)
+    }
+}
+
 /// The rows of a table, one at a time.
 struct TableRows {
     columns: Vec<TextColumn>,
     next: usize,
+    /// The line each row is on in the file it came from (none: as the table's CSV).
+    lines: Option<Vec<u64>>,
 }
 
 /// What records are read from.
@@ -432,6 +474,7 @@ fn source<R: Read>(input: RecordsInput<R>) -> (String, Source<R>) {
             Source::Table(TableRows {
                 columns: t.columns,
                 next: 0,
+                lines: None,
             }),
         ),
     }
@@ -492,8 +535,12 @@ impl<R: Read> Source<R> {
                     record.push_field(c.get(t.next).as_bytes());
                 }
                 t.next += 1;
-                // As the CSV of the table: the header on line 1.
-                let line = t.next as u64 + 1;
+                // Where the row came from; else as the CSV of the table: the header on line 1.
+                let line = t
+                    .lines
+                    .as_ref()
+                    .and_then(|l| l.get(t.next - 1).copied())
+                    .unwrap_or(t.next as u64 + 1);
                 if record.as_slice().len() as u64 > MAX_LINE_BYTES {
                     return Err(RecordsError::Unreadable {
                         file: file.to_owned(),
@@ -523,13 +570,15 @@ impl<R: Read> Source<R> {
 const LEARNER_COLUMNS: &str = "learner, role, start_date[, qualifications]";
 const EVIDENCE_COLUMNS: &str = "learner, ref, status, date";
 
-/// Reads a header and finds the named columns (in any order; other columns are ignored).
+/// Reads a header and finds the named columns (in any order; other columns are ignored), each
+/// under its header in the dialect, compared without regard to case or surrounding spaces.
 fn columns<R: Read>(
     source: &mut Source<R>,
     file: &str,
     required: &[&'static str],
     optional: &[&'static str],
     expected: &'static str,
+    dialect: &RecordsDialect,
 ) -> Result<Vec<Option<usize>>, RecordsError> {
     let headers = source.headers().map_err(|e| match e {
         RecordsError::Unreadable { message, .. } => RecordsError::Unreadable {
@@ -544,17 +593,26 @@ fn columns<R: Read>(
             columns: expected,
         });
     }
-    let find = |name: &str| {
-        headers
-            .iter()
-            .position(|h| String::from_utf8_lossy(h).trim().eq_ignore_ascii_case(name))
+    let find = |ours: &str| {
+        let name = dialect.header(ours);
+        headers.iter().position(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .eq_ignore_ascii_case(name.trim())
+        })
     };
     let mut out = Vec::new();
     for &name in required {
         out.push(Some(find(name).ok_or_else(|| {
             RecordsError::MissingColumn {
                 file: file.to_owned(),
-                column: name,
+                column: dialect.header(name).to_owned(),
+                mapped: if dialect.is_mapped(name) {
+                    format!(" (our `{name}`)")
+                } else {
+                    String::new()
+                },
                 columns: expected,
             }
         })?));
@@ -720,12 +778,12 @@ pub(super) struct LearnerRow {
     pub qualifications: Vec<(String, Option<Date>)>,
 }
 
-/// The latest evidence for one leaf: (date, row), and whether it counts (met or exempt).
+/// The latest evidence for one leaf: (date, row), and what it says.
 #[derive(Clone, Copy)]
 struct Latest {
     date: Date,
     row: u64,
-    done: bool,
+    status: EvidenceStatus,
 }
 
 /// Where the problems found in the records go, and the count of rows left out.
@@ -767,6 +825,7 @@ pub(super) fn read_learners<R: Read>(
     catalog: &Catalog,
     role: &Role,
     input: RecordsInput<R>,
+    dialect: &RecordsDialect,
     intake: &mut Intake,
 ) -> Result<Learners, RecordsError> {
     let (file, mut reader) = source(input);
@@ -776,6 +835,7 @@ pub(super) fn read_learners<R: Read>(
         &["learner", "role", "start_date"],
         &["qualifications"],
         LEARNER_COLUMNS,
+        dialect,
     )?;
     let width = reader.headers().map(|h| h.len()).unwrap_or(0);
     let (c_learner, c_role, c_start, c_quals) = (cols[0], cols[1], cols[2], cols[3]);
@@ -792,6 +852,12 @@ pub(super) fn read_learners<R: Read>(
         .flat_map(|r| r.exempt_if.iter())
         .map(|c| qualification_key(&c.qualification))
         .collect();
+    let named_list = {
+        let mut v: Vec<&str> = named.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.join(", ")
+    };
     let mut record = csv::ByteRecord::new();
     loop {
         let line = match reader.next_row(&mut record, &file, width, &mut intake.diags)? {
@@ -867,14 +933,14 @@ pub(super) fn read_learners<R: Read>(
             out.by_id.insert(id, usize::MAX);
             continue;
         }
-        let Some(start) = field(&record, c_start).and_then(parse_date) else {
+        let Some(start) = field(&record, c_start).and_then(|d| dialect.date(d)) else {
             intake.diags.push(row_diag(
                 Code::InvalidDate,
                 &file,
                 line,
                 c_start.unwrap_or(0),
                 format!("learner `{id}`: the start date is not a date"),
-                "write dates as YYYY-MM-DD; this learner is left out",
+                &format!("{}; this learner is left out", dialect.date_help()),
             ));
             intake.skip(true, Code::InvalidDate, 1);
             out.by_id.insert(id, usize::MAX);
@@ -912,21 +978,28 @@ pub(super) fn read_learners<R: Read>(
                 Some((name, d)) => (name.trim(), Some(d.trim())),
             };
             let key = qualification_key(name);
-            if !named.contains(&key)
-                && let Some(close) = crate::suggest::closest(&key, named.iter().map(String::as_str))
-            {
+            if !named.is_empty() && !named.contains(&key) {
+                let help = match crate::suggest::closest(&key, named.iter().map(String::as_str)) {
+                    Some(close) => format!(
+                        "did you mean `{close}`? (names are compared without regard to case, spaces, `-` or `_`)"
+                    ),
+                    None => format!(
+                        "the role's exemptions name: {} (compared without regard to case, spaces, `-` or `_`)",
+                        named_list
+                    ),
+                };
                 intake.diags.push(row_diag(
                     Code::UnknownQualification,
                     &file,
                     line,
                     c_quals.unwrap_or(0),
-                    format!("learner `{id}`: a qualification is not one the role names, and exempts from nothing"),
-                    &format!("did you mean `{close}`? (names are compared without regard to case, spaces, `-` or `_`)"),
+                    format!("learner `{id}`: a qualification matches none the role names, and exempts from nothing"),
+                    &help,
                 ));
             }
             match date {
                 None => qualifications.push((key, None)),
-                Some(d) => match parse_date(d) {
+                Some(d) => match dialect.date(d) {
                     Some(d) => qualifications.push((key, Some(d))),
                     None => intake.diags.push(row_diag(
                         Code::InvalidDate,
@@ -934,7 +1007,7 @@ pub(super) fn read_learners<R: Read>(
                         line,
                         c_quals.unwrap_or(0),
                         format!("learner `{id}`: a qualification's date is not a date"),
-                        "write qualifications as name@YYYY-MM-DD, joined by `;`; this qualification is ignored",
+                        &format!("write qualifications as name@DATE, joined by `;`; {}; this qualification is ignored", dialect.date_help()),
                     )),
                 },
             }
@@ -952,21 +1025,42 @@ pub(super) fn read_learners<R: Read>(
 /// Reads `evidence.csv` for the learners read: per learner, the set of the role's leaves met or
 /// exempt (bits numbered as `index` numbers the role's `leaves`), where for each leaf the row with the latest
 /// date wins (on equal dates, the later row).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn read_evidence<R: Read>(
     catalog: &Catalog,
     index: &ItemTable<Option<u32>>,
     leaves: usize,
     learners: &Learners,
-    input: RecordsInput<R>,
+    input: EvidenceInput<R>,
+    dialect: &RecordsDialect,
+    keep_dates: bool,
     intake: &mut Intake,
-) -> Result<Vec<Vec<u64>>, RecordsError> {
-    let (efile, mut reader) = source(input);
+) -> Result<Evidence, RecordsError> {
+    let (efile, mut reader) = match input {
+        EvidenceInput::Records(r) => source(r),
+        EvidenceInput::Xapi(x) => {
+            let name = x.name.clone();
+            let read = super::xapi::read(x, &mut intake.diags)?;
+            for (code, n) in read.skipped {
+                intake.skip(false, code, n);
+            }
+            (
+                name,
+                Source::Table(TableRows {
+                    columns: read.columns,
+                    next: 0,
+                    lines: Some(read.lines),
+                }),
+            )
+        }
+    };
     let cols = columns(
         &mut reader,
         &efile,
         &["learner", "ref", "status", "date"],
         &[],
         EVIDENCE_COLUMNS,
+        dialect,
     )?;
     let width = reader.headers().map(|h| h.len()).unwrap_or(0);
     let (e_learner, e_ref, e_status, e_date) = (cols[0], cols[1], cols[2], cols[3]);
@@ -1014,30 +1108,26 @@ pub(super) fn read_evidence<R: Read>(
                 continue;
             }
         };
-        let done = match field(&record, e_status) {
-            Some("met") | Some("exempt") => true,
-            Some("not-met") => false,
-            _ => {
-                intake.diags.push(row_diag(
-                    Code::InvalidStatus,
-                    &efile,
-                    line,
-                    e_status.unwrap_or(0),
-                    format!("learner `{id}`: the status is not `met`, `not-met` or `exempt`"),
-                    "use one of met, not-met, exempt; this row is left out",
-                ));
-                intake.skip(false, Code::InvalidStatus, 1);
-                continue;
-            }
+        let Some(status) = field(&record, e_status).and_then(|s| dialect.status(s)) else {
+            intake.diags.push(row_diag(
+                Code::InvalidStatus,
+                &efile,
+                line,
+                e_status.unwrap_or(0),
+                format!("learner `{id}`: the status is not `met`, `not-met` or `exempt`"),
+                &format!("{}; this row is left out", dialect.status_help()),
+            ));
+            intake.skip(false, Code::InvalidStatus, 1);
+            continue;
         };
-        let Some(date) = field(&record, e_date).and_then(parse_date) else {
+        let Some(date) = field(&record, e_date).and_then(|d| dialect.date(d)) else {
             intake.diags.push(row_diag(
                 Code::InvalidDate,
                 &efile,
                 line,
                 e_date.unwrap_or(0),
                 format!("learner `{id}`: the date is not a date"),
-                "write dates as YYYY-MM-DD; this row is left out",
+                &format!("{}; this row is left out", dialect.date_help()),
             ));
             intake.skip(false, Code::InvalidDate, 1);
             continue;
@@ -1083,36 +1173,43 @@ pub(super) fn read_evidence<R: Read>(
                     Latest {
                         date,
                         row: line,
-                        done,
+                        status,
                     },
                 )
             }));
         }
     }
-    Ok(latest_done(evidence, leaves))
+    Ok(latest_done(evidence, leaves, keep_dates))
 }
 
-/// Per learner, the leaves whose latest evidence is met or exempt, as bits.
-fn latest_done(evidence: Vec<Vec<(u32, Latest)>>, leaves: usize) -> Vec<Vec<u64>> {
+/// Per learner, the leaves whose latest evidence is met or exempt, as bits; and (with
+/// `keep_dates`) those met, with their dates.
+fn latest_done(evidence: Vec<Vec<(u32, Latest)>>, leaves: usize, keep_dates: bool) -> Evidence {
     let words = leaves.div_ceil(64);
-    evidence
-        .into_iter()
-        .map(|mut list| {
-            list.sort_unstable_by_key(|(leaf, l)| (*leaf, l.date, l.row));
-            let mut bits = vec![0u64; words];
-            let mut rest = list.iter().peekable();
-            while let Some((leaf, l)) = rest.next() {
-                let superseded = rest.peek().is_some_and(|(next, _)| next == leaf);
-                if !superseded
-                    && l.done
-                    && let Some(w) = bits.get_mut(*leaf as usize / 64)
-                {
-                    *w |= 1 << (leaf % 64);
-                }
+    let mut out = Evidence::default();
+    for mut list in evidence {
+        list.sort_unstable_by_key(|(leaf, l)| (*leaf, l.date, l.row));
+        let mut bits = vec![0u64; words];
+        let mut met_on = Vec::new();
+        let mut rest = list.iter().peekable();
+        while let Some((leaf, l)) = rest.next() {
+            let superseded = rest.peek().is_some_and(|(next, _)| next == leaf);
+            if superseded || l.status == EvidenceStatus::NotMet {
+                continue;
             }
-            bits
-        })
-        .collect()
+            if let Some(w) = bits.get_mut(*leaf as usize / 64) {
+                *w |= 1 << (leaf % 64);
+            }
+            if keep_dates && l.status == EvidenceStatus::Met {
+                met_on.push((*leaf, l.date));
+            }
+        }
+        out.done.push(bits);
+        if keep_dates {
+            out.met_on.push(met_on);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1163,7 +1260,8 @@ mod error_codes {
             },
             RecordsError::MissingColumn {
                 file: "f".into(),
-                column: "c",
+                column: "c".into(),
+                mapped: String::new(),
                 columns: "c",
             },
         ];

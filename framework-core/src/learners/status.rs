@@ -23,6 +23,9 @@ pub enum Status {
     Overdue,
     /// Every exemption condition holds.
     Exempt,
+    /// It would be met but for evidence older than the requirement's `valid_for` (a refresher
+    /// is due).
+    Expired,
 }
 
 impl Status {
@@ -33,6 +36,7 @@ impl Status {
             Status::InProgress => "in-progress",
             Status::Overdue => "overdue",
             Status::Exempt => "exempt",
+            Status::Expired => "expired",
         }
     }
 }
@@ -197,6 +201,9 @@ pub struct StatusCounts {
     pub overdue: usize,
     /// Exempt.
     pub exempt: usize,
+    /// Expired: met but for evidence past the refresher period.
+    #[serde(default)]
+    pub expired: usize,
 }
 
 impl StatusCounts {
@@ -207,6 +214,7 @@ impl StatusCounts {
             Status::InProgress => self.in_progress += 1,
             Status::Overdue => self.overdue += 1,
             Status::Exempt => self.exempt += 1,
+            Status::Expired => self.expired += 1,
         }
     }
 }
@@ -271,14 +279,15 @@ pub(super) struct Statuses {
 }
 
 /// The status of each requirement of `role` for each learner, given the leaves each has met
-/// or been exempted from (`done`, bits numbered as the role's leaves). `only` keeps one
-/// learner's statuses (the counts still cover every learner).
+/// or been exempted from (`evidence.done`, bits numbered as the role's leaves) and the dates of
+/// those met (`evidence.met_on`, for refresher periods). `only` keeps one learner's statuses
+/// (the counts still cover every learner).
 pub(super) fn statuses(
     catalog: &Catalog,
     role: &Role,
     leaves: &RoleLeaves,
     rows: &[LearnerRow],
-    done: &[Vec<u64>],
+    evidence: &Evidence,
     as_of: Date,
     only: Option<&str>,
 ) -> Statuses {
@@ -303,7 +312,8 @@ pub(super) fn statuses(
         missed: vec![0; leaves.leaves.len()],
     };
     for (n, learner) in rows.iter().enumerate() {
-        let bits = done.get(n);
+        let bits = evidence.done.get(n);
+        let met_on = evidence.met_on.get(n).map_or(&[][..], Vec::as_slice);
         let mut requirements = Vec::with_capacity(role.requirements.len());
         for (k, (req, ids)) in role
             .requirements
@@ -311,12 +321,36 @@ pub(super) fn statuses(
             .zip(&leaves.per_requirement)
             .enumerate()
         {
-            let is_done = |i: &u32| {
+            let recorded = |i: &u32| {
                 bits.and_then(|b| b.get(*i as usize / 64))
                     .is_some_and(|w| w & (1 << (i % 64)) != 0)
             };
+            // Met on a date older than the refresher period allows: no longer counts.
+            let earliest = req.valid_for.and_then(|v| sub_duration(as_of, v));
+            let stale = |i: &u32| {
+                earliest.is_some_and(|e| {
+                    met_on
+                        .binary_search_by_key(i, |&(leaf, _)| leaf)
+                        .ok()
+                        .and_then(|k| met_on.get(k))
+                        .is_some_and(|&(_, d)| d < e)
+                })
+            };
+            let is_done = |i: &u32| recorded(i) && !stale(i);
             let done = ids.iter().filter(|i| is_done(i)).count();
-            let status = requirement_status(req, learner, done, ids.len(), as_of);
+            let status = match requirement_status(req, learner, done, ids.len(), as_of) {
+                Status::InProgress | Status::Overdue
+                    if earliest.is_some()
+                        && rule_holds(
+                            req.rule,
+                            ids.iter().filter(|i| recorded(i)).count(),
+                            ids.len(),
+                        ) =>
+                {
+                    Status::Expired
+                }
+                s => s,
+            };
             let due = req.within.and_then(|w| add_duration(learner.start, w));
             let done_ids: Option<Vec<u32>> = if status == Status::Exempt {
                 None
@@ -365,9 +399,10 @@ pub(super) fn statuses(
     out
 }
 
-/// A requirement's status for one learner (SPEC §1.5): met when the rule holds; exempt when
-/// every exemption condition holds; overdue once the as-of date is past the due date; otherwise
-/// in progress.
+/// A requirement's status for one learner (SPEC §1.5) from the leaves done (fresh ones, when
+/// it has a refresher period): met when the rule holds; exempt when every exemption condition
+/// holds; overdue once the as-of date is past the due date; otherwise in progress. (`expired`
+/// is decided by the caller, which knows the leaves done before the refresher period.)
 fn requirement_status(
     req: &Requirement,
     learner: &LearnerRow,
@@ -375,12 +410,7 @@ fn requirement_status(
     total: usize,
     as_of: Date,
 ) -> Status {
-    let rule_holds = match req.rule {
-        Rule::All => done == total,
-        // Met when done/total >= ratio; compared without rounding error.
-        Rule::MinRatio(r) => total == 0 || (done as f64) >= r * total as f64 - 1e-9,
-    };
-    if rule_holds {
+    if rule_holds(req.rule, done, total) {
         return Status::Met;
     }
     if !req.exempt_if.is_empty() && req.exempt_if.iter().all(|c| holds(c, learner)) {
@@ -390,6 +420,25 @@ fn requirement_status(
         Some(due) if as_of > due => Status::Overdue,
         _ => Status::InProgress,
     }
+}
+
+/// Whether a rule holds with `done` of `total` leaves done.
+fn rule_holds(rule: Rule, done: usize, total: usize) -> bool {
+    match rule {
+        Rule::All => done == total,
+        // Met when done/total >= ratio; compared without rounding error.
+        Rule::MinRatio(r) => total == 0 || (done as f64) >= r * total as f64 - 1e-9,
+    }
+}
+
+/// What the evidence gave, per learner (in the order of the learners read).
+#[derive(Debug, Default)]
+pub(super) struct Evidence {
+    /// The leaves met or exempt (their latest row), as bits numbered as the role's leaves.
+    pub done: Vec<Vec<u64>>,
+    /// The leaves met (not exempt), with the date of their latest row, sorted by leaf; kept
+    /// only when a requirement of the role has a refresher period (`valid_for`).
+    pub met_on: Vec<Vec<(u32, Date)>>,
 }
 
 /// Whether a learner meets an exemption condition: holds the qualification, gained (when the

@@ -17,6 +17,7 @@ pub(crate) const REQUIREMENT_FIELDS: &[&str] = &[
     "items",
     "rule",
     "within",
+    "valid_for",
     "exempt_if",
     "note",
 ];
@@ -69,6 +70,7 @@ fn requirement(
     }
     let rule = f.get("rule").map_or(Some(Rule::All), |n| rule(ctx, n));
     let within = f.get("within").and_then(|n| duration(ctx, n));
+    let valid_for = f.get("valid_for").and_then(|n| duration(ctx, n));
     let exempt_if = list(ctx, f.get("exempt_if"), "conditions")
         .iter()
         .filter_map(|n| condition(ctx, n))
@@ -92,6 +94,7 @@ fn requirement(
         items,
         rule,
         within,
+        valid_for,
         exempt_if,
         note,
         item_locs,

@@ -313,6 +313,9 @@ impl Serialize for RequirementView<'_> {
         if let Some(w) = &q.within {
             out.serialize_entry("within", w)?;
         }
+        if let Some(v) = &q.valid_for {
+            out.serialize_entry("valid_for", v)?;
+        }
         if !q.exempt_if.is_empty() {
             out.serialize_entry("exempt_if", &q.exempt_if)?;
         }
@@ -336,6 +339,9 @@ pub struct Requirement {
     pub rule: Rule,
     /// The time allowed from the learner's start date.
     pub within: Option<Duration>,
+    /// The refresher period: evidence older than this at the as-of date no longer counts as
+    /// met (the requirement is then `expired`, SPEC §1.5).
+    pub valid_for: Option<Duration>,
     /// Conditions that, all holding, exempt the learner.
     pub exempt_if: Vec<Condition>,
     /// A note.
