@@ -57,8 +57,9 @@ pub struct Settings {
 struct Served {
     catalog: &'static Catalog,
     case: OnceLock<Arc<CaseIndex>>,
-    /// At most this many analyses run at once; the others wait.
-    work: tokio::sync::Semaphore,
+    /// At most this many analyses run at once; the others wait. A permit is held by the
+    /// analysis's thread, so a request that times out keeps its slot until its work ends.
+    work: Arc<tokio::sync::Semaphore>,
     max_body: usize,
 }
 
@@ -176,26 +177,43 @@ impl Served {
         &self,
         work: impl FnOnce(&'static Catalog) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _slot = self.work.acquire().await.map_err(|_| stopping())?;
-        let catalog = self.catalog;
-        tokio::task::spawn_blocking(move || work(catalog))
+        let slot = self
+            .work
+            .clone()
+            .acquire_owned()
             .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    Code::InternalError,
-                    "the analysis stopped unexpectedly".to_owned(),
-                    None,
-                )
-            })
+            .map_err(|_| stopping())?;
+        let catalog = self.catalog;
+        tokio::task::spawn_blocking(move || {
+            let done = work(catalog);
+            drop(slot);
+            done
+        })
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Code::InternalError,
+                "the analysis stopped unexpectedly".to_owned(),
+                None,
+            )
+        })
     }
 
-    async fn case(&self) -> Result<Arc<CaseIndex>, ApiError> {
+    /// The CASE export, made once: kept by the thread that makes it, so a first request that
+    /// times out still leaves it made for the next.
+    async fn case(self: &Arc<Self>) -> Result<Arc<CaseIndex>, ApiError> {
         if let Some(index) = self.case.get() {
             return Ok(index.clone());
         }
-        let index = Arc::new(self.analyse(CaseIndex::of).await?);
-        Ok(self.case.get_or_init(|| index).clone())
+        let served = self.clone();
+        self.analyse(move |c| {
+            served
+                .case
+                .get_or_init(|| Arc::new(CaseIndex::of(c)))
+                .clone()
+        })
+        .await
     }
 }
 
@@ -241,11 +259,25 @@ async fn documents(State(s): State<Arc<Served>>) -> Answer {
     Ok(json_response(StatusCode::OK, json_bytes(&report)))
 }
 
-async fn coverage(
-    State(s): State<Arc<Served>>,
-    Path(curriculum): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Answer {
+/// A path or query string the extractor could not read (not UTF-8, say): our error document.
+fn unreadable_request(e: &dyn std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        Code::BadArguments,
+        format!(
+            "the request cannot be read: {}",
+            framework_core::safe::escape(&e.to_string())
+        ),
+        Some("ids and parameters are UTF-8 text, percent-encoded in the URL"),
+    )
+}
+
+type PathOf<T> = Result<Path<T>, axum::extract::rejection::PathRejection>;
+type QueryOf = Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>;
+
+async fn coverage(State(s): State<Arc<Served>>, curriculum: PathOf<String>, q: QueryOf) -> Answer {
+    let Path(curriculum) = curriculum.map_err(|e| unreadable_request(&e))?;
+    let Query(q) = q.map_err(|e| unreadable_request(&e))?;
     only_params(&q, &["framework"])?;
     s.analyse(move |c| {
         report_or_error(
@@ -260,7 +292,8 @@ async fn coverage(
     .await?
 }
 
-async fn gaps(State(s): State<Arc<Served>>, Query(q): Query<HashMap<String, String>>) -> Answer {
+async fn gaps(State(s): State<Arc<Served>>, q: QueryOf) -> Answer {
+    let Query(q) = q.map_err(|e| unreadable_request(&e))?;
     only_params(&q, &["target", "from"])?;
     let (Some(target), Some(from)) = (q.get("target").cloned(), q.get("from").cloned()) else {
         return Err(ApiError::new(
@@ -292,10 +325,14 @@ fn only_params(q: &HashMap<String, String>, known: &[&str]) -> Result<(), ApiErr
     }
 }
 
-/// Records in a learners request: CSV text, or a list of row objects.
+/// Records in a learners request: CSV text, or a list of row objects. Of a row object only the
+/// columns the records are read by are kept (`wanted`, the dialect's names for ours, matched
+/// ignoring case, as a CSV header is): other keys are passed over, so the work is in proportion
+/// to the body, whatever keys the rows have.
 fn records(
     value: Option<&Value>,
     name: &str,
+    wanted: &[&str],
 ) -> Result<RecordsInput<std::io::Cursor<Vec<u8>>>, String> {
     match value {
         Some(Value::String(text)) => Ok(RecordsInput::Csv(CsvInput::new(
@@ -303,41 +340,46 @@ fn records(
             std::io::Cursor::new(text.clone().into_bytes()),
         ))),
         Some(Value::Array(rows)) => {
-            // Columns in the order their keys first appear; a value is its text.
-            let mut names: Vec<String> = Vec::new();
-            let mut values: Vec<Vec<Option<String>>> = Vec::new();
+            let mut values: Vec<Vec<Option<String>>> =
+                vec![Vec::with_capacity(rows.len()); wanted.len()];
             for (n, row) in rows.iter().enumerate() {
                 let Value::Object(fields) = row else {
                     return Err(format!("`{name}` row {} is not an object", n + 1));
                 };
-                for key in fields.keys() {
-                    if !names.contains(key) {
-                        names.push(key.clone());
-                        values.push(vec![None; n]);
-                    }
+                for column in values.iter_mut() {
+                    column.push(None);
                 }
-                for (key, column) in names.iter().zip(values.iter_mut()) {
-                    column.push(match fields.get(key) {
-                        None | Some(Value::Null) => None,
-                        Some(Value::String(s)) => Some(s.clone()),
-                        Some(Value::Number(x)) => Some(x.to_string()),
-                        Some(Value::Bool(b)) => Some(b.to_string()),
-                        Some(_) => {
+                for (key, value) in fields {
+                    let Some(c) = wanted
+                        .iter()
+                        .position(|w| key.trim().eq_ignore_ascii_case(w.trim()))
+                    else {
+                        continue;
+                    };
+                    let text = match value {
+                        Value::Null => None,
+                        Value::String(s) => Some(s.clone()),
+                        Value::Number(x) => Some(x.to_string()),
+                        Value::Bool(b) => Some(b.to_string()),
+                        Value::Array(_) | Value::Object(_) => {
                             return Err(format!(
                                 "`{name}` row {}: `{}` is a list or an object, not a value",
                                 n + 1,
                                 framework_core::safe::escape(key)
                             ));
                         }
-                    });
+                    };
+                    if let Some(slot) = values.get_mut(c).and_then(|v| v.last_mut()) {
+                        *slot = text;
+                    }
                 }
             }
             Ok(RecordsInput::Table(TableInput {
                 name: name.to_owned(),
-                columns: names
-                    .into_iter()
+                columns: wanted
+                    .iter()
                     .zip(values)
-                    .map(|(n, v)| TextColumn::from_values(n, v))
+                    .map(|(n, v)| TextColumn::from_values(*n, v))
                     .collect(),
             }))
         }
@@ -433,11 +475,24 @@ fn learners_request(body: &[u8]) -> Result<LearnersRequest, String> {
         Some(Value::String(f)) => dialect = dialect.date_format(f).map_err(|e| e.to_string())?,
         Some(_) => return Err("`date_format` is a strftime pattern, such as %d/%m/%Y".to_owned()),
     }
+    let headers = |ours: &[&'static str]| -> Vec<String> {
+        ours.iter().map(|o| dialect.header(o).to_owned()).collect()
+    };
+    let (lh, eh) = (
+        headers(&["learner", "role", "start_date", "qualifications"]),
+        headers(&["learner", "ref", "status", "date"]),
+    );
+    let (lw, ew): (Vec<&str>, Vec<&str>) = (
+        lh.iter().map(String::as_str).collect(),
+        eh.iter().map(String::as_str).collect(),
+    );
+    let learners = records(fields.get("learners"), "learners", &lw)?;
+    let evidence = records(fields.get("evidence"), "evidence", &ew)?;
     Ok(LearnersRequest {
         role,
         as_of,
-        learners: records(fields.get("learners"), "learners")?,
-        evidence: records(fields.get("evidence"), "evidence")?,
+        learners,
+        evidence,
         dialect,
     })
 }
@@ -458,14 +513,7 @@ async fn learners(State(s): State<Arc<Served>>, request: Request) -> Answer {
                 ),
             )
         })?;
-    let request = learners_request(&body).map_err(|message| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            Code::BadArguments,
-            message,
-            Some("POST {\"role\": ROLE, \"as_of\": \"YYYY-MM-DD\", \"learners\": CSV or [rows], \"evidence\": CSV or [rows]}"),
-        )
-    })?;
+    // Reading the body's records is work in proportion to it: on a blocking thread too.
     s.analyse(move |c| {
         let LearnersRequest {
             role,
@@ -473,7 +521,14 @@ async fn learners(State(s): State<Arc<Served>>, request: Request) -> Answer {
             learners,
             evidence,
             dialect,
-        } = request;
+        } = learners_request(&body).map_err(|message| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                Code::BadArguments,
+                message,
+                Some("POST {\"role\": ROLE, \"as_of\": \"YYYY-MM-DD\", \"learners\": CSV or [rows], \"evidence\": CSV or [rows]}"),
+            )
+        })?;
         report_or_error(
             c,
             framework_core::learners::learners_with(
@@ -500,7 +555,7 @@ async fn cf_documents(State(s): State<Arc<Served>>) -> Answer {
 
 /// One object of the CASE export, by identifier.
 async fn case_object(
-    s: &Served,
+    s: &Arc<Served>,
     id: &str,
     what: &str,
     pick: impl Fn(&CaseIndex) -> &HashMap<String, Arc<[u8]>>,
@@ -517,15 +572,18 @@ async fn case_object(
     }
 }
 
-async fn cf_package(State(s): State<Arc<Served>>, Path(id): Path<String>) -> Answer {
+async fn cf_package(State(s): State<Arc<Served>>, id: PathOf<String>) -> Answer {
+    let Path(id) = id.map_err(|e| unreadable_request(&e))?;
     case_object(&s, &id, "CASE package", |i| &i.packages).await
 }
 
-async fn cf_item(State(s): State<Arc<Served>>, Path(id): Path<String>) -> Answer {
+async fn cf_item(State(s): State<Arc<Served>>, id: PathOf<String>) -> Answer {
+    let Path(id) = id.map_err(|e| unreadable_request(&e))?;
     case_object(&s, &id, "CASE item", |i| &i.items).await
 }
 
-async fn cf_association(State(s): State<Arc<Served>>, Path(id): Path<String>) -> Answer {
+async fn cf_association(State(s): State<Arc<Served>>, id: PathOf<String>) -> Answer {
+    let Path(id) = id.map_err(|e| unreadable_request(&e))?;
     case_object(&s, &id, "CASE association", |i| &i.associations).await
 }
 
@@ -600,7 +658,7 @@ fn router(catalog: &'static Catalog, settings: &Settings) -> Router {
     let served = Arc::new(Served {
         catalog,
         case: OnceLock::new(),
-        work: tokio::sync::Semaphore::new(parallel * 2),
+        work: Arc::new(tokio::sync::Semaphore::new(parallel * 2)),
         max_body: settings.max_body,
     });
     Router::new()

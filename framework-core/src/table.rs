@@ -354,12 +354,7 @@ fn position<T: PartialEq>(all: &[T], v: &T) -> Option<usize> {
 }
 
 const VIAS: [&str; 3] = ["direct", "parent", "mapping"];
-const STATUSES: [Status; 4] = [
-    Status::Met,
-    Status::InProgress,
-    Status::Overdue,
-    Status::Exempt,
-];
+const STATUSES: [Status; 5] = Status::ALL;
 const REASONS: [GapReason; 4] = [
     GapReason::NeverMentioned,
     GapReason::OnlyRelated,

@@ -183,6 +183,9 @@ def test_expired_refresher_training(tmp_path):
     late = cat.learners("refresher", learners, evidence, as_of="2025-01-11")
     assert late.learners[0].requirements[0].status == "expired"
     assert late.summary.expired == 1 and late.summary.requirements[0].expired == 1
+    pd = pytest.importorskip("pandas")
+    assert list(late.to_pandas()["status"].astype(str)) == ["expired"]
+    assert list(late.to_pandas("summary")["expired"]) == [1]
 
 
 def test_bad_records_are_diagnostics(catalog):
@@ -516,7 +519,7 @@ def test_tables_have_their_types(catalog):
     )
     rows = learners.to_pandas()
     assert str(rows["due"].dtype).startswith("datetime64")
-    assert list(rows["status"].cat.categories) == ["met", "in-progress", "overdue", "exempt"]
+    assert list(rows["status"].cat.categories) == ["met", "in-progress", "overdue", "exempt", "expired"]
     assert rows["status"].cat.ordered
     missing = learners.to_pandas("missing")
     assert list(missing.columns) == ["learner", "requirement", "ref"]

@@ -396,6 +396,22 @@ fn broken_statements_are_placed_at_their_line_and_column() {
     assert!(matches!(e, RecordsError::Unreadable { .. }), "{e}");
 }
 
+#[test]
+fn xapi_with_the_files_columns_and_a_byte_order_mark() {
+    // The learners file as the LMS names its columns; the statements' table is ours.
+    let statements = format!("\u{feff}{}", lms("statements.json"));
+    let r = shipped_learners(
+        &lms("users.csv"),
+        xapi(&statements, &lms("activities.csv")),
+        &lms_dialect(),
+    );
+    assert_eq!(status(&r, "U101", "care-certificate"), Status::Met);
+    // u102@example.org is not in users.csv (U102 is): reported, not lost.
+    let got = codes(&r);
+    assert!(got.contains(&("unknown-learner".to_owned(), 17)), "{got:?}");
+    assert!(!got.iter().any(|(c, _)| c == "malformed-row"), "{got:?}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
     /// Any text as statements or as an activity map: a report or an error, never a panic.
@@ -465,6 +481,59 @@ fn the_cli_reads_an_lms_export_and_xapi() {
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["learners"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn fail_on_overdue_fails_on_expired_training_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, r, l, e) = (
+        dir.path().join("f.yaml"),
+        dir.path().join("r.yaml"),
+        dir.path().join("l.csv"),
+        dir.path().join("e.csv"),
+    );
+    std::fs::write(&f, FRAMEWORK).unwrap();
+    std::fs::write(&r, ROLE).unwrap();
+    std::fs::write(&l, ONE).unwrap();
+    std::fs::write(
+        &e,
+        "learner,ref,status,date\nA,induction:*,met,2023-01-10\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        competence()
+            .args(["--no-builtin", "--catalog"])
+            .arg(&f)
+            .arg("--catalog")
+            .arg(&r)
+            .args([
+                "learners",
+                "--role",
+                "r",
+                "--as-of",
+                "2025-06-01",
+                "--format",
+                "json",
+            ])
+            .arg("--learners")
+            .arg(&l)
+            .arg("--evidence")
+            .arg(&e)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["expired"], 2);
+    let out = run(&["--fail-on-overdue"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["diagnostics"][0]["message"],
+        "2 requirements expired (`--fail-on-overdue`)"
+    );
 }
 
 #[test]

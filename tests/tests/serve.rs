@@ -83,7 +83,12 @@ fn post(agent: &ureq::Agent, url: &str, body: &str) -> (u16, Value) {
         .send(body)
         .unwrap();
     let status = r.status().as_u16();
-    let text = r.body_mut().read_to_string().unwrap();
+    let text = r
+        .body_mut()
+        .with_config()
+        .limit(256 << 20)
+        .read_to_string()
+        .unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
@@ -383,6 +388,20 @@ fn errors_are_the_cli_error_document_with_their_status() {
         400,
         "bad-arguments",
     );
+    // A cohort with no evidence yet, and rows with keys the records do not use: answered.
+    let (status, body) = post(
+        &a,
+        &url,
+        r#"{"role": "cpft-peer-support-worker", "as_of": "2025-09-01", "learners": [{"learner": "A", "role": "cpft-peer-support-worker", "start_date": "2025-01-06", "Email": "x"}], "evidence": []}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["summary"]["learners"], 1);
+    // A path that is not UTF-8: our error document, not the framework's text.
+    expect(
+        get(&a, &format!("{}/api/v1/coverage/%FF", s.base)),
+        400,
+        "bad-arguments",
+    );
     // Over the body limit: 413.
     let big = format!(
         r#"{{"role": "cpft-peer-support-worker", "learners": "{}", "evidence": []}}"#,
@@ -396,6 +415,27 @@ fn errors_are_the_cli_error_document_with_their_status() {
         "not-found",
     );
     expect(get(&a, &url), 405, "bad-arguments");
+}
+
+#[test]
+fn rows_with_many_distinct_keys_cost_in_proportion_to_the_body() {
+    // 10,000 rows, each with a key no other row has: only the columns read are kept (a column
+    // per key, filled for every row, would be 100,000,000 cells).
+    let s = start(&[]);
+    let rows: Vec<String> = (0..10_000)
+        .map(|n| format!(r#"{{"learner": "L{n}", "role": "cpft-peer-support-worker", "start_date": "2025-01-06", "k{n}": 0}}"#))
+        .collect();
+    let body = format!(
+        r#"{{"role": "cpft-peer-support-worker", "as_of": "2025-09-01", "learners": [{}], "evidence": []}}"#,
+        rows.join(",")
+    );
+    let (status, answer) = post(&agent(), &format!("{}/api/v1/learners", s.base), &body);
+    assert_eq!(status, 200);
+    assert_eq!(answer["summary"]["learners"], 10_000);
+    assert!(
+        rss_kib(s.child.id()).is_none_or(|k| k < 1024 * 1024),
+        "over 1 GiB"
+    );
 }
 
 #[test]

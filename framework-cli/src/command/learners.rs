@@ -69,7 +69,8 @@ pub struct LearnersArgs {
     #[arg(long, value_name = "ID")]
     pub learner: Option<String>,
 
-    /// Exit with status 1 when any requirement of any learner is overdue.
+    /// Exit with status 1 when any requirement of any learner is overdue, or expired (its
+    /// refresher is due).
     #[arg(long)]
     pub fail_on_overdue: bool,
 }
@@ -390,18 +391,28 @@ pub fn run(g: &GlobalArgs, args: &LearnersArgs) -> ExitStatus {
         Ok(done) => done,
         Err(status) => return status,
     };
-    let overdue = report.summary.counts.overdue;
-    let failing = args.fail_on_overdue && overdue > 0;
+    let (overdue, expired) = (report.summary.counts.overdue, report.summary.counts.expired);
+    let failing = args.fail_on_overdue && overdue + expired > 0;
     if failing {
         let file = args.learners.display().to_string();
-        let message = format!(
-            "{} overdue (`--fail-on-overdue`)",
-            output::plural(overdue, "requirement")
-        );
+        let message = match (overdue, expired) {
+            (o, 0) => format!(
+                "{} overdue (`--fail-on-overdue`)",
+                output::plural(o, "requirement")
+            ),
+            (0, e) => format!(
+                "{} expired (`--fail-on-overdue`)",
+                output::plural(e, "requirement")
+            ),
+            (o, e) => format!(
+                "{} overdue and {e} expired (`--fail-on-overdue`)",
+                output::plural(o, "requirement")
+            ),
+        };
         report.below_threshold(
             Threshold::File(&file),
             message,
-            "the overdue learners and requirements are listed in the report",
+            "the overdue and expired learners and requirements are listed in the report",
         );
     }
     let written = output::emit(g, &report);

@@ -130,11 +130,12 @@ impl RecordsDialect {
                 "`{pattern}` is not a date pattern: write it with strftime fields, such as %d/%m/%Y"
             )));
         }
-        // A pattern that cannot give a date gives none for any text: tried on a date it writes.
-        let sample = Date::constant(2025, 11, 28);
+        // A pattern that cannot give a date gives none for any text: tried on a date and time it
+        // writes (a pattern may hold a time: `%d/%m/%Y %H:%M`; the time is read and left).
+        let sample = Date::constant(2025, 11, 28).at(13, 45, 30, 0);
         let written = jiff::fmt::strtime::format(pattern, sample)
             .map_err(|e| DialectError(format!("`{pattern}` is not a date pattern: {e}")))?;
-        if parse_with(pattern, &written) != Some(sample) {
+        if parse_with(pattern, &written) != Some(sample.date()) {
             return Err(DialectError(format!(
                 "`{pattern}` does not name a whole date: it needs the year, the month and the day (such as %d/%m/%Y)"
             )));
@@ -256,6 +257,13 @@ mod tests {
         assert_eq!(RecordsDialect::default().date("10/02/2025"), None);
         assert!(RecordsDialect::default().date_format("%d/%m").is_err());
         assert!(RecordsDialect::default().date_format("dd/mm/yyyy").is_err());
+        let timed = RecordsDialect::default()
+            .date_format("%d/%m/%Y %H:%M")
+            .unwrap();
+        assert_eq!(
+            timed.date("06/01/2025 14:32"),
+            Some(Date::constant(2025, 1, 6))
+        );
     }
 
     #[test]

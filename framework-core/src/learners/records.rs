@@ -1036,8 +1036,13 @@ pub(super) fn read_evidence<R: Read>(
     keep_dates: bool,
     intake: &mut Intake,
 ) -> Result<Evidence, RecordsError> {
-    let (efile, mut reader) = match input {
-        EvidenceInput::Records(r) => source(r),
+    // The columns an xAPI table has are ours, whatever the dialect names the files' columns.
+    let ours = RecordsDialect::default();
+    let (efile, mut reader, columns_by) = match input {
+        EvidenceInput::Records(r) => {
+            let (name, reader) = source(r);
+            (name, reader, dialect)
+        }
         EvidenceInput::Xapi(x) => {
             let name = x.name.clone();
             let read = super::xapi::read(x, &mut intake.diags)?;
@@ -1051,6 +1056,7 @@ pub(super) fn read_evidence<R: Read>(
                     next: 0,
                     lines: Some(read.lines),
                 }),
+                &ours,
             )
         }
     };
@@ -1060,7 +1066,7 @@ pub(super) fn read_evidence<R: Read>(
         &["learner", "ref", "status", "date"],
         &[],
         EVIDENCE_COLUMNS,
-        dialect,
+        columns_by,
     )?;
     let width = reader.headers().map(|h| h.len()).unwrap_or(0);
     let (e_learner, e_ref, e_status, e_date) = (cols[0], cols[1], cols[2], cols[3]);

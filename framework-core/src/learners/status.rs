@@ -29,6 +29,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order tables list them.
+    pub const ALL: [Status; 5] = [
+        Status::Met,
+        Status::InProgress,
+        Status::Overdue,
+        Status::Exempt,
+        Status::Expired,
+    ];
+
     /// The status as written in reports.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -161,83 +161,115 @@ fn at(code: Code, file: &str, line: u64, column: u64, message: String, help: &st
 }
 
 /// Where each top-level value starts and ends: the elements of an array, or the values of
-/// NDJSON. `Err` with the offset where the text stops being JSON values.
-fn values(text: &str) -> Result<Vec<(usize, usize)>, usize> {
+/// NDJSON, found one at a time (nothing is kept of the values already passed). An `Err` is the
+/// offset where the text stops being JSON values; nothing follows it.
+struct Values<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    array: bool,
+    base: usize,
+    depth: usize,
+    start: Option<usize>,
+    in_string: bool,
+    escaped: bool,
+    closed: bool,
+    done: bool,
+}
+
+fn values(text: &str) -> Values<'_> {
     let bytes = text.as_bytes();
     let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
     let array = first.is_some_and(|i| bytes.get(i) == Some(&b'['));
-    let base = usize::from(array);
-    let mut out = Vec::new();
-    let (mut depth, mut start, mut in_string, mut escaped) = (0usize, None, false, false);
-    let mut closed = !array;
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
+    Values {
+        bytes,
+        at: 0,
+        array,
+        base: usize::from(array),
+        depth: 0,
+        start: None,
+        in_string: false,
+        escaped: false,
+        closed: !array,
+        done: false,
+    }
+}
+
+impl Iterator for Values<'_> {
+    type Item = Result<(usize, usize), usize>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
         }
-        match b {
-            b'"' => {
-                in_string = true;
-                if depth == base && start.is_none() {
-                    start = Some(i);
+        while let Some(&b) = self.bytes.get(self.at) {
+            let i = self.at;
+            self.at += 1;
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
                 }
+                continue;
             }
-            b'{' | b'[' => {
-                if depth == base && start.is_none() {
-                    start = Some(i);
-                }
-                depth += 1;
+            if !b.is_ascii_whitespace() && self.array && self.closed {
+                // Anything after the array's end.
+                self.done = true;
+                return Some(Err(i));
             }
-            b'}' | b']' => {
-                if depth == 0 {
-                    return Err(i);
-                }
-                depth -= 1;
-                if array && depth == 0 {
-                    if let Some(s) = start.take() {
-                        out.push((s, i));
+            let value = match b {
+                b'"' | b'{' | b'[' => {
+                    if self.depth == self.base && self.start.is_none() {
+                        self.start = Some(i);
                     }
-                    closed = true;
-                } else if depth == base
-                    && let Some(s) = start.take()
-                {
-                    out.push((s, i + 1));
+                    if b == b'"' {
+                        self.in_string = true;
+                    } else {
+                        self.depth += 1;
+                    }
+                    None
                 }
-            }
-            b',' if depth == base => {
-                if let Some(s) = start.take() {
-                    out.push((s, i));
+                b'}' | b']' => {
+                    if self.depth == 0 {
+                        self.done = true;
+                        return Some(Err(i));
+                    }
+                    self.depth -= 1;
+                    if self.array && self.depth == 0 {
+                        self.closed = true;
+                        self.start.take().map(|s| (s, i))
+                    } else if self.depth == self.base {
+                        self.start.take().map(|s| (s, i + 1))
+                    } else {
+                        None
+                    }
                 }
-            }
-            b'\n' if !array && depth == 0 => {
-                if let Some(s) = start.take() {
-                    out.push((s, i));
+                b',' if self.depth == self.base => self.start.take().map(|s| (s, i)),
+                b'\n' if !self.array && self.depth == 0 => self.start.take().map(|s| (s, i)),
+                _ if b.is_ascii_whitespace() => None,
+                _ => {
+                    if self.depth < self.base {
+                        self.done = true;
+                        return Some(Err(i));
+                    }
+                    if self.depth == self.base && self.start.is_none() {
+                        self.start = Some(i);
+                    }
+                    None
                 }
-            }
-            _ if b.is_ascii_whitespace() => {}
-            _ => {
-                if depth < base || (array && closed) {
-                    return Err(i);
-                }
-                if depth == base && start.is_none() {
-                    start = Some(i);
-                }
+            };
+            if let Some(span) = value {
+                return Some(Ok(span));
             }
         }
+        self.done = true;
+        if self.in_string || self.depth != 0 || !self.closed {
+            return Some(Err(self.bytes.len()));
+        }
+        self.start.take().map(|s| Ok((s, self.bytes.len())))
     }
-    if in_string || depth != 0 || !closed {
-        return Err(bytes.len());
-    }
-    if let Some(s) = start {
-        out.push((s, bytes.len()));
-    }
-    Ok(out)
 }
 
 /// (line, column) of a byte offset, both 1-based, counting from `from` at `(line, col)`.
@@ -325,15 +357,17 @@ pub(super) fn read<R: Read>(
             message: format!("it is longer than the limit of {MAX_RECORDS_BYTES} bytes"),
         });
     }
-    let spans = values(&text).map_err(|offset| {
-        let (line, column) = advance(&text, 0, offset, (1, 1));
+    // A byte order mark is no part of the text (Windows tools write one).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let stopped = |offset: usize| {
+        let (line, column) = advance(text, 0, offset, (1, 1));
         RecordsError::Unreadable {
             file: file.clone(),
             message: format!(
                 "line {line}, column {column}: not a JSON array of statements, nor one statement per line"
             ),
         }
-    })?;
+    };
     let (mut learners, mut refs, mut statuses, mut dates) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut lines = Vec::new();
@@ -342,8 +376,9 @@ pub(super) fn read<R: Read>(
     // have, per activity.
     let (mut other_verbs, mut unmapped) = (Tally::default(), Tally::default());
     let mut place = (0usize, (1u64, 1u64));
-    for (start, end) in spans {
-        let (line, column) = advance(&text, place.0, start, place.1);
+    for span in values(text) {
+        let (start, end) = span.map_err(stopped)?;
+        let (line, column) = advance(text, place.0, start, place.1);
         place = (start, (line, column));
         let mut skip = |code: Code, message: String, help: &str| {
             diags.push(at(code, &file, line, column, message, help));
@@ -453,20 +488,24 @@ mod tests {
 
     #[test]
     fn values_of_an_array_and_of_ndjson() {
+        let all = |t: &str| values(t).collect::<Result<Vec<_>, usize>>();
         let a = r#"[ {"a": "x,]"}, {"b": [1, 2]} ]"#;
-        let v = values(a).unwrap();
+        let v = all(a).unwrap();
         assert_eq!(v.len(), 2);
         assert_eq!(&a[v[0].0..v[0].1].trim(), &r#"{"a": "x,]"}"#);
         let n = "{\"a\": 1}\n\n{\"b\": \"}\"}\n";
-        let v = values(n).unwrap();
+        let v = all(n).unwrap();
         assert_eq!(v.len(), 2);
         assert_eq!(&n[v[1].0..v[1].1], "{\"b\": \"}\"}");
-        assert!(values("[{\"a\": 1}").is_err());
-        assert!(values("{\"a\": 1}}").is_err());
-        assert!(values("[1] x").is_err());
-        assert_eq!(values("{\"a\": 1}\n7\n").unwrap().len(), 2);
-        assert_eq!(values("[]").unwrap(), vec![]);
-        assert_eq!(values("").unwrap(), vec![]);
+        assert!(all("[{\"a\": 1}").is_err());
+        assert!(all("{\"a\": 1}}").is_err());
+        assert!(all("[1] x").is_err());
+        assert!(all("[1] \"x\"").is_err());
+        assert!(all("[1] {}").is_err());
+        assert!(all("[1][2]").is_err());
+        assert_eq!(all("{\"a\": 1}\n7\n").unwrap().len(), 2);
+        assert_eq!(all("[]").unwrap(), vec![]);
+        assert_eq!(all("").unwrap(), vec![]);
     }
 
     #[test]
