@@ -139,35 +139,40 @@ fn unreadable(py: Python<'_>, name: &str, message: String) -> PyErr {
     )
 }
 
-/// A list of dicts as columns: the columns read first, in their order, then any other key.
+/// A list of dicts as columns: the columns the engine reads (`wanted`), each from the key that
+/// names it (matched as a CSV header is: trimmed, ignoring case); other keys are passed over, as
+/// a CSV's other columns are, so the work is in proportion to the rows, whatever keys they have.
 /// `None` is an empty field; anything else is read as its text (`str()`).
 fn dict_rows(rows: Bound<'_, pyo3::types::PyIterator>, wanted: &[&str]) -> PyResult<Input> {
-    let mut names: Vec<String> = wanted.iter().map(|w| (*w).to_owned()).collect();
-    let mut values: Vec<Vec<Option<String>>> = vec![Vec::new(); names.len()];
-    for (count, row) in rows.enumerate() {
+    let mut values: Vec<Vec<Option<String>>> = vec![Vec::new(); wanted.len()];
+    for row in rows {
         let row = row?;
+        for column in values.iter_mut() {
+            column.push(None);
+        }
         let keys = row.call_method0("keys")?;
         for key in keys.try_iter()? {
-            let key: String = key?.str()?.to_string();
-            if !names.contains(&key) {
-                names.push(key);
-                values.push(vec![None; count]);
-            }
-        }
-        for (name, column) in names.iter().zip(values.iter_mut()) {
-            let cell = match row.call_method1("get", (name,))? {
+            let key = key?;
+            let name: String = key.str()?.to_string();
+            let Some(c) = wanted
+                .iter()
+                .position(|w| name.trim().eq_ignore_ascii_case(w.trim()))
+            else {
+                continue;
+            };
+            let cell = match row.get_item(&key)? {
                 v if v.is_none() => None,
                 v => Some(v.str()?.to_string()),
             };
-            column.push(cell);
+            if let Some(slot) = values.get_mut(c).and_then(|v| v.last_mut()) {
+                *slot = cell;
+            }
         }
     }
-    // Columns no row has are left out, as a CSV written from the dicts would have them
-    // empty: an empty column reads as an empty field either way.
-    let columns = names
-        .into_iter()
+    let columns = wanted
+        .iter()
         .zip(values)
-        .map(|(name, column)| TextColumn::from_values(name, column))
+        .map(|(name, column)| TextColumn::from_values(*name, column))
         .collect();
     Ok(RecordsInput::Table(TableInput {
         name: "<records>".to_owned(),

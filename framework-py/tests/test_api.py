@@ -145,6 +145,17 @@ def test_learners_as_an_lms_exports_them(catalog):
     assert e.value.code == "bad-arguments"
 
 
+def test_row_dicts_keep_the_columns_read_whatever_other_keys_they_have(catalog):
+    # Each row with a key of its own, and headers in any case, as a CSV header is matched.
+    learners = [
+        {"Learner": f"L{n}", "ROLE": "cpft-peer-support-worker", "start_date": "2025-01-06", f"extra{n}": n}
+        for n in range(2000)
+    ]
+    report = catalog.learners("cpft-peer-support-worker", learners, [], as_of="2025-03-01")
+    assert report.summary.learners == 2000
+    assert report.summary.skipped.learners == 0
+
+
 def test_learners_from_xapi_statements(catalog):
     report = catalog.learners(
         "cpft-peer-support-worker",
