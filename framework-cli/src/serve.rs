@@ -34,7 +34,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use framework_core::learners::{
-    CsvInput, EvidenceInput, RecordsDialect, RecordsInput, TableInput, TextColumn,
+    CsvInput, EVIDENCE_FIELDS, EvidenceInput, LEARNER_FIELDS, RecordsDialect, RecordsInput,
+    RowTable,
 };
 use framework_core::{Catalog, Code, Diagnostic};
 use serde::Serialize;
@@ -332,7 +333,7 @@ fn only_params(q: &HashMap<String, String>, known: &[&str]) -> Result<(), ApiErr
 fn records(
     value: Option<&Value>,
     name: &str,
-    wanted: &[&str],
+    wanted: Vec<String>,
 ) -> Result<RecordsInput<std::io::Cursor<Vec<u8>>>, String> {
     match value {
         Some(Value::String(text)) => Ok(RecordsInput::Csv(CsvInput::new(
@@ -340,20 +341,14 @@ fn records(
             std::io::Cursor::new(text.clone().into_bytes()),
         ))),
         Some(Value::Array(rows)) => {
-            let mut values: Vec<Vec<Option<String>>> =
-                vec![Vec::with_capacity(rows.len()); wanted.len()];
+            let mut table = RowTable::new(wanted);
             for (n, row) in rows.iter().enumerate() {
                 let Value::Object(fields) = row else {
                     return Err(format!("`{name}` row {} is not an object", n + 1));
                 };
-                for column in values.iter_mut() {
-                    column.push(None);
-                }
+                table.row();
                 for (key, value) in fields {
-                    let Some(c) = wanted
-                        .iter()
-                        .position(|w| key.trim().eq_ignore_ascii_case(w.trim()))
-                    else {
+                    let Some(c) = table.column(key) else {
                         continue;
                     };
                     let text = match value {
@@ -369,19 +364,10 @@ fn records(
                             ));
                         }
                     };
-                    if let Some(slot) = values.get_mut(c).and_then(|v| v.last_mut()) {
-                        *slot = text;
-                    }
+                    table.set(c, text);
                 }
             }
-            Ok(RecordsInput::Table(TableInput {
-                name: name.to_owned(),
-                columns: wanted
-                    .iter()
-                    .zip(values)
-                    .map(|(n, v)| TextColumn::from_values(*n, v))
-                    .collect(),
-            }))
+            Ok(RecordsInput::Table(table.finish(name)))
         }
         Some(_) => Err(format!("`{name}` is CSV text or a list of row objects")),
         None => Err(format!("the request has no `{name}`")),
@@ -389,13 +375,13 @@ fn records(
 }
 
 /// A map of text to text in a learners request (`columns`, `status_alias`).
-fn pairs(value: Option<&Value>, name: &str) -> Result<Vec<(String, String)>, String> {
+fn pairs<'a>(value: Option<&'a Value>, name: &str) -> Result<Vec<(&'a str, &'a str)>, String> {
     match value {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Object(m)) => m
             .iter()
             .map(|(k, v)| match v {
-                Value::String(s) => Ok((k.clone(), s.clone())),
+                Value::String(s) => Ok((k.as_str(), s.as_str())),
                 _ => Err(format!("`{name}` maps names to text")),
             })
             .collect(),
@@ -461,33 +447,24 @@ fn learners_request(body: &[u8]) -> Result<LearnersRequest, String> {
         })?,
         Some(_) => return Err("`as_of` is a date, YYYY-MM-DD".to_owned()),
     };
-    let mut dialect = RecordsDialect::default();
-    for (ours, theirs) in pairs(fields.get("columns"), "columns")? {
-        dialect = dialect.column(&ours, &theirs).map_err(|e| e.to_string())?;
-    }
-    for (theirs, ours) in pairs(fields.get("status_alias"), "status_alias")? {
-        dialect = dialect
-            .status_alias(&theirs, &ours)
-            .map_err(|e| e.to_string())?;
-    }
-    match fields.get("date_format") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(f)) => dialect = dialect.date_format(f).map_err(|e| e.to_string())?,
+    let columns = pairs(fields.get("columns"), "columns")?;
+    let aliases = pairs(fields.get("status_alias"), "status_alias")?;
+    let date_format = match fields.get("date_format") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(f)) => Some(f.as_str()),
         Some(_) => return Err("`date_format` is a strftime pattern, such as %d/%m/%Y".to_owned()),
-    }
-    let headers = |ours: &[&'static str]| -> Vec<String> {
-        ours.iter().map(|o| dialect.header(o).to_owned()).collect()
     };
-    let (lh, eh) = (
-        headers(&["learner", "role", "start_date", "qualifications"]),
-        headers(&["learner", "ref", "status", "date"]),
-    );
-    let (lw, ew): (Vec<&str>, Vec<&str>) = (
-        lh.iter().map(String::as_str).collect(),
-        eh.iter().map(String::as_str).collect(),
-    );
-    let learners = records(fields.get("learners"), "learners", &lw)?;
-    let evidence = records(fields.get("evidence"), "evidence", &ew)?;
+    let dialect = RecordsDialect::of(columns, aliases, date_format).map_err(|e| e.to_string())?;
+    let learners = records(
+        fields.get("learners"),
+        "learners",
+        dialect.headers(&LEARNER_FIELDS),
+    )?;
+    let evidence = records(
+        fields.get("evidence"),
+        "evidence",
+        dialect.headers(&EVIDENCE_FIELDS),
+    )?;
     Ok(LearnersRequest {
         role,
         as_of,

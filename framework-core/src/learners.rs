@@ -30,9 +30,11 @@ mod status;
 mod summary;
 mod xapi;
 
-pub use dialect::{DialectError, EvidenceStatus, RECORD_COLUMNS, RecordsDialect};
+pub use dialect::{
+    DialectError, EVIDENCE_FIELDS, EvidenceStatus, LEARNER_FIELDS, RECORD_COLUMNS, RecordsDialect,
+};
 pub use records::{
-    CsvInput, EvidenceInput, RecordsError, RecordsInput, Skipped, TableInput, TextColumn,
+    CsvInput, EvidenceInput, RecordsError, RecordsInput, RowTable, Skipped, TableInput, TextColumn,
 };
 pub use status::{
     LearnerStatus, MissingLeaves, RequirementStatus, Status, StatusCounts, add_duration, date,

@@ -428,34 +428,22 @@ impl PyCatalog {
                 })?
             }
         };
-        let bad = |e: framework_core::learners::DialectError| {
-            coded(py, framework_core::Code::BadArguments, e.to_string())
-        };
-        let mut dialect = framework_core::learners::RecordsDialect::default();
-        for (ours, theirs) in columns.iter().flatten() {
-            dialect = dialect.column(ours, theirs).map_err(bad)?;
+        fn pairs(m: &Option<std::collections::BTreeMap<String, String>>) -> Vec<(&str, &str)> {
+            m.iter()
+                .flatten()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect()
         }
-        for (theirs, ours) in status_alias.iter().flatten() {
-            dialect = dialect.status_alias(theirs, ours).map_err(bad)?;
-        }
-        if let Some(f) = date_format {
-            dialect = dialect.date_format(f).map_err(bad)?;
-        }
-        let wanted = |names: &[&'static str]| -> Vec<String> {
-            names.iter().map(|n| dialect.header(n).to_owned()).collect()
-        };
-        let (lw, ew) = (
-            wanted(crate::records::LEARNERS),
-            wanted(crate::records::EVIDENCE),
-        );
-        fn as_strs(v: &[String]) -> Vec<&str> {
-            v.iter().map(String::as_str).collect()
-        }
-        let l = crate::records::input(py, learners, &as_strs(&lw))?;
+        use framework_core::learners::{EVIDENCE_FIELDS, LEARNER_FIELDS, RecordsDialect};
+        let dialect = RecordsDialect::of(pairs(&columns), pairs(&status_alias), date_format)
+            .map_err(|e| coded(py, framework_core::Code::BadArguments, e.to_string()))?;
+        let l = crate::records::input(py, learners, &dialect.headers(&LEARNER_FIELDS))?;
         let e: framework_core::learners::EvidenceInput<Box<dyn std::io::Read + Send>> =
             match (evidence, xapi, activity_map) {
                 (None, Some(x), Some(m)) => crate::records::xapi(py, x, m)?.into(),
-                (Some(e), None, None) => crate::records::input(py, e, &as_strs(&ew))?.into(),
+                (Some(e), None, None) => {
+                    crate::records::input(py, e, &dialect.headers(&EVIDENCE_FIELDS))?.into()
+                }
                 _ => {
                     return Err(coded(
                         py,

@@ -6,7 +6,9 @@
 
 use std::io::Read;
 
-use framework_core::learners::{CsvInput, RecordsError, RecordsInput, TableInput, TextColumn};
+use framework_core::learners::{
+    CsvInput, RecordsError, RecordsInput, RowTable, TableInput, TextColumn,
+};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
@@ -14,13 +16,12 @@ use pyo3::types::{PyBytes, PyList, PyString};
 /// What the engine reads the records from.
 pub(crate) type Input = RecordsInput<Box<dyn Read + Send>>;
 
-/// The columns of `learners.csv` (SPEC §1.6).
-pub(crate) const LEARNERS: &[&str] = &["learner", "role", "start_date", "qualifications"];
-/// The columns of `evidence.csv` (SPEC §1.6).
-pub(crate) const EVIDENCE: &[&str] = &["learner", "ref", "status", "date"];
-
 /// The records in `value`, which has the columns `wanted` (among others).
-pub(crate) fn input(py: Python<'_>, value: &Bound<'_, PyAny>, wanted: &[&str]) -> PyResult<Input> {
+pub(crate) fn input(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+    wanted: &[String],
+) -> PyResult<Input> {
     let os = py.import("os")?;
     if value.is_instance_of::<PyString>() || value.is_instance(&os.getattr("PathLike")?)? {
         let path: std::path::PathBuf = os.call_method1("fspath", (value,))?.extract()?;
@@ -140,44 +141,27 @@ fn unreadable(py: Python<'_>, name: &str, message: String) -> PyErr {
 }
 
 /// A list of dicts as columns: the columns the engine reads (`wanted`), each from the key that
-/// names it (matched as a CSV header is: trimmed, ignoring case); other keys are passed over, as
-/// a CSV's other columns are, so the work is in proportion to the rows, whatever keys they have.
-/// `None` is an empty field; anything else is read as its text (`str()`).
-fn dict_rows(rows: Bound<'_, pyo3::types::PyIterator>, wanted: &[&str]) -> PyResult<Input> {
-    let mut values: Vec<Vec<Option<String>>> = vec![Vec::new(); wanted.len()];
+/// names it, other keys passed over (see [`RowTable`]). `None` is an empty field; anything else
+/// is read as its text (`str()`).
+fn dict_rows(rows: Bound<'_, pyo3::types::PyIterator>, wanted: &[String]) -> PyResult<Input> {
+    let mut table = RowTable::new(wanted.to_vec());
     for row in rows {
         let row = row?;
-        for column in values.iter_mut() {
-            column.push(None);
-        }
+        table.row();
         let keys = row.call_method0("keys")?;
         for key in keys.try_iter()? {
             let key = key?;
-            let name: String = key.str()?.to_string();
-            let Some(c) = wanted
-                .iter()
-                .position(|w| name.trim().eq_ignore_ascii_case(w.trim()))
-            else {
+            let Some(c) = table.column(&key.str()?.to_cow()?) else {
                 continue;
             };
             let cell = match row.get_item(&key)? {
                 v if v.is_none() => None,
                 v => Some(v.str()?.to_string()),
             };
-            if let Some(slot) = values.get_mut(c).and_then(|v| v.last_mut()) {
-                *slot = cell;
-            }
+            table.set(c, cell);
         }
     }
-    let columns = wanted
-        .iter()
-        .zip(values)
-        .map(|(name, column)| TextColumn::from_values(*name, column))
-        .collect();
-    Ok(RecordsInput::Table(TableInput {
-        name: "<records>".to_owned(),
-        columns,
-    }))
+    Ok(RecordsInput::Table(table.finish("<records>")))
 }
 
 /// A DataFrame's columns the engine reads (`wanted`, matched as headers are: trimmed, ignoring
@@ -188,7 +172,7 @@ fn dict_rows(rows: Bound<'_, pyo3::types::PyIterator>, wanted: &[&str]) -> PyRes
 fn arrow_columns(
     py: Python<'_>,
     value: &Bound<'_, PyAny>,
-    wanted: &[&str],
+    wanted: &[String],
 ) -> PyResult<Option<Vec<TextColumn>>> {
     let Ok(pa) = py.import("pyarrow") else {
         return Ok(None);
@@ -205,7 +189,7 @@ fn table_columns(
     py: Python<'_>,
     pa: &Bound<'_, PyModule>,
     value: &Bound<'_, PyAny>,
-    wanted: &[&str],
+    wanted: &[String],
 ) -> PyResult<Option<Vec<TextColumn>>> {
     let table = if value.hasattr("to_csv")? && value.hasattr("columns")? {
         let kwargs = pyo3::types::PyDict::new(py);

@@ -11,6 +11,12 @@ use jiff::civil::Date;
 
 use super::records::qualification_key;
 
+/// The columns of `learners.csv` (SPEC §1.6).
+pub const LEARNER_FIELDS: [&str; 4] = ["learner", "role", "start_date", "qualifications"];
+
+/// The columns of `evidence.csv` (SPEC §1.6).
+pub const EVIDENCE_FIELDS: [&str; 4] = ["learner", "ref", "status", "date"];
+
 /// The columns of the two records files (SPEC §1.6), as `--columns` names them.
 pub const RECORD_COLUMNS: [&str; 7] = [
     "learner",
@@ -78,6 +84,33 @@ impl RecordsDialect {
             .iter()
             .find(|(o, _)| *o == ours)
             .map_or(ours, |(_, theirs)| theirs.as_str())
+    }
+
+    /// Their headers for our columns `ours`, in order (for a records file's
+    /// [`LEARNER_FIELDS`] or [`EVIDENCE_FIELDS`]).
+    pub fn headers(&self, ours: &[&str]) -> Vec<String> {
+        ours.iter().map(|o| self.header(o).to_owned()).collect()
+    }
+
+    /// A dialect from its parts as a program gives them: (ours, theirs) column names, (theirs,
+    /// ours) status aliases, and a date pattern; each checked as [`RecordsDialect::column`],
+    /// [`RecordsDialect::status_alias`] and [`RecordsDialect::date_format`] check it.
+    pub fn of<'a>(
+        columns: impl IntoIterator<Item = (&'a str, &'a str)>,
+        aliases: impl IntoIterator<Item = (&'a str, &'a str)>,
+        date_format: Option<&str>,
+    ) -> Result<Self, DialectError> {
+        let mut d = Self::default();
+        for (ours, theirs) in columns {
+            d = d.column(ours, theirs)?;
+        }
+        for (theirs, ours) in aliases {
+            d = d.status_alias(theirs, ours)?;
+        }
+        match date_format {
+            Some(f) => d.date_format(f),
+            None => Ok(d),
+        }
     }
 
     /// Whether our column `ours` is named otherwise in their files.

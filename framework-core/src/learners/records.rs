@@ -240,6 +240,59 @@ impl TextColumn {
     }
 }
 
+/// Records given as rows of keys and values (Python dicts, JSON objects) made into a
+/// [`TableInput`] of the columns that are read: each row's value for a column is the one under
+/// the key that names it (trimmed, ignoring case, as a CSV header is matched); other keys are
+/// passed over, as a CSV's other columns are, so the work is in proportion to the rows whatever
+/// keys they have.
+#[derive(Debug, Clone)]
+pub struct RowTable {
+    wanted: Vec<String>,
+    values: Vec<Vec<Option<String>>>,
+}
+
+impl RowTable {
+    /// A table of these columns (their headers, in order), with no rows yet.
+    pub fn new(wanted: Vec<String>) -> Self {
+        let values = vec![Vec::new(); wanted.len()];
+        Self { wanted, values }
+    }
+
+    /// Starts a row, every column empty.
+    pub fn row(&mut self) {
+        for column in &mut self.values {
+            column.push(None);
+        }
+    }
+
+    /// The column a key names, if it is one that is read.
+    pub fn column(&self, key: &str) -> Option<usize> {
+        self.wanted
+            .iter()
+            .position(|w| key.trim().eq_ignore_ascii_case(w.trim()))
+    }
+
+    /// Sets a column of the row started last (`None`: an empty field).
+    pub fn set(&mut self, column: usize, value: Option<String>) {
+        if let Some(slot) = self.values.get_mut(column).and_then(|v| v.last_mut()) {
+            *slot = value;
+        }
+    }
+
+    /// The table, named `name` in diagnostics.
+    pub fn finish(self, name: impl Into<String>) -> TableInput {
+        TableInput {
+            name: name.into(),
+            columns: self
+                .wanted
+                .into_iter()
+                .zip(self.values)
+                .map(|(n, v)| TextColumn::from_values(n, v))
+                .collect(),
+        }
+    }
+}
+
 /// Where learner records come from: CSV text, or a table of text columns.
 #[derive(Debug)]
 pub enum RecordsInput<R> {
@@ -598,7 +651,6 @@ fn columns<R: Read>(
         headers.iter().position(|h| {
             String::from_utf8_lossy(h)
                 .trim()
-                .trim_start_matches('\u{feff}')
                 .eq_ignore_ascii_case(name.trim())
         })
     };
@@ -630,11 +682,23 @@ fn row_diag(
     message: String,
     help: &str,
 ) -> Diagnostic {
+    diag_at(code, file, line, field as u64 + 1, message, help)
+}
+
+/// A diagnostic at a line and column (both 1-based) of a records file.
+pub(super) fn diag_at(
+    code: Code,
+    file: &str,
+    line: u64,
+    column: u64,
+    message: String,
+    help: &str,
+) -> Diagnostic {
     Diagnostic::in_file(
         code,
         file,
         u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(field + 1).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
         message,
     )
     .with_help(help)
@@ -1224,6 +1288,26 @@ mod tests {
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_row_table_keeps_the_columns_read_matched_as_headers_are() {
+        let mut t = RowTable::new(vec!["learner".into(), "ref".into()]);
+        t.row();
+        for (key, value) in [(" Learner ", "A"), ("extra", "x"), ("REF", "f:1")] {
+            if let Some(c) = t.column(key) {
+                t.set(c, Some(value.to_owned()));
+            }
+        }
+        t.row();
+        assert_eq!(t.column("other"), None);
+        let table = t.finish("rows");
+        let got: Vec<Vec<&str>> = table
+            .columns
+            .iter()
+            .map(|c| (0..c.len()).map(|r| c.get(r)).collect())
+            .collect();
+        assert_eq!(got, vec![vec!["A", ""], vec!["f:1", ""]]);
     }
 
     #[test]

@@ -18,8 +18,8 @@ use std::io::Read;
 
 use serde_json::Value;
 
-use super::records::{MAX_RECORDS_BYTES, RecordsError, TextColumn};
-use crate::diagnostic::{Capped, Code, Diagnostic};
+use super::records::{MAX_RECORDS_BYTES, RecordsError, TextColumn, diag_at};
+use crate::diagnostic::{Capped, Code};
 
 /// xAPI statements and the activity map that reads them.
 pub struct XapiInput<R> {
@@ -62,19 +62,7 @@ fn read_map(
     map: impl Read,
     diags: &mut Capped,
 ) -> Result<BTreeMap<String, String>, RecordsError> {
-    let mut text = String::new();
-    map.take(MAX_RECORDS_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| RecordsError::Unreadable {
-            file: name.to_owned(),
-            message: e.to_string(),
-        })?;
-    if text.len() as u64 > MAX_RECORDS_BYTES {
-        return Err(RecordsError::Unreadable {
-            file: name.to_owned(),
-            message: format!("it is longer than the limit of {MAX_RECORDS_BYTES} bytes"),
-        });
-    }
+    let text = read_all(name, map)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
@@ -104,7 +92,7 @@ fn read_map(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                diags.push(at(
+                diags.push(diag_at(
                     Code::MalformedRow,
                     name,
                     line,
@@ -121,7 +109,7 @@ fn read_map(
             row.get(c_ref).unwrap_or("").trim(),
         );
         if activity.is_empty() || r.is_empty() {
-            diags.push(at(
+            diags.push(diag_at(
                 Code::MissingField,
                 name,
                 line,
@@ -132,7 +120,7 @@ fn read_map(
             continue;
         }
         if let Some(f) = first.get(activity) {
-            diags.push(at(
+            diags.push(diag_at(
                 Code::DuplicateId,
                 name,
                 line,
@@ -148,16 +136,24 @@ fn read_map(
     Ok(out)
 }
 
-/// A diagnostic at a line and column of a file.
-fn at(code: Code, file: &str, line: u64, column: u64, message: String, help: &str) -> Diagnostic {
-    Diagnostic::in_file(
-        code,
-        file,
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
+/// A file's whole text, up to [`MAX_RECORDS_BYTES`] (`unreadable` past it, or when it is not
+/// UTF-8).
+fn read_all(name: &str, reader: impl Read) -> Result<String, RecordsError> {
+    let unreadable = |message: String| RecordsError::Unreadable {
+        file: name.to_owned(),
         message,
-    )
-    .with_help(help)
+    };
+    let mut text = String::new();
+    reader
+        .take(MAX_RECORDS_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| unreadable(e.to_string()))?;
+    if text.len() as u64 > MAX_RECORDS_BYTES {
+        return Err(unreadable(format!(
+            "it is longer than the limit of {MAX_RECORDS_BYTES} bytes"
+        )));
+    }
+    Ok(text)
 }
 
 /// Where each top-level value starts and ends: the elements of an array, or the values of
@@ -321,7 +317,7 @@ impl Tally {
     ) {
         for (key, (n, line, column)) in self.0 {
             let (message, help) = say(&crate::safe::escape(&key), n);
-            diags.push(at(code, file, line, column, message, help));
+            diags.push(diag_at(code, file, line, column, message, help));
             *skipped.entry(code).or_default() += n;
         }
     }
@@ -342,21 +338,7 @@ pub(super) fn read<R: Read>(
 ) -> Result<Statements, RecordsError> {
     let map = read_map(&input.map_name, input.map, diags)?;
     let file = input.name;
-    let mut text = String::new();
-    input
-        .reader
-        .take(MAX_RECORDS_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| RecordsError::Unreadable {
-            file: file.clone(),
-            message: e.to_string(),
-        })?;
-    if text.len() as u64 > MAX_RECORDS_BYTES {
-        return Err(RecordsError::Unreadable {
-            file,
-            message: format!("it is longer than the limit of {MAX_RECORDS_BYTES} bytes"),
-        });
-    }
+    let text = read_all(&file, input.reader)?;
     // A byte order mark is no part of the text (Windows tools write one).
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let stopped = |offset: usize| {
@@ -381,7 +363,7 @@ pub(super) fn read<R: Read>(
         let (line, column) = advance(text, place.0, start, place.1);
         place = (start, (line, column));
         let mut skip = |code: Code, message: String, help: &str| {
-            diags.push(at(code, &file, line, column, message, help));
+            diags.push(diag_at(code, &file, line, column, message, help));
             *skipped.entry(code).or_default() += 1;
         };
         let statement: Value = match text.get(start..end).map(serde_json::from_str) {
