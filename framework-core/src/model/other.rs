@@ -121,6 +121,37 @@ impl Mapping {
     }
 }
 
+/// The fields every document has, in a document's order: `kind`, `id`, `title`, then those
+/// given of `version`, `description`, `source`, `completeness`, `missing` and `note`.
+fn info_entries<M: serde::ser::SerializeMap>(
+    out: &mut M,
+    kind: &str,
+    info: &DocumentInfo,
+) -> Result<(), M::Error> {
+    out.serialize_entry("kind", kind)?;
+    out.serialize_entry("id", &info.id)?;
+    out.serialize_entry("title", &info.title)?;
+    for (key, value) in [
+        ("version", &info.version),
+        ("description", &info.description),
+        ("source", &info.source),
+    ] {
+        if let Some(v) = value {
+            out.serialize_entry(key, v)?;
+        }
+    }
+    if let Some(v) = &info.completeness {
+        out.serialize_entry("completeness", v)?;
+    }
+    if !info.missing.is_empty() {
+        out.serialize_entry("missing", &info.missing)?;
+    }
+    if let Some(v) = &info.note {
+        out.serialize_entry("note", v)?;
+    }
+    Ok(())
+}
+
 /// A mapping serialized in its document's shape; see [`Mapping::document_view`].
 #[derive(Debug)]
 pub struct MappingView<'a>(&'a Mapping);
@@ -136,29 +167,8 @@ impl Serialize for MappingView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let m = self.0;
-        let info = &m.info;
         let mut out = s.serialize_map(None)?;
-        out.serialize_entry("kind", "mapping")?;
-        out.serialize_entry("id", &info.id)?;
-        out.serialize_entry("title", &info.title)?;
-        if let Some(v) = &info.version {
-            out.serialize_entry("version", v)?;
-        }
-        if let Some(v) = &info.description {
-            out.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &info.source {
-            out.serialize_entry("source", v)?;
-        }
-        if let Some(v) = &info.completeness {
-            out.serialize_entry("completeness", v)?;
-        }
-        if !info.missing.is_empty() {
-            out.serialize_entry("missing", &info.missing)?;
-        }
-        if let Some(v) = &info.note {
-            out.serialize_entry("note", v)?;
-        }
+        info_entries(&mut out, "mapping", &m.info)?;
         out.serialize_entry("from", &m.from)?;
         out.serialize_entry("to", &m.to)?;
         let links: Vec<LinkView<'_>> = m.links.iter().map(LinkView).collect();
@@ -257,29 +267,8 @@ impl Serialize for RoleView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let r = self.0;
-        let info = &r.info;
         let mut out = s.serialize_map(None)?;
-        out.serialize_entry("kind", "role")?;
-        out.serialize_entry("id", &info.id)?;
-        out.serialize_entry("title", &info.title)?;
-        for (key, value) in [
-            ("version", &info.version),
-            ("description", &info.description),
-            ("source", &info.source),
-        ] {
-            if let Some(v) = value {
-                out.serialize_entry(key, v)?;
-            }
-        }
-        if let Some(v) = &info.completeness {
-            out.serialize_entry("completeness", v)?;
-        }
-        if !info.missing.is_empty() {
-            out.serialize_entry("missing", &info.missing)?;
-        }
-        if let Some(v) = &info.note {
-            out.serialize_entry("note", v)?;
-        }
+        info_entries(&mut out, "role", &r.info)?;
         if let Some(v) = &r.organisation {
             out.serialize_entry("organisation", v)?;
         }
