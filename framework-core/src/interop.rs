@@ -66,6 +66,11 @@ impl Imported {
             .chain(self.roles.iter().cloned().map(Document::Role))
     }
 
+    /// The value, or `None` with its diagnostic kept (a file that cannot be read or parsed).
+    pub(crate) fn keep<T>(&mut self, read: Result<T, Diagnostic>) -> Option<T> {
+        read.map_err(|d| self.diagnostics.push(d)).ok()
+    }
+
     /// Checks a document tree made by a reader, as the loader checks a file, and keeps the
     /// typed document.
     pub(crate) fn load(&mut self, source: &Arc<Source>, tree: &Node) {

@@ -77,12 +77,8 @@ fn local(iri: &str) -> String {
 /// frameworks, and any the file holds).
 pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
     let mut out = Imported::default();
-    let source = match yaml::decode(name, bytes, false) {
-        Ok(s) => s,
-        Err(d) => {
-            out.diagnostics.push(d);
-            return out;
-        }
+    let Some(source) = out.keep(yaml::decode(name, bytes, false)) else {
+        return out;
     };
     let whole = Loc {
         source: source.clone(),

@@ -68,12 +68,8 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
     );
     let mut first = None;
     for (name, bytes) in files {
-        let source = match yaml::decode(name, bytes, false) {
-            Ok(s) => s,
-            Err(d) => {
-                out.diagnostics.push(d);
-                continue;
-            }
+        let Some(source) = out.keep(yaml::decode(name, bytes, false)) else {
+            continue;
         };
         let help =
             "a DIRECT CSV: competency_domain, competency, skill, skill_level or learning_resource";

@@ -47,12 +47,8 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
     // Occupations' skills: (occupation URI, essential, skill URI, where), read after the skills.
     let mut needs: Vec<(String, bool, String, Loc)> = Vec::new();
     for (name, bytes) in files {
-        let source = match yaml::decode(name, bytes, false) {
-            Ok(s) => s,
-            Err(d) => {
-                out.diagnostics.push(d);
-                continue;
-            }
+        let Some(source) = out.keep(yaml::decode(name, bytes, false)) else {
+            continue;
         };
         let help = "an ESCO skills CSV, as the ESCO portal exports it";
         let Some(rows) = rows::read(&source, 0, b',', help, &mut out.diagnostics) else {

@@ -111,12 +111,8 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
 /// Imports a Moodle competency framework CSV into a framework document.
 fn read(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
     let mut out = Imported::default();
-    let source = match yaml::decode(name, bytes, false) {
-        Ok(s) => s,
-        Err(d) => {
-            out.diagnostics.push(d);
-            return out;
-        }
+    let Some(source) = out.keep(yaml::decode(name, bytes, false)) else {
+        return out;
     };
     let diags = &mut out.diagnostics;
     let Some(rows) = super::rows::read(

@@ -55,12 +55,8 @@ fn norm(s: &str) -> String {
 /// Imports an OpenSALT CSV into a framework document.
 pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
     let mut out = Imported::default();
-    let source = match yaml::decode(name, bytes, false) {
-        Ok(s) => s,
-        Err(d) => {
-            out.diagnostics.push(d);
-            return out;
-        }
+    let Some(source) = out.keep(yaml::decode(name, bytes, false)) else {
+        return out;
     };
     let help = "an OpenSALT CSV: a header row, then one row per item";
     let Some(rows) = rows::read(&source, 0, b',', help, &mut out.diagnostics) else {

@@ -17,14 +17,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
 use super::Imported;
 use super::rows::{self, Row};
 use crate::catalog::Catalog;
-use crate::diagnostic::{Code, Diagnostic, Loc, Source};
+use crate::diagnostic::{Code, Diagnostic, Loc};
 use crate::model::{Justification, Mapping, Relation};
 use crate::yaml::{self, Node};
 
@@ -83,12 +82,8 @@ fn metadata(text: &str) -> (String, usize) {
 /// against the catalog's frameworks.
 pub fn import(catalog: &Catalog, name: &str, bytes: &[u8]) -> Imported {
     let mut out = Imported::default();
-    let source: Arc<Source> = match yaml::decode(name, bytes, false) {
-        Ok(s) => s,
-        Err(d) => {
-            out.diagnostics.push(d);
-            return out;
-        }
+    let Some(source) = out.keep(yaml::decode(name, bytes, false)) else {
+        return out;
     };
     let text = source.text();
     let (meta_text, table_at) = metadata(text);

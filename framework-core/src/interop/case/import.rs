@@ -347,19 +347,11 @@ fn read(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
     let mut out = Imported::default();
     let mut packages = Vec::new();
     for &(name, bytes) in files {
-        let source = match yaml::decode(name, bytes, false) {
-            Ok(s) => s,
-            Err(d) => {
-                out.diagnostics.push(d);
-                continue;
-            }
+        let Some(source) = out.keep(yaml::decode(name, bytes, false)) else {
+            continue;
         };
-        let root = match yaml::parse(&source, true) {
-            Ok(n) => n,
-            Err(d) => {
-                out.diagnostics.push(d);
-                continue;
-            }
+        let Some(root) = out.keep(yaml::parse(&source, true)) else {
+            continue;
         };
         let mut r = Reader {
             source,
