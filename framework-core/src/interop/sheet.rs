@@ -524,13 +524,25 @@ fn at(code: Code, grid: &Grid, row: usize, column: usize, message: String) -> Di
     )
 }
 
-/// A row whose ref or title names no item.
-fn no_item(grid: &Grid, row: usize, column: usize, why: &str) -> Diagnostic {
+/// A row whose ref or title names no item: placed at the ref's cell, or at the title's when
+/// the row gives no ref.
+fn no_item(
+    grid: &Grid,
+    row: usize,
+    reference: &str,
+    (ref_col, title_col): (Option<usize>, Option<usize>),
+    why: &str,
+) -> Diagnostic {
+    let column = if reference.is_empty() {
+        title_col
+    } else {
+        ref_col
+    };
     at(
         Code::ImportInvalid,
         grid,
         row,
-        column,
+        column.unwrap_or(0),
         format!("row {}: {why}", row + 1),
     )
     .with_help("write the item's id as the framework has it (see `competence show FRAMEWORK`), or its exact title")
@@ -684,12 +696,8 @@ fn read_grid(
         let found = match finder.find(reference, title) {
             Ok(found) => found,
             Err(why) => {
-                let c = if reference.is_empty() {
-                    title_col
-                } else {
-                    ref_col
-                };
-                map.diagnostics.push(no_item(grid, r, c.unwrap_or(0), &why));
+                map.diagnostics
+                    .push(no_item(grid, r, reference, (ref_col, title_col), &why));
                 continue;
             }
         };
@@ -808,12 +816,8 @@ fn read_long(
         let found = match finder.find(reference, title) {
             Ok(found) => found,
             Err(why) => {
-                let c = if reference.is_empty() {
-                    title_col
-                } else {
-                    ref_col
-                };
-                map.diagnostics.push(no_item(grid, r, c.unwrap_or(0), &why));
+                map.diagnostics
+                    .push(no_item(grid, r, reference, (ref_col, title_col), &why));
                 continue;
             }
         };
