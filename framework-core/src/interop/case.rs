@@ -34,10 +34,9 @@ mod export;
 mod import;
 mod schema;
 
-pub use export::{
-    CASE_10_ASSOCIATION_TYPES, ExportOptions, Profile, export, export_with_losses, item_uri,
-};
+pub use export::{ExportOptions, Profile, export, export_with_losses, item_uri};
 pub use import::import;
+pub use schema::CASE_10_ASSOCIATION_TYPES;
 
 /// The key of CASE's own fields in a document's or item's `extensions`.
 pub const KEY: &str = "case";

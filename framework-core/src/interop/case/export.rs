@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
+use super::schema::CASE_10_ASSOCIATION_TYPES;
 use super::{KEY, default_creator, default_uri};
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic};
@@ -32,19 +33,6 @@ pub enum Profile {
     /// from an import are left out), no `targetType` in links, no `caseVersion`.
     OpenSalt,
 }
-
-/// CASE 1.0's association types: all OpenSALT's importer accepts.
-pub const CASE_10_ASSOCIATION_TYPES: [&str; 9] = [
-    "isChildOf",
-    "isPeerOf",
-    "isPartOf",
-    "exactMatchOf",
-    "precedes",
-    "isRelatedTo",
-    "replacedBy",
-    "exemplar",
-    "hasSkillLevel",
-];
 
 /// Identifiers and uris of a framework's objects, as an export writes them.
 struct Names<'a> {

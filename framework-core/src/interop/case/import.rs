@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::schema::{ASSOCIATION_FIELDS, ASSOCIATION_TYPES, DOCUMENT_FIELDS, F, ITEM_FIELDS};
+use super::schema::{ASSOCIATION_FIELDS, DOCUMENT_FIELDS, F, ITEM_FIELDS, is_association_type};
 use super::{KEY, default_creator, default_uri};
 use crate::diagnostic::{Code, Diagnostic, Loc, Source, Span};
 use crate::interop::{ENGINE_KEY, Imported, derived_uuid, natural_cmp, put, slug, valid_item_id};
@@ -716,8 +716,7 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
             );
             continue;
         };
-        if !kind.is_empty() && !ASSOCIATION_TYPES.contains(&kind.as_str()) && !valid_ext_type(&kind)
-        {
+        if !kind.is_empty() && !is_association_type(&kind) && !valid_ext_type(&kind) {
             if let Some(n) = get(node, "associationType") {
                 r.warn(
                     n,

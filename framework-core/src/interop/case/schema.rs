@@ -77,7 +77,8 @@ pub(crate) const ASSOCIATION_FIELDS: &[(&str, F)] = &[
     ("extensions", F::Object),
 ];
 
-pub(crate) const ASSOCIATION_TYPES: &[&str] = &[
+/// CASE 1.0's association types: all OpenSALT's importer accepts.
+pub const CASE_10_ASSOCIATION_TYPES: [&str; 9] = [
     "isChildOf",
     "isPeerOf",
     "isPartOf",
@@ -87,5 +88,9 @@ pub(crate) const ASSOCIATION_TYPES: &[&str] = &[
     "replacedBy",
     "exemplar",
     "hasSkillLevel",
-    "isTranslationOf",
 ];
+
+/// Whether a type is one of CASE 1.1's association types: CASE 1.0's and `isTranslationOf`.
+pub(crate) fn is_association_type(kind: &str) -> bool {
+    CASE_10_ASSOCIATION_TYPES.contains(&kind) || kind == "isTranslationOf"
+}
