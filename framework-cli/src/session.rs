@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use framework_core::model::DocumentKind;
+use framework_core::report::Report;
 use framework_core::{Catalog, CatalogError, Code};
 
 use crate::exit::ExitStatus;
@@ -176,6 +177,20 @@ fn id_in_file<'c>(
                     .join(", ")
             )),
         )),
+    }
+}
+
+/// Writes a command's report and gives its status: an error when it cannot be written, else
+/// the catalog's (see [`status_of`]).
+pub fn emit_with_status<T>(g: &GlobalArgs, catalog: &Catalog, report: &Report<T>) -> ExitStatus
+where
+    T: serde::Serialize + crate::report::Render + framework_core::table::Tables,
+{
+    let written = output::emit(g, report);
+    if written == ExitStatus::Error {
+        written
+    } else {
+        status_of(catalog)
     }
 }
 

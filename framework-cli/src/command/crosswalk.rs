@@ -8,7 +8,7 @@ use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
 use crate::output;
 use crate::report::{Cell, Doc, Render, Table, Tone};
-use crate::session::{FRAMEWORK, analyse_documents, status_of};
+use crate::session::{FRAMEWORK, analyse_documents, emit_with_status};
 use framework_core::Diagnostic;
 
 /// Arguments of `competence crosswalk`.
@@ -124,10 +124,5 @@ pub fn run(g: &GlobalArgs, args: &CrosswalkArgs) -> ExitStatus {
             Ok(done) => done,
             Err(status) => return status,
         };
-    let written = output::emit(g, &report);
-    if written == ExitStatus::Error {
-        written
-    } else {
-        status_of(catalog)
-    }
+    emit_with_status(g, catalog, &report)
 }

@@ -6,9 +6,8 @@ use framework_core::diff::{Change, DiffReport, diff};
 
 use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
-use crate::output;
 use crate::report::{Cell, Doc, Render, Table, Tone};
-use crate::session::{FRAMEWORK, analyse_documents, status_of};
+use crate::session::{FRAMEWORK, analyse_documents, emit_with_status};
 
 /// Arguments of `competence diff`.
 #[derive(Debug, Args)]
@@ -202,10 +201,5 @@ pub fn run(g: &GlobalArgs, args: &DiffArgs) -> ExitStatus {
         Ok(done) => done,
         Err(status) => return status,
     };
-    let written = output::emit(g, &report);
-    if written == ExitStatus::Error {
-        written
-    } else {
-        status_of(catalog)
-    }
+    emit_with_status(g, catalog, &report)
 }

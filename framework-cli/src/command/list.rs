@@ -4,9 +4,8 @@ use clap::Args;
 
 use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
-use crate::output;
 use crate::report::{Cell, Doc, Render, Table, Tone};
-use crate::session::{catalog_or_exit, status_of};
+use crate::session::{catalog_or_exit, emit_with_status};
 use framework_core::Diagnostic;
 use framework_core::report::ListReport;
 
@@ -51,10 +50,5 @@ pub fn run(g: &GlobalArgs, _args: &ListArgs) -> ExitStatus {
         Err(status) => return status,
     };
     let report = framework_core::report::list(&catalog);
-    let written = output::emit(g, &report);
-    if written == ExitStatus::Error {
-        written
-    } else {
-        status_of(&catalog)
-    }
+    emit_with_status(g, &catalog, &report)
 }

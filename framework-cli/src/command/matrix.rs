@@ -6,9 +6,8 @@ use framework_core::model::Depth;
 
 use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
-use crate::output;
 use crate::report::{Cell, Doc, Render, Sheet, SheetRow, Table, Tone};
-use crate::session::{CURRICULUM, analyse_documents, status_of};
+use crate::session::{CURRICULUM, analyse_documents, emit_with_status};
 use framework_core::Diagnostic;
 
 /// Arguments of `competence matrix`.
@@ -444,10 +443,5 @@ pub fn run(g: &GlobalArgs, args: &MatrixArgs) -> ExitStatus {
         Ok(done) => done,
         Err(status) => return status,
     };
-    let written = output::emit(g, &report);
-    if written == ExitStatus::Error {
-        written
-    } else {
-        status_of(catalog)
-    }
+    emit_with_status(g, catalog, &report)
 }

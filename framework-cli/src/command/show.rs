@@ -9,7 +9,7 @@ use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
 use crate::output::{self, Fatal};
 use crate::report::{Doc, Render, Table, md_inline};
-use crate::session::{catalog_or_exit, status_of};
+use crate::session::{catalog_or_exit, emit_with_status};
 
 /// Arguments of `competence show`.
 #[derive(Debug, Args)]
@@ -38,12 +38,7 @@ pub fn run(g: &GlobalArgs, args: &ShowArgs) -> ExitStatus {
         Err(e) => return output::fatal_with(g.format, &e, catalog.diagnostics()),
     };
     let report = Report::new(&catalog, fw.document_view(args.depth));
-    let written = output::emit(g, &report);
-    if written == ExitStatus::Error {
-        written
-    } else {
-        status_of(&catalog)
-    }
+    emit_with_status(g, &catalog, &report)
 }
 
 /// A framework reads as its document (JSON), a tree (terminal), a nested list (Markdown), or a

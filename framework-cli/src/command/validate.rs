@@ -8,7 +8,7 @@ use crate::exit::ExitStatus;
 use crate::options::GlobalArgs;
 use crate::output;
 use crate::report::{Doc, Render, Table};
-use crate::session::{catalog_or_exit, status_of};
+use crate::session::{catalog_or_exit, emit_with_status};
 use framework_core::Diagnostic;
 use framework_core::report::ValidateReport;
 
@@ -90,10 +90,5 @@ fn once(g: &GlobalArgs, args: &ValidateArgs) -> ExitStatus {
         Err(status) => return status,
     };
     let report = framework_core::report::validate(&catalog);
-    let written = output::emit(g, &report);
-    if written == ExitStatus::Error {
-        written
-    } else {
-        status_of(&catalog)
-    }
+    emit_with_status(g, &catalog, &report)
 }
