@@ -12,6 +12,22 @@ fn fixture(rel: &str) -> (String, Vec<u8>) {
     (path.display().to_string(), std::fs::read(&path).unwrap())
 }
 
+/// A multi-file import: files (name, bytes) and an id to give, to documents.
+type MultiFileImport = fn(&[(&str, &[u8])], Option<&str>) -> Imported;
+
+/// A multi-file import (ESCO, DIRECT) of these fixture files.
+fn import_fixtures(
+    rels: impl IntoIterator<Item = impl AsRef<str>>,
+    import: MultiFileImport,
+) -> Imported {
+    let files: Vec<(String, Vec<u8>)> = rels.into_iter().map(|f| fixture(f.as_ref())).collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    import(&refs, None)
+}
+
 /// The documents an import made, loaded with the shipped catalog: nothing but warnings.
 fn loads(imported: &Imported) -> Catalog {
     let mut b = Catalog::builder();
@@ -40,19 +56,14 @@ fn errors(imported: &Imported) -> Vec<String> {
 
 #[test]
 fn esco_skills_and_hierarchy_make_one_polyhierarchy() {
-    let files: Vec<(String, Vec<u8>)> = [
-        "esco/skillsHierarchy_en.csv",
-        "esco/transversalSkillsCollection_en.csv",
-        "esco/digCompSkillsCollection_en.csv",
-    ]
-    .iter()
-    .map(|f| fixture(f))
-    .collect();
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    let imported = esco::import(&refs, None);
+    let imported = import_fixtures(
+        [
+            "esco/skillsHierarchy_en.csv",
+            "esco/transversalSkillsCollection_en.csv",
+            "esco/digCompSkillsCollection_en.csv",
+        ],
+        esco::import,
+    );
     assert!(errors(&imported).is_empty(), "{:?}", errors(&imported));
     let c = loads(&imported);
     let fw = c.framework("esco-skills").unwrap();
@@ -139,15 +150,7 @@ fn direct_csvs_make_one_framework_with_a_scale_and_related_skills() {
         "skill_level.csv",
         "learning_resource.csv",
     ];
-    let files: Vec<(String, Vec<u8>)> = names
-        .iter()
-        .map(|f| fixture(&format!("direct/{f}")))
-        .collect();
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    let imported = direct::import(&refs, None);
+    let imported = import_fixtures(names.iter().map(|f| format!("direct/{f}")), direct::import);
     assert!(errors(&imported).is_empty(), "{:?}", errors(&imported));
     let c = loads(&imported);
     let fw = c.framework("direct").unwrap();
@@ -264,19 +267,14 @@ fn a_file_given_to_the_wrong_importer_is_named_for_what_it_is() {
 /// ESCO files hold none; the occupation is made up, the skills are real ones).
 #[test]
 fn esco_occupations_become_roles_of_their_essential_skills() {
-    let files: Vec<(String, Vec<u8>)> = [
-        "esco/transversalSkillsCollection_en.csv",
-        "esco/digCompSkillsCollection_en.csv",
-        "esco-made/occupationSkillRelations_test.csv",
-    ]
-    .iter()
-    .map(|f| fixture(f))
-    .collect();
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    let imported = esco::import(&refs, None);
+    let imported = import_fixtures(
+        [
+            "esco/transversalSkillsCollection_en.csv",
+            "esco/digCompSkillsCollection_en.csv",
+            "esco-made/occupationSkillRelations_test.csv",
+        ],
+        esco::import,
+    );
     assert!(errors(&imported).is_empty(), "{:?}", errors(&imported));
     let c = loads(&imported);
     let role = &c.roles()[c.roles().len() - 1];
