@@ -99,6 +99,54 @@ fn esco_skills_and_hierarchy_make_one_polyhierarchy() {
 }
 
 #[test]
+fn opensalt_csv_ids_never_clash() {
+    // A shared code, an identifier already taken, a code that is not an id, and a code that
+    // holds the fallback `row-N` of a later line.
+    let csv = "Human Coding Scheme,identifier,Full Statement\n\
+               A,X,first\n\
+               A,X,second\n\
+               row-4,,third\n\
+               ,row-4,fourth\n\
+               B C,,fifth\n\
+               row-8,,sixth\n\
+               ,,seventh\n";
+    let imported = opensalt_csv::import("clash.csv", csv.as_bytes(), None);
+    let c = loads(&imported);
+    let fw = c.framework("clash").unwrap();
+    let ids: Vec<&str> = fw.items().iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["X", "row-3", "row-4", "row-5", "row-6", "row-8", "row-8-2"]
+    );
+    let warnings: Vec<(u32, &str)> = imported
+        .diagnostics
+        .iter()
+        .map(|d| (d.line(), d.message()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                2,
+                "the human coding scheme `A` is on 2 rows: this row's id is `X`"
+            ),
+            (
+                3,
+                "the human coding scheme `A` is on 2 rows: this row's id is `row-3`"
+            ),
+            (
+                5,
+                "the identifier `row-4` is another row's id: this row's id is `row-5`"
+            ),
+            (
+                6,
+                "the human coding scheme `B C` cannot be an id (`B C` holds white space, which ids may not contain): this row's id is `row-6`"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn opensalt_csv_keeps_its_importers_answers() {
     let (name, bytes) = fixture("opensalt-csv/abbreviatedStatementLimit.csv");
     let refused = opensalt_csv::import(&name, &bytes, None);

@@ -3,15 +3,17 @@
 //! spellings vary (`Human Coding Scheme`, `HumanCodingScheme`); they are matched ignoring case,
 //! spaces and punctuation.
 //!
-//! Each row is an item: its id the human coding scheme where it is a usable, unique id, else the
-//! `identifier`; its title the abbreviated statement, else the full statement (which is then the
-//! statement); `kind` the `CFItemType`; `note` the notes. Siblings are ordered by
+//! Each row is an item. Its id is the human coding scheme where that is a usable, unique id, else
+//! the `identifier` where it is usable and not already another row's id, else `row-N` for its
+//! line; each fallback comes with a warning saying why. Its title is the abbreviated statement,
+//! else the full statement (which is then the statement); `kind` the `CFItemType`; `note` the
+//! notes. Siblings are ordered by
 //! `sequenceNumber`, then file order. As OpenSALT does, an abbreviated statement longer than 60
 //! characters is refused (the row is left out). What a framework document has no field for (the
 //! identifier, keywords, language, education level, licence, association columns) is kept in
 //! `extensions.opensalt`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -174,33 +176,69 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
         });
     }
     // Ids: the human coding scheme where usable and unique, else the identifier, else the row.
+    // A fallback that another row's id already holds gives way to the next choice, so two rows
+    // never share an id.
     let mut count: HashMap<&str, usize> = HashMap::new();
     for e in &entries {
         *count.entry(e.code.as_str()).or_default() += 1;
     }
-    let ids: Vec<String> = entries
+    let rows_with = |code: &str| count.get(code).copied().unwrap_or(0);
+    let own_code =
+        |e: &Entry<'_>| !e.code.is_empty() && rows_with(&e.code) == 1 && valid_item_id(&e.code);
+    let mut taken: HashSet<String> = entries
         .iter()
-        .enumerate()
-        .map(|(n, e)| {
-            let identifier = e
-                .json
-                .get("extensions")
-                .and_then(|x| x.get(KEY))
-                .and_then(|x| x.get("identifier"))
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            if !e.code.is_empty()
-                && count.get(e.code.as_str()) == Some(&1)
-                && valid_item_id(&e.code)
-            {
-                e.code.clone()
-            } else if valid_item_id(identifier) {
-                identifier.to_owned()
-            } else {
-                format!("row-{}", n + 2)
-            }
-        })
+        .filter(|e| own_code(e))
+        .map(|e| e.code.clone())
         .collect();
+    let mut ids: Vec<String> = Vec::with_capacity(entries.len());
+    for e in &entries {
+        if own_code(e) {
+            ids.push(e.code.clone());
+            continue;
+        }
+        let identifier = e
+            .json
+            .get("extensions")
+            .and_then(|x| x.get(KEY))
+            .and_then(|x| x.get("identifier"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let id = if valid_item_id(identifier) && !taken.contains(identifier) {
+            identifier.to_owned()
+        } else {
+            let row = format!("row-{}", e.row.loc.line_column().0);
+            let mut id = row.clone();
+            let mut k = 2;
+            while taken.contains(&id) {
+                id = format!("{row}-{k}");
+                k += 1;
+            }
+            id
+        };
+        // Say why the row's own code, or failing that its identifier, is not its id.
+        let (what, given) = if e.code.is_empty() {
+            ("identifier", identifier)
+        } else {
+            ("human coding scheme", e.code.as_str())
+        };
+        if !given.is_empty() && given != id {
+            let why = match crate::ids::ItemId::new(given) {
+                Err(error) => format!("cannot be an id ({error})"),
+                Ok(_) if what == "identifier" => "is another row's id".to_owned(),
+                Ok(_) => format!("is on {} rows", rows_with(given)),
+            };
+            out.diagnostics.push(Diagnostic::at(
+                Code::ImportLeniency,
+                &e.row.loc,
+                format!(
+                    "the {what} `{}` {why}: this row's id is `{id}`",
+                    crate::safe::escape(given)
+                ),
+            ));
+        }
+        taken.insert(id.clone());
+        ids.push(id);
+    }
     let by_code: HashMap<&str, usize> = entries
         .iter()
         .enumerate()
