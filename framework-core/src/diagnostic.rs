@@ -529,6 +529,24 @@ impl Diagnostic {
         self
     }
 
+    /// Points the diagnostic and its related places elsewhere: `to` gives a location's new
+    /// place, or `None` to leave it. Line and column are worked out again from the new place.
+    pub(crate) fn relocate(&mut self, to: impl Fn(&Loc) -> Option<Loc>) {
+        if let Some(loc) = self.0.loc.as_ref().and_then(&to) {
+            let place = Position::from(&loc);
+            self.0.file = place.file;
+            self.0.line = place.line;
+            self.0.column = place.column;
+            self.0.loc = Some(loc);
+        }
+        for r in &mut self.0.related {
+            if let Some(loc) = r.loc.as_ref().and_then(&to) {
+                r.place = Position::from(&loc);
+                r.loc = Some(loc);
+            }
+        }
+    }
+
     /// The stable code.
     pub fn code(&self) -> Code {
         self.0.code

@@ -28,6 +28,7 @@ pub mod case;
 pub mod ctdl;
 pub mod direct;
 pub mod esco;
+mod joined;
 pub mod moodle;
 pub mod ob3;
 pub mod opensalt_csv;
@@ -80,6 +81,16 @@ impl Imported {
             Some(Document::Role(r)) => self.roles.push(r),
             // Readers make no curricula (`sheet` writes its own).
             Some(Document::Curriculum(_)) | None => {}
+        }
+    }
+
+    /// Loads a tree whose rows come from several files (see [`joined`]): the diagnostics made
+    /// since `from` (an earlier length of the list, so that those of nesting the tree are
+    /// included) point at each row's own file.
+    pub(crate) fn load_joined(&mut self, joined: &joined::Joined, tree: &Node, from: usize) {
+        self.load(joined.source(), tree);
+        if let Some(made) = self.diagnostics.get_mut(from..) {
+            joined.relocate(made);
         }
     }
 

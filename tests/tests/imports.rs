@@ -99,6 +99,45 @@ fn esco_skills_and_hierarchy_make_one_polyhierarchy() {
 }
 
 #[test]
+fn a_multi_file_imports_diagnostics_point_at_each_rows_own_file() {
+    // The hierarchy holds a real U+009D in one description; the loader reports it. Given after
+    // another file, it is still placed at its own file's row (it was the first file's header).
+    let imported = import_fixtures(
+        [
+            "esco/transversalSkillsCollection_en.csv",
+            "esco/skillsHierarchy_en.csv",
+        ],
+        esco::import,
+    );
+    let unsafe_char: Vec<(String, u32)> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.code().as_str() == "unsafe-character")
+        .map(|d| {
+            let file = std::path::Path::new(d.file()).file_name().unwrap();
+            (file.to_string_lossy().into_owned(), d.line())
+        })
+        .collect();
+    // The row holding it: the last line before it that starts a record (a concept's URI; the
+    // description runs over several lines).
+    let (_, bytes) = fixture("esco/skillsHierarchy_en.csv");
+    let text = String::from_utf8(bytes).unwrap();
+    let at = text.find('\u{9d}').unwrap();
+    let row = text[..at]
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("http://data.europa.eu/esco/"))
+        .last()
+        .map(|(n, _)| u32::try_from(n + 1).unwrap())
+        .unwrap();
+    assert_eq!(
+        unsafe_char,
+        [("skillsHierarchy_en.csv".to_owned(), row)],
+        "the character is in the row at line {row}"
+    );
+}
+
+#[test]
 fn opensalt_csv_ids_never_clash() {
     // A shared code, an identifier already taken, a code that is not an id, and a code that
     // holds the fallback `row-N` of a later line.

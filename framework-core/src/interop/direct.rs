@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value, json};
 
 use super::Imported;
+use super::joined::Joined;
 use super::rows::{self, Row};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::yaml::{self, Node};
@@ -184,6 +185,9 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
             ));
         }
     }
+    // Rows of every file are placed in their own file (see `joined`).
+    let mut joined = Joined::new(source.clone());
+    let from = out.diagnostics.len();
     let items = super::nest(&roots, &children, &source, &mut out.diagnostics, |i, _| {
         let (m, row, _, kind) = all[i];
         let get = |k: &str| m.get(k).map(String::as_str).unwrap_or_default();
@@ -209,14 +213,7 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
         if !kept.is_empty() {
             item.insert("extensions".into(), json!({ KEY: kept }));
         }
-        // Rows of the first file are placed where they are; the others (another source) at
-        // its header.
-        let span = if std::sync::Arc::ptr_eq(&row.loc.source, &source) {
-            row.loc.span
-        } else {
-            doc_loc.span
-        };
-        (item, span)
+        (item, joined.span(&row.loc))
     });
     let mut doc = Map::new();
     doc.insert("kind".into(), json!("framework"));
@@ -267,6 +264,6 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
     }
     let mut tree = Node::from_json_at(Value::Object(doc), doc_loc.span);
     tree.insert("items", Node::list(items, doc_loc.span));
-    out.load(&source, &tree);
+    out.load_joined(&joined, &tree, from);
     out
 }

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use super::Imported;
+use super::joined::Joined;
 use super::rows::{self, Row};
 use crate::diagnostic::{Code, Diagnostic, Loc, Source};
 use crate::yaml::{self, Node};
@@ -150,6 +151,9 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
         }
     }
     let (children, roots) = super::children_of(&parent);
+    // Rows of every file are placed in their own file (see `joined`).
+    let mut joined = Joined::new(source.clone());
+    let from = out.diagnostics.len();
     let items = super::nest(&roots, &children, &source, &mut out.diagnostics, |i, _| {
         let c = &concepts[i];
         let mut m = Map::new();
@@ -161,14 +165,7 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
         if !c.esco.is_empty() {
             m.insert("extensions".into(), json!({ KEY: c.esco }));
         }
-        // Rows of the first file are placed where they are; the others (another source) at
-        // its header.
-        let span = if Arc::ptr_eq(&c.loc.source, &source) {
-            c.loc.span
-        } else {
-            doc_loc.span
-        };
-        (m, span)
+        (m, joined.span(&c.loc))
     });
     let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
     let mut doc = Map::new();
@@ -193,7 +190,7 @@ pub fn import(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
     );
     let mut tree = Node::from_json_at(Value::Object(doc), doc_loc.span);
     tree.insert("items", Node::list(items, doc_loc.span));
-    out.load(&source, &tree);
+    out.load_joined(&joined, &tree, from);
     roles(
         &mut out,
         &needs,
