@@ -353,6 +353,17 @@ impl Node {
         Node { value, span }
     }
 
+    /// The value of a mapping's text key `key` (`None` for other nodes).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     /// Adds `key: value` to a mapping node (nothing for other nodes), placed at this node.
     pub fn insert(&mut self, key: &str, value: Node) {
         if let Value::Map(entries) = &mut self.value {

@@ -264,6 +264,40 @@ fn direct_csvs_make_one_framework_with_a_scale_and_related_skills() {
 }
 
 #[test]
+fn a_ctdl_files_problems_are_placed_at_their_node() {
+    let json = r#"{"@graph": [
+  {"@id": "urn:x:fw", "@type": "ceasn:CompetencyFramework", "ceasn:name": "Demo"},
+  {"@id": "urn:x:c1", "@type": "ceasn:Competency", "ceasn:isPartOf": "urn:x:fw",
+   "ceasn:competencyLabel": "a bell \u0007 here"},
+  {"@type": "ceterms:AlignmentMap", "ceterms:hasPart": [
+    {"@type": "ceterms:AlignmentObject", "ceterms:sourceNode": "a:1",
+     "ceterms:alignmentType": "skos:sameAs", "ceterms:targetNode": "b:2"}
+  ]}
+]}"#;
+    let imported = ctdl::import(&Catalog::builtin(), "demo.json", json.as_bytes(), None);
+    let place = |code: &str| -> Vec<(u32, u32)> {
+        imported
+            .diagnostics
+            .iter()
+            .filter(|d| d.code().as_str() == code)
+            .map(|d| (d.line(), d.column()))
+            .collect()
+    };
+    // The competency's object (line 3, column 3), and the alignment type's value (line 7).
+    assert_eq!(place("unsafe-character"), [(3, 3)]);
+    let column = json
+        .lines()
+        .nth(6)
+        .unwrap()
+        .find("\"skos:sameAs\"")
+        .unwrap();
+    assert_eq!(
+        place("import-invalid"),
+        [(7, u32::try_from(column + 1).unwrap())]
+    );
+}
+
+#[test]
 fn a_ctdl_alignment_map_keeps_its_no_match_rows() {
     let (name, bytes) = fixture("ctdl/scqf-eqf-mapping.json");
     let imported = ctdl::import(&Catalog::builtin(), &name, &bytes, None);

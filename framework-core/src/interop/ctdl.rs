@@ -20,9 +20,9 @@ use serde_json::{Map, Value, json};
 
 use super::Imported;
 use crate::catalog::Catalog;
-use crate::diagnostic::{Code, Diagnostic, Loc, Span};
+use crate::diagnostic::{Code, Diagnostic, Loc, Source, Span};
 use crate::model::Relation;
-use crate::yaml::{self, Node};
+use crate::yaml::{self, Node, Value as YamlValue};
 
 /// Text of a CTDL value: a string, or a language map's English (else first) text.
 fn text(v: Option<&Value>) -> Option<String> {
@@ -73,6 +73,17 @@ fn local(iri: &str) -> String {
     tail.rsplit(':').next().unwrap_or(tail).to_owned()
 }
 
+/// The objects among `nodes`, each with its node (for where it is written).
+fn objects<'n>(nodes: &[&'n Node], source: &Source) -> Vec<(&'n Node, Map<String, Value>)> {
+    nodes
+        .iter()
+        .filter_map(|n| match n.to_json(source) {
+            Value::Object(m) => Some((*n, m)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Imports a CTDL JSON-LD file: its frameworks and its alignment maps (against the catalog's
 /// frameworks, and any the file holds).
 pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
@@ -80,42 +91,35 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
     let Some(source) = out.keep(yaml::decode(name, bytes, false)) else {
         return out;
     };
-    let whole = Loc {
+    let Some(root) = out.keep(yaml::parse(&source, true)) else {
+        return out;
+    };
+    let at = |span: Span| Loc {
         source: source.clone(),
-        span: Span::new(0, 0),
+        span,
     };
-    let value: Value = match serde_json::from_str(source.text()) {
-        Ok(v) => v,
-        Err(e) => {
-            out.diagnostics.push(
-                Diagnostic::in_file(
-                    Code::ImportInvalid,
-                    name,
-                    u32::try_from(e.line()).unwrap_or(1),
-                    u32::try_from(e.column()).unwrap_or(1),
-                    format!("this is not JSON: {e}"),
-                )
-                .with_help("a CTDL file is JSON-LD, with its nodes under `@graph`"),
-            );
-            return out;
-        }
-    };
-    let nodes: Vec<Map<String, Value>> = match &value {
-        Value::Object(m) => match m.get("@graph") {
-            Some(Value::Array(g)) => g.iter().filter_map(|n| n.as_object().cloned()).collect(),
-            _ => vec![m.clone()],
+    // The graph's nodes, each with where it is written.
+    let graph: Vec<&Node> = match &root.value {
+        YamlValue::Map(_) => match root.get("@graph") {
+            Some(Node {
+                value: YamlValue::Seq(g),
+                ..
+            }) => g.iter().collect(),
+            _ => vec![&root],
         },
-        Value::Array(a) => a.iter().filter_map(|n| n.as_object().cloned()).collect(),
+        YamlValue::Seq(a) => a.iter().collect(),
         _ => Vec::new(),
     };
-    let is = |n: &Map<String, Value>, t: &str| types(n).iter().any(|x| x == t);
+    let nodes = objects(&graph, &source);
+    let is = |n: &(&Node, Map<String, Value>), t: &str| types(&n.1).iter().any(|x| x == t);
     let mut made_frameworks: Vec<String> = Vec::new();
     // Frameworks.
-    let frameworks: Vec<&Map<String, Value>> = nodes
+    let frameworks: Vec<&(&Node, Map<String, Value>)> = nodes
         .iter()
         .filter(|n| is(n, "ceasn:CompetencyFramework"))
         .collect();
-    for (k, fw) in frameworks.iter().enumerate() {
+    for (k, (fw_node, fw)) in frameworks.iter().enumerate() {
+        let fw_span = fw_node.span;
         let fw_iri = fw.get("@id").and_then(Value::as_str).unwrap_or_default();
         let title = text(fw.get("ceasn:name")).unwrap_or_else(|| local(fw_iri));
         let fw_id = match id {
@@ -125,26 +129,27 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
                 None => super::slug(&title, &format!("ctdl-framework-{}", k + 1)),
             },
         };
-        let members: Vec<&Map<String, Value>> = nodes
+        let members: Vec<(Span, &Map<String, Value>)> = nodes
             .iter()
             .filter(|n| is(n, "ceasn:Competency"))
-            .filter(|n| {
+            .filter(|(_, n)| {
                 ids(n.get("ceasn:isPartOf")).iter().any(|p| p == fw_iri) || frameworks.len() == 1
             })
+            .map(|(node, n)| (node.span, n))
             .collect();
         let by_iri: HashMap<&str, usize> = members
             .iter()
             .enumerate()
-            .filter_map(|(i, n)| Some((n.get("@id")?.as_str()?, i)))
+            .filter_map(|(i, (_, n))| Some((n.get("@id")?.as_str()?, i)))
             .collect();
         let mut codes: HashMap<String, usize> = HashMap::new();
-        for n in &members {
+        for (_, n) in &members {
             if let Some(c) = text(n.get("ceasn:codedNotation")) {
                 *codes.entry(c).or_default() += 1;
             }
         }
         let mut parent: Vec<Option<usize>> = vec![None; members.len()];
-        for (i, n) in members.iter().enumerate() {
+        for (i, (_, n)) in members.iter().enumerate() {
             if let Some(&p) = ids(n.get("ceasn:isChildOf"))
                 .iter()
                 .find_map(|p| by_iri.get(p.as_str()))
@@ -165,7 +170,7 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
         if !cut.is_empty() {
             out.diagnostics.push(Diagnostic::at(
                 Code::ImportLeniency,
-                &whole,
+                &at(fw_span),
                 format!(
                     "{} competencies' parents lead back to them: made top-level",
                     cut.len()
@@ -174,7 +179,7 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
         }
         let (children, roots) = super::children_of(&parent);
         let items = super::nest(&roots, &children, &source, &mut out.diagnostics, |i, _| {
-            let n = members[i];
+            let (span, n) = members[i];
             let iri = n.get("@id").and_then(Value::as_str).unwrap_or_default();
             let code = text(n.get("ceasn:codedNotation"))
                 .filter(|c| codes.get(c) == Some(&1) && super::valid_item_id(c));
@@ -204,7 +209,7 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
             if let Some(c) = text(n.get("ceasn:comment")) {
                 m.insert("note".into(), json!(c));
             }
-            (m, Span::new(0, 0))
+            (m, span)
         });
         let mut doc = Map::new();
         doc.insert("kind".into(), json!("framework"));
@@ -221,8 +226,8 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
             json!(text(fw.get("ceasn:source")).unwrap_or_else(|| name.to_owned())),
         );
         doc.insert("completeness".into(), json!("complete"));
-        let mut tree = Node::from_json_at(Value::Object(doc), whole.span);
-        tree.insert("items", Node::list(items, whole.span));
+        let mut tree = Node::from_json_at(Value::Object(doc), fw_span);
+        tree.insert("items", Node::list(items, fw_span));
         out.load(&source, &tree);
         made_frameworks.push(fw_id);
     }
@@ -231,26 +236,33 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
     // join several), one mapping per pair; the frameworks the catalog lacks are made once,
     // from every node all the maps name.
     struct Pairing {
-        links: Vec<Value>,
+        /// Each link, with where its alignment object is written.
+        links: Vec<(Value, Span)>,
         no_match: Vec<Value>,
+        /// Where the first map with links of this pair is written.
+        at: Span,
         title: Option<String>,
         description: Option<String>,
         source: Option<String>,
     }
     let mut pairings: BTreeMap<(String, String), Pairing> = BTreeMap::new();
-    let mut named: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // The items the maps name in each framework, and where the first is named.
+    let mut named: BTreeMap<String, (Span, Vec<String>)> = BTreeMap::new();
     let split = |node: &str| -> Option<(String, String)> {
         let (p, l) = node.split_once(':')?;
         Some((super::slug(p, p), l.to_owned()))
     };
     for map in nodes.iter().filter(|n| is(n, "ceterms:AlignmentMap")) {
-        let objects: Vec<Map<String, Value>> = match map.get("ceterms:hasPart") {
-            Some(Value::Array(a)) => a.iter().filter_map(|o| o.as_object().cloned()).collect(),
+        let parts: Vec<&Node> = match map.0.get("ceterms:hasPart") {
+            Some(Node {
+                value: YamlValue::Seq(a),
+                ..
+            }) => a.iter().collect(),
             _ => Vec::new(),
         };
         fn pairing<'p>(
             pairings: &'p mut BTreeMap<(String, String), Pairing>,
-            map: &Map<String, Value>,
+            (map_node, map): &(&Node, Map<String, Value>),
             from: &str,
             to: &str,
         ) -> &'p mut Pairing {
@@ -259,20 +271,23 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
                 .or_insert_with(|| Pairing {
                     links: Vec::new(),
                     no_match: Vec::new(),
+                    at: map_node.span,
                     title: text(map.get("ceterms:name")),
                     description: text(map.get("ceterms:description")),
                     source: text(map.get("ceterms:source")),
                 })
         }
         let mut unmatched: Vec<(String, String)> = Vec::new();
-        for o in &objects {
+        for (part, o) in objects(&parts, &source) {
+            // A problem is placed at the field it is about, else at the alignment object.
+            let field = |key: &str| at(part.get(key).map_or(part.span, |n| n.span));
             let source_node = text(o.get("ceterms:sourceNode")).unwrap_or_default();
             let target_node = text(o.get("ceterms:targetNode"));
             let kind = text(o.get("ceterms:alignmentType")).unwrap_or_default();
             let Some((sp, sl)) = split(&source_node) else {
                 out.diagnostics.push(Diagnostic::at(
                     Code::ImportInvalid,
-                    &whole,
+                    &field("ceterms:sourceNode"),
                     format!(
                         "an alignment's source node `{}` is not PREFIX:ID: left out",
                         crate::safe::escape(&source_node)
@@ -280,7 +295,11 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
                 ));
                 continue;
             };
-            named.entry(sp.clone()).or_default().push(sl.clone());
+            named
+                .entry(sp.clone())
+                .or_insert_with(|| (part.span, Vec::new()))
+                .1
+                .push(sl.clone());
             if kind == "align:NoMatch" {
                 unmatched.push((sp, sl));
                 continue;
@@ -294,7 +313,7 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
                 other => {
                     out.diagnostics.push(Diagnostic::at(
                         Code::ImportInvalid,
-                        &whole,
+                        &field("ceterms:alignmentType"),
                         format!(
                             "the alignment type `{}` is not a SKOS mapping type: left out",
                             crate::safe::escape(other)
@@ -306,7 +325,7 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
             let Some((tp, tl)) = target_node.as_deref().and_then(split) else {
                 out.diagnostics.push(Diagnostic::at(
                     Code::ImportInvalid,
-                    &whole,
+                    &field("ceterms:targetNode"),
                     format!(
                         "the alignment of `{}` has no target node PREFIX:ID: left out",
                         crate::safe::escape(&source_node)
@@ -314,10 +333,17 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
                 ));
                 continue;
             };
-            named.entry(tp.clone()).or_default().push(tl.clone());
-            pairing(&mut pairings, map, &sp, &tp).links.push(json!({
-                "from": sl, "to": tl, "relation": relation, "justification": "imported",
-            }));
+            named
+                .entry(tp.clone())
+                .or_insert_with(|| (part.span, Vec::new()))
+                .1
+                .push(tl.clone());
+            pairing(&mut pairings, map, &sp, &tp).links.push((
+                json!({
+                    "from": sl, "to": tl, "relation": relation, "justification": "imported",
+                }),
+                part.span,
+            ));
         }
         // An unmatched node joins the mapping from its framework (the first found), or, when
         // the map links nothing from it, a mapping of its own.
@@ -333,7 +359,7 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
         }
     }
     // Frameworks the catalog (and this file) lack, from the nodes the maps name.
-    for (fw, items) in &named {
+    for (fw, (first, items)) in &named {
         if catalog.framework(fw).is_some() || made_frameworks.contains(fw) {
             continue;
         }
@@ -354,10 +380,10 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
             "missing": [format!("the items' titles and everything else about `{fw}`: the alignment map names its items by id only; import or write the framework to replace this one")],
             "items": list,
         });
-        out.load(&source, &Node::from_json_at(doc, whole.span));
+        out.load(&source, &Node::from_json_at(doc, *first));
         out.diagnostics.push(Diagnostic::at(
             Code::ImportLeniency,
-            &whole,
+            &at(*first),
             format!("no framework `{fw}` in the catalog: one is made from the {} items the map names (their ids as titles)", seen.len()),
         ));
         made_frameworks.push(fw.clone());
@@ -380,11 +406,20 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
         doc.insert("completeness".into(), json!("complete"));
         doc.insert("from".into(), json!(from));
         doc.insert("to".into(), json!(to));
-        doc.insert("links".into(), Value::Array(p.links));
+        let mut tree = Node::from_json_at(Value::Object(doc), p.at);
+        let links = p
+            .links
+            .into_iter()
+            .map(|(link, span)| Node::from_json_at(link, span))
+            .collect();
+        tree.insert("links", Node::list(links, p.at));
         if !p.no_match.is_empty() {
-            doc.insert("no_match".into(), Value::Array(p.no_match));
+            tree.insert(
+                "no_match",
+                Node::from_json_at(Value::Array(p.no_match), p.at),
+            );
         }
-        out.load(&source, &Node::from_json_at(Value::Object(doc), whole.span));
+        out.load(&source, &tree);
     }
     if out.frameworks.is_empty() && out.mappings.is_empty() && out.diagnostics.is_empty() {
         out.diagnostics.push(

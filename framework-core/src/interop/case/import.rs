@@ -271,16 +271,6 @@ fn is_uuid_form(s: &str) -> bool {
             .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
-    match &node.value {
-        Y::Map(entries) => entries
-            .iter()
-            .find(|(k, _)| matches!(&k.value, Y::Str(s) if s == key))
-            .map(|(_, v)| v),
-        _ => None,
-    }
-}
-
 /// An object's fields: those of its class, checked, and the others as they were.
 #[derive(Default)]
 struct Fields {
@@ -382,7 +372,7 @@ fn read(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
 
 fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package> {
     let mut pkg = root;
-    if let Some(inner) = get(root, "CFPackage") {
+    if let Some(inner) = root.get("CFPackage") {
         r.warn(
             root,
             "the package is wrapped in `CFPackage` (as CASE 1.0 APIs sent it): read inside",
@@ -400,7 +390,7 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
         );
         return None;
     }
-    let Some(doc_node) = get(pkg, "CFDocument") else {
+    let Some(doc_node) = pkg.get("CFDocument") else {
         r.invalid(
             pkg,
             "the package has no `CFDocument`",
@@ -545,11 +535,11 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
     // Items.
     let mut items: Vec<ImportedItem> = Vec::new();
     let mut by_identifier = HashMap::new();
-    let item_nodes: &[Node] = match get(pkg, "CFItems").map(|n| &n.value) {
+    let item_nodes: &[Node] = match pkg.get("CFItems").map(|n| &n.value) {
         Some(Y::Seq(v)) => v,
         Some(Y::Null) | None => &[],
         Some(_) => {
-            if let Some(n) = get(pkg, "CFItems") {
+            if let Some(n) = pkg.get("CFItems") {
                 r.invalid(
                     n,
                     "`CFItems` is not a list",
@@ -699,7 +689,7 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
 
     // Associations.
     let mut loose = Vec::new();
-    let assoc_nodes: &[Node] = match get(pkg, "CFAssociations").map(|n| &n.value) {
+    let assoc_nodes: &[Node] = match pkg.get("CFAssociations").map(|n| &n.value) {
         Some(Y::Seq(v)) => v,
         _ => &[],
     };
@@ -717,7 +707,7 @@ fn read_package(r: &mut Reader, root: &Node, id: Option<&str>) -> Option<Package
             continue;
         };
         if !kind.is_empty() && !is_association_type(&kind) && !valid_ext_type(&kind) {
-            if let Some(n) = get(node, "associationType") {
+            if let Some(n) = node.get("associationType") {
                 r.warn(
                     n,
                     format!("`{kind}` is not a CASE association type (nor `ext:` followed by a name): kept, and exported inside `extensions`"),
