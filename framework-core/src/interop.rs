@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use crate::diagnostic::{Code, Diagnostic, Loc, Source, Span};
 use crate::ids::{DocId, ItemId};
 use crate::model::{Document, Framework, Mapping, Role};
-use crate::yaml::Node;
+use crate::yaml::{self, Node};
 
 pub mod case;
 pub mod ctdl;
@@ -84,13 +84,17 @@ impl Imported {
         }
     }
 
-    /// Loads a tree whose rows come from several files (see [`joined`]): the diagnostics made
-    /// since `from` (an earlier length of the list, so that those of nesting the tree are
-    /// included) point at each row's own file.
+    /// Loads a framework tree whose rows come from several files (see [`joined`]): the
+    /// diagnostics made since `from` (an earlier length of the list, so that those of nesting
+    /// the tree are included), and the places the framework keeps, point at each row's own file.
     pub(crate) fn load_joined(&mut self, joined: &joined::Joined, tree: &Node, from: usize) {
+        let frameworks = self.frameworks.len();
         self.load(joined.source(), tree);
         if let Some(made) = self.diagnostics.get_mut(from..) {
             joined.relocate(made);
+        }
+        for f in self.frameworks.iter_mut().skip(frameworks) {
+            joined.relocate_framework(f);
         }
     }
 
@@ -108,6 +112,18 @@ impl Imported {
         self.roles.extend(other.roles);
         self.diagnostics.extend(other.diagnostics);
     }
+}
+
+/// Reads a JSON import file with places (see [`yaml::parse`]); an empty file's advice is about
+/// `format` (`help`), not about the engine's own documents.
+pub(crate) fn parse_json(source: &Arc<Source>, help: &str) -> Result<Node, Diagnostic> {
+    yaml::parse(source, true).map_err(|d| {
+        if d.code() == Code::EmptyFile {
+            d.with_help(help)
+        } else {
+            d
+        }
+    })
 }
 
 /// The key under which a format's own fields are kept in `extensions`, and under which the

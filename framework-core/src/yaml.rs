@@ -353,11 +353,13 @@ impl Node {
         Node { value, span }
     }
 
-    /// The value of a mapping's text key `key` (`None` for other nodes).
+    /// The value of a mapping's text key `key` (`None` for other nodes); of a key written twice,
+    /// the last, as JSON readers and [`Node::to_json`] take it.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
             Value::Map(entries) => entries
                 .iter()
+                .rev()
                 .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))
                 .map(|(_, v)| v),
             _ => None,

@@ -138,6 +138,44 @@ fn a_multi_file_imports_diagnostics_point_at_each_rows_own_file() {
 }
 
 #[test]
+fn a_multi_file_imports_items_keep_their_own_file() {
+    // A skill in the third file relates to a slug no file holds: the catalog's check of
+    // references reports it at the skill's own row (it was past the end of the first file).
+    let domains = "name,description,slug,rank\nData,About data,data,1\n";
+    let competencies = "name,description,slug,competency_domain,rank\n\
+                        Engineering,Pipelines,engineering,data,1\n";
+    let skills = "name,description,slug,competency,related_skills,rank\n\
+                  Acquisition,Collecting,acquisition,engineering,,1\n\
+                  Cleaning,Tidying,cleaning,engineering,nowhere,2\n";
+    let imported = direct::import(
+        &[
+            ("domains.csv", domains.as_bytes()),
+            ("competencies.csv", competencies.as_bytes()),
+            ("skills.csv", skills.as_bytes()),
+        ],
+        None,
+    );
+    let mut b = Catalog::builder();
+    for d in imported.documents() {
+        b.add_document(d);
+    }
+    let c = b.build();
+    let unknown: Vec<(&str, u32)> = c
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code().as_str() == "unknown-ref")
+        .map(|d| (d.file(), d.line()))
+        .collect();
+    assert_eq!(unknown, [("skills.csv", 3)]);
+    let fw = c.framework("direct").unwrap();
+    let cleaning = fw.item(fw.find("cleaning").unwrap()).unwrap();
+    assert_eq!(
+        (cleaning.position().file.as_str(), cleaning.position().line),
+        ("skills.csv", 3)
+    );
+}
+
+#[test]
 fn opensalt_csv_ids_never_clash() {
     // A shared code, an identifier already taken, a code that is not an id, and a code that
     // holds the fallback `row-N` of a later line.
@@ -179,7 +217,7 @@ fn opensalt_csv_ids_never_clash() {
             ),
             (
                 6,
-                "the human coding scheme `B C` cannot be an id (`B C` holds white space, which ids may not contain): this row's id is `row-6`"
+                "the human coding scheme `B C` cannot be an id: it holds white space: this row's id is `row-6`"
             ),
         ]
     );
@@ -295,6 +333,17 @@ fn a_ctdl_files_problems_are_placed_at_their_node() {
         place("import-invalid"),
         [(7, u32::try_from(column + 1).unwrap())]
     );
+}
+
+#[test]
+fn an_empty_json_import_is_advised_about_its_format() {
+    let ctdl = ctdl::import(&Catalog::builtin(), "empty.json", b"  \n", None);
+    let case = interop::case::import(&[("empty.json", b"\n")], None);
+    for (imported, format) in [(ctdl, "CTDL"), (case, "CASE")] {
+        let d = &imported.diagnostics[0];
+        assert_eq!(d.code().as_str(), "empty-file");
+        assert!(d.help().unwrap().contains(format), "{:?}", d.help());
+    }
 }
 
 #[test]

@@ -91,7 +91,8 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
     let Some(source) = out.keep(yaml::decode(name, bytes, false)) else {
         return out;
     };
-    let Some(root) = out.keep(yaml::parse(&source, true)) else {
+    let help = "a CTDL file is JSON-LD, with its nodes under `@graph`";
+    let Some(root) = out.keep(super::parse_json(&source, help)) else {
         return out;
     };
     let at = |span: Span| Loc {
@@ -430,7 +431,7 @@ pub fn import(catalog: &Catalog, name: &str, bytes: &[u8], id: Option<&str>) -> 
                 1,
                 "no `ceasn:CompetencyFramework` or `ceterms:AlignmentMap` in the file",
             )
-            .with_help("a CTDL file's nodes are under `@graph`, each with its `@type`"),
+            .with_help(format!("{help}, each with its `@type`")),
         );
     }
     out

@@ -2,11 +2,12 @@
 //! rows of every file, and a document tree has one source; so each file is given a range of
 //! offsets after the one before it, a row is placed at its own file's range, and every
 //! diagnostic made while the tree is nested and loaded is moved back to the file and the line
-//! it points at.
+//! it points at, as is every place the loaded framework keeps.
 
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Loc, Source, Span};
+use crate::model::Framework;
 
 /// The files of one import, end to end in one range of offsets.
 #[derive(Debug)]
@@ -46,24 +47,34 @@ impl Joined {
         Span::new(base + loc.span.offset, loc.span.len)
     }
 
+    /// The place in its own file of a place in the joined range (`None` for a place in the first
+    /// file or in another source, which stays as it is).
+    fn place(&self, loc: &Loc) -> Option<Loc> {
+        if !Arc::ptr_eq(&loc.source, &self.first) {
+            return None;
+        }
+        // The last file starting at or before the offset.
+        let at = self
+            .parts
+            .partition_point(|(base, _)| *base <= loc.span.offset);
+        let (base, source) = self.parts.get(at.checked_sub(1)?)?;
+        (*base > 0).then(|| Loc {
+            source: source.clone(),
+            span: Span::new(loc.span.offset - base, loc.span.len),
+        })
+    }
+
     /// Moves the diagnostics that point past the first file back to their own file.
     pub fn relocate(&self, diagnostics: &mut [Diagnostic]) {
         for d in diagnostics {
-            d.relocate(|loc| {
-                if !Arc::ptr_eq(&loc.source, &self.first) {
-                    return None;
-                }
-                // The last file starting at or before the offset.
-                let at = self
-                    .parts
-                    .partition_point(|(base, _)| *base <= loc.span.offset);
-                let (base, source) = self.parts.get(at.checked_sub(1)?)?;
-                (*base > 0).then(|| Loc {
-                    source: source.clone(),
-                    span: Span::new(loc.span.offset - base, loc.span.len),
-                })
-            });
+            d.relocate(|loc| self.place(loc));
         }
+    }
+
+    /// Moves the places a framework loaded from the joined range keeps back to their own file,
+    /// so that the checks run when a catalog is built (references, cycles) point there too.
+    pub fn relocate_framework(&self, framework: &mut Framework) {
+        framework.relocate(|loc| self.place(loc));
     }
 }
 

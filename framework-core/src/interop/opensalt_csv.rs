@@ -5,7 +5,8 @@
 //!
 //! Each row is an item. Its id is the human coding scheme where that is a usable, unique id, else
 //! the `identifier` where it is usable and not already another row's id, else `row-N` for its
-//! line; each fallback comes with a warning saying why. Its title is the abbreviated statement,
+//! line (`row-N-2`, ... where another row's id is `row-N`). A row whose code or identifier is
+//! not its id gets a warning saying why. Its title is the abbreviated statement,
 //! else the full statement (which is then the statement); `kind` the `CFItemType`; `note` the
 //! notes. Siblings are ordered by
 //! `sequenceNumber`, then file order. As OpenSALT does, an abbreviated statement longer than 60
@@ -223,7 +224,10 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
         };
         if !given.is_empty() && given != id {
             let why = match crate::ids::ItemId::new(given) {
-                Err(error) => format!("cannot be an id ({error})"),
+                Err(crate::ids::IdError::BadCharacter { what, .. }) => {
+                    format!("cannot be an id: it holds {what}")
+                }
+                Err(_) => "cannot be an id".to_owned(),
                 Ok(_) if what == "identifier" => "is another row's id".to_owned(),
                 Ok(_) => format!("is on {} rows", rows_with(given)),
             };

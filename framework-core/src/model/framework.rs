@@ -118,6 +118,35 @@ impl Framework {
         &self.info.id
     }
 
+    /// Moves every place the framework keeps (its id's, each item's and each reference's):
+    /// `to` gives a place's new place, or `None` to leave it. A multi-file import uses it to
+    /// give each item its own file (see `interop::joined`).
+    pub(crate) fn relocate(&mut self, to: impl Fn(&Loc) -> Option<Loc>) {
+        let at = |loc: &mut Loc| {
+            if let Some(new) = to(loc) {
+                *loc = new;
+            }
+        };
+        at(&mut self.info.loc);
+        for r in &mut self.info.dropped_refs {
+            at(&mut r.loc);
+        }
+        for item in &mut self.items {
+            at(&mut item.loc);
+            for r in item
+                .requires
+                .iter_mut()
+                .chain(&mut item.related)
+                .chain(&mut item.replaces)
+            {
+                at(&mut r.loc);
+            }
+            for (_, loc) in &mut item.also_under {
+                at(loc);
+            }
+        }
+    }
+
     /// Every item, in file order (parents before their children).
     pub fn items(&self) -> &[Item] {
         &self.items

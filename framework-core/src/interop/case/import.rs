@@ -340,7 +340,9 @@ fn read(files: &[(&str, &[u8])], id: Option<&str>) -> Imported {
         let Some(source) = out.keep(yaml::decode(name, bytes, false)) else {
             continue;
         };
-        let Some(root) = out.keep(yaml::parse(&source, true)) else {
+        let help =
+            "a CASE file is JSON: a CFPackage, with its CFDocument, CFItems and CFAssociations";
+        let Some(root) = out.keep(super::super::parse_json(&source, help)) else {
             continue;
         };
         let mut r = Reader {
