@@ -385,7 +385,8 @@ impl PyCatalog {
     /// ``YYYY-MM-DD`` text (default: today).
     ///
     /// Records as an LMS exports them (SPEC §4): ``columns`` maps our column names to theirs
-    /// (``{"learner": "UserID"}``), ``status_alias`` their status words to ours
+    /// (``{"learner": "UserID"}``; ``"UserID|Learner ID"`` for either, each file using the first
+    /// it has), ``status_alias`` their status words to ours
     /// (``{"passed": "met"}``), ``date_format`` is their date form (``"%d/%m/%Y"``). Evidence
     /// may instead be xAPI statements: ``xapi`` (a path, or a list of statement dicts) with
     /// ``activity_map`` (a path to a CSV ``activity,ref``, or a dict); ``evidence`` is then

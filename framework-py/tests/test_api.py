@@ -1,5 +1,6 @@
 """The Python API: every call, errors, pickling, threads, pandas."""
 
+import csv
 import json
 import pathlib
 import pickle
@@ -90,7 +91,6 @@ def test_learners_from_paths_records_and_rows(catalog):
     assert statuses[("L003", "care-certificate")] == "overdue"
     assert report.summary.in_progress == 7
     # The same records as lists of dicts.
-    import csv
 
     def rows(name):
         with open(COHORT / name, newline="") as f:
@@ -143,6 +143,26 @@ def test_learners_as_an_lms_exports_them(catalog):
     with pytest.raises(ce.CompetenceError) as e:
         catalog.learners("cpft-peer-support-worker", [], [], status_alias={"passed": "done"})
     assert e.value.code == "bad-arguments"
+
+
+def test_a_column_may_have_several_headers(catalog):
+    # The completions name the learner `Learner ID`, the users `UserID`: one entry names both.
+    def rows(name, rename=None):
+        with open(LMS / name, newline="") as f:
+            return [{rename.get(k, k) if rename else k: v for k, v in r.items()} for r in csv.DictReader(f)]
+
+    either = dict(LMS_COLUMNS, learner="UserID|Learner ID")
+    options = dict(as_of="2025-10-01", status_alias={"passed": "met", "completed": "met"}, date_format="%d/%m/%Y")
+    report = catalog.learners(
+        "cpft-peer-support-worker",
+        rows("users.csv"),
+        rows("completions.csv", {"UserID": "Learner ID"}),
+        columns=either,
+        **options,
+    )
+    expected = catalog.learners("cpft-peer-support-worker", LMS / "users.csv", LMS / "completions.csv", columns=LMS_COLUMNS, **options)
+    assert report.summary == expected.summary
+    assert report.summary.skipped.evidence == 0
 
 
 def test_row_dicts_keep_the_columns_read_whatever_other_keys_they_have(catalog):

@@ -5,8 +5,8 @@ mod common;
 
 use common::{competence, root};
 use framework_core::learners::{
-    CsvInput, EvidenceInput, LearnersReport, RecordsDialect, RecordsError, Status, XapiInput,
-    learners, learners_with,
+    CsvInput, EvidenceInput, LEARNER_FIELDS, LearnersReport, RecordsDialect, RecordsError,
+    RecordsInput, RowTable, Status, XapiInput, learners, learners_with,
 };
 use framework_core::report::Report;
 use framework_core::{Catalog, Code};
@@ -172,14 +172,26 @@ fn lms(name: &str) -> String {
     std::fs::read_to_string(root().join("../examples/lms").join(name)).unwrap()
 }
 
-fn lms_dialect() -> RecordsDialect {
+/// The columns of `examples/lms/`, the learner named `learner`.
+fn lms_columns(learner: &str) -> String {
+    format!(
+        "learner={learner},role=Job Role,start_date=Start Date,ref=Competency,status=Result,date=Completed On"
+    )
+}
+
+/// How to read `examples/lms/`, the learner named `learner`.
+fn lms_dialect_with(learner: &str) -> RecordsDialect {
     RecordsDialect::default()
-        .with_columns("learner=UserID,role=Job Role,start_date=Start Date,ref=Competency,status=Result,date=Completed On")
+        .with_columns(&lms_columns(learner))
         .unwrap()
         .with_status_aliases("passed=met,completed=met")
         .unwrap()
         .date_format("%d/%m/%Y")
         .unwrap()
+}
+
+fn lms_dialect() -> RecordsDialect {
+    lms_dialect_with("UserID")
 }
 
 fn shipped_learners(
@@ -244,7 +256,7 @@ fn the_same_export_without_the_options_says_what_to_map() {
     assert!(matches!(e, RecordsError::MissingColumn { ref column, .. } if column == "learner"));
     // Columns only: each day-first date and each `passed` is reported at its row.
     let columns = RecordsDialect::default()
-        .with_columns("learner=UserID,role=Job Role,start_date=Start Date,ref=Competency,status=Result,date=Completed On")
+        .with_columns(&lms_columns("UserID"))
         .unwrap();
     let r = shipped_learners(
         &users,
@@ -259,6 +271,79 @@ fn the_same_export_without_the_options_says_what_to_map() {
         "{:?}",
         r.diagnostics
     );
+}
+
+#[test]
+fn two_exports_that_name_the_learner_differently_need_no_renaming() {
+    // The completions export calls the learner `Learner ID`: one --columns entry names both.
+    let users = lms("users.csv");
+    let completions = lms("completions.csv").replacen("UserID", "Learner ID", 1);
+    let dialect = lms_dialect_with("UserID|Learner ID");
+    let r = shipped_learners(
+        &users,
+        CsvInput::new("completions.csv", completions.as_bytes()).into(),
+        &dialect,
+    );
+    let s = &r.summary.skipped;
+    assert_eq!((s.learners, s.evidence), (0, 0), "{:?}", r.diagnostics);
+    assert_eq!(status(&r, "U101", "care-certificate"), Status::Met);
+    // Named by neither: the message gives both.
+    let e = run_with(
+        ONE,
+        CsvInput::new("e.csv", "learner,ref,status,date\n".as_bytes()).into(),
+        "2025-01-01",
+        &RecordsDialect::default()
+            .with_columns("learner=UserID|Learner ID")
+            .unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`learners.csv` has no `UserID|Learner ID` column (our `learner`)"
+    );
+}
+
+#[test]
+fn rows_of_keys_have_the_columns_some_row_names() {
+    let dialect = RecordsDialect::default()
+        .with_columns("learner=UserID|Learner ID")
+        .unwrap();
+    // The learners as rows of keys, against an evidence file with no rows.
+    let run = |rows: &[&[(&str, &str)]]| {
+        let mut t = RowTable::new(dialect.headers(&LEARNER_FIELDS));
+        for row in rows {
+            t.row();
+            for (k, v) in *row {
+                let c = t.column(k).unwrap();
+                t.set(c, Some((*v).to_owned()));
+            }
+        }
+        learners_with(
+            &catalog(),
+            "r",
+            RecordsInput::<&[u8]>::Table(t.finish("<records>")),
+            CsvInput::new("e.csv", "UserID,ref,status,date\n".as_bytes()),
+            "2025-01-01".parse().unwrap(),
+            None,
+            &dialect,
+        )
+    };
+    // The second of the learner's names, the one the rows use, is read.
+    let r = run(&[&[
+        ("Learner ID", "A"),
+        ("role", "r"),
+        ("start_date", "2023-01-02"),
+    ]])
+    .unwrap();
+    assert_eq!(r.summary.learners, 1);
+    // A required key no row has is a missing column, as in a CSV.
+    let e = run(&[&[("Learner ID", "A"), ("role", "r")]]).unwrap_err();
+    assert!(
+        matches!(e, RecordsError::MissingColumn { ref column, .. } if column == "start_date"),
+        "{e}"
+    );
+    // No rows at all: no records, not a missing column.
+    assert_eq!(run(&[]).unwrap().summary.learners, 0);
 }
 
 #[test]

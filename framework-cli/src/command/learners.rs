@@ -48,6 +48,8 @@ pub struct LearnersArgs {
 
     /// Their column names, as OURS=THEIRS pairs joined by commas (ours: learner, role,
     /// start_date, qualifications, ref, status, date), e.g. `learner=UserID,ref=Competency`.
+    /// Several headers joined by `|` (`learner=UserID|Learner ID`): each file uses the first it
+    /// has.
     #[arg(long, value_name = "OURS=THEIRS,...", value_parser = columns)]
     pub columns: Option<String>,
 

@@ -2,6 +2,9 @@
 //! column names (`--columns learner=UserID,...`), status words (`--status-alias passed=met`)
 //! and a date pattern (`--date-format '%d/%m/%Y'`).
 //!
+//! A column may have several headers, joined by `|` (`learner=UserID|Learner ID`): each file
+//! uses the first it has, so two exports that name the learner differently need no renaming.
+//!
 //! Statuses, aliases and qualification names are compared as keys: lower case, each run of
 //! spaces, hyphens and underscores (anything but letters and digits) as one `-`. So `MET`,
 //! `Met` and `met` are all `met`, and `not met`, `Not_Met` and `not-met` are all `not-met`,
@@ -64,8 +67,9 @@ impl EvidenceStatus {
 /// except that statuses are compared as keys (see the module documentation).
 #[derive(Debug, Clone, Default)]
 pub struct RecordsDialect {
-    /// Our column name → their header, for the columns they name otherwise.
-    columns: Vec<(&'static str, String)>,
+    /// Our column name → their headers (the first a file has is used), for the columns they
+    /// name otherwise.
+    columns: Vec<(&'static str, Vec<String>)>,
     /// Their value (as a key) → our status.
     aliases: Vec<(String, EvidenceStatus)>,
     /// A strftime pattern for dates (ISO `YYYY-MM-DD` is read as well).
@@ -78,18 +82,28 @@ pub struct RecordsDialect {
 pub struct DialectError(pub String);
 
 impl RecordsDialect {
-    /// The header that stands for our column `ours` (our name itself unless mapped).
-    pub fn header<'a>(&'a self, ours: &'a str) -> &'a str {
-        self.columns
-            .iter()
-            .find(|(o, _)| *o == ours)
-            .map_or(ours, |(_, theirs)| theirs.as_str())
+    /// The headers that may stand for our column `ours`, in the order they are tried (our name
+    /// itself unless mapped).
+    pub fn names<'a>(&'a self, ours: &'a str) -> Vec<&'a str> {
+        match self.columns.iter().find(|(o, _)| *o == ours) {
+            Some((_, theirs)) => theirs.iter().map(String::as_str).collect(),
+            None => vec![ours],
+        }
     }
 
-    /// Their headers for our columns `ours`, in order (for a records file's
-    /// [`LEARNER_FIELDS`] or [`EVIDENCE_FIELDS`]).
+    /// The header that stands for our column `ours`, as messages name it: our name itself
+    /// unless mapped, else their headers joined by `|`.
+    pub fn header(&self, ours: &str) -> String {
+        self.names(ours).join("|")
+    }
+
+    /// Every header that may stand for our columns `ours`, in order (for a records file's
+    /// [`LEARNER_FIELDS`] or [`EVIDENCE_FIELDS`]): the keys to keep from rows given as objects.
     pub fn headers(&self, ours: &[&str]) -> Vec<String> {
-        ours.iter().map(|o| self.header(o).to_owned()).collect()
+        ours.iter()
+            .flat_map(|o| self.names(o))
+            .map(str::to_owned)
+            .collect()
     }
 
     /// A dialect from its parts as a program gives them: (ours, theirs) column names, (theirs,
@@ -118,7 +132,8 @@ impl RecordsDialect {
         self.columns.iter().any(|(o, _)| *o == ours)
     }
 
-    /// Maps our column `ours` to their header `theirs`.
+    /// Maps our column `ours` to their header `theirs`, or to the first a file has of several
+    /// joined by `|` (`UserID|Learner ID`).
     pub fn column(mut self, ours: &str, theirs: &str) -> Result<Self, DialectError> {
         let Some(&known) = RECORD_COLUMNS.iter().find(|c| **c == ours.trim()) else {
             return Err(DialectError(format!(
@@ -127,12 +142,17 @@ impl RecordsDialect {
                 RECORD_COLUMNS.join(", ")
             )));
         };
-        let theirs = theirs.trim();
+        let theirs: Vec<String> = theirs
+            .split('|')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
         if theirs.is_empty() {
             return Err(DialectError(format!("`{known}=` names no header")));
         }
         self.columns.retain(|(o, _)| *o != known);
-        self.columns.push((known, theirs.to_owned()));
+        self.columns.push((known, theirs));
         Ok(self)
     }
 
@@ -306,6 +326,22 @@ mod tests {
             .unwrap();
         assert_eq!(d.header("learner"), "UserID");
         assert_eq!(d.header("status"), "status");
+        let either = RecordsDialect::default()
+            .with_columns("learner=UserID | Learner ID,ref=Activity")
+            .unwrap();
+        assert_eq!(either.names("learner"), ["UserID", "Learner ID"]);
+        assert_eq!(either.header("learner"), "UserID|Learner ID");
+        assert_eq!(
+            either.headers(&LEARNER_FIELDS),
+            [
+                "UserID",
+                "Learner ID",
+                "role",
+                "start_date",
+                "qualifications"
+            ]
+        );
+        assert!(RecordsDialect::default().with_columns("learner=|").is_err());
         assert!(
             RecordsDialect::default()
                 .with_columns("user=UserID")

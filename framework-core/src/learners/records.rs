@@ -71,7 +71,8 @@ pub enum RecordsError {
     MissingColumn {
         /// The file.
         file: String,
-        /// The missing column: its header in the file.
+        /// The missing column: its header in the file (its headers joined by `|` when
+        /// `--columns` gives several).
         column: String,
         /// When `--columns` maps it: ` (our `NAME`)`; else empty.
         mapped: String,
@@ -244,22 +245,34 @@ impl TextColumn {
 /// [`TableInput`] of the columns that are read: each row's value for a column is the one under
 /// the key that names it (trimmed, ignoring case, as a CSV header is matched); other keys are
 /// passed over, as a CSV's other columns are, so the work is in proportion to the rows whatever
-/// keys they have.
+/// keys they have. The table has the columns some row names, as a CSV has the columns its header
+/// names (so a column named in several ways is read from the name the rows use); with no rows,
+/// it has every column, and reads as no records.
 #[derive(Debug, Clone)]
 pub struct RowTable {
     wanted: Vec<String>,
     values: Vec<Vec<Option<String>>>,
+    /// Whether some row names each column.
+    named: Vec<bool>,
+    rows: usize,
 }
 
 impl RowTable {
     /// A table of these columns (their headers, in order), with no rows yet.
     pub fn new(wanted: Vec<String>) -> Self {
         let values = vec![Vec::new(); wanted.len()];
-        Self { wanted, values }
+        let named = vec![false; wanted.len()];
+        Self {
+            wanted,
+            values,
+            named,
+            rows: 0,
+        }
     }
 
     /// Starts a row, every column empty.
     pub fn row(&mut self) {
+        self.rows += 1;
         for column in &mut self.values {
             column.push(None);
         }
@@ -272,10 +285,13 @@ impl RowTable {
             .position(|w| key.trim().eq_ignore_ascii_case(w.trim()))
     }
 
-    /// Sets a column of the row started last (`None`: an empty field).
+    /// Sets a column of the row started last (`None`: an empty field, the key still named).
     pub fn set(&mut self, column: usize, value: Option<String>) {
         if let Some(slot) = self.values.get_mut(column).and_then(|v| v.last_mut()) {
             *slot = value;
+        }
+        if let Some(named) = self.named.get_mut(column) {
+            *named = true;
         }
     }
 
@@ -287,7 +303,9 @@ impl RowTable {
                 .wanted
                 .into_iter()
                 .zip(self.values)
-                .map(|(n, v)| TextColumn::from_values(n, v))
+                .zip(self.named)
+                .filter(|(_, named)| *named || self.rows == 0)
+                .map(|((n, v), _)| TextColumn::from_values(n, v))
                 .collect(),
         }
     }
@@ -646,12 +664,14 @@ fn columns<R: Read>(
             columns: expected,
         });
     }
+    // The first of the column's headers that the file has.
     let find = |ours: &str| {
-        let name = dialect.header(ours);
-        headers.iter().position(|h| {
-            String::from_utf8_lossy(h)
-                .trim()
-                .eq_ignore_ascii_case(name.trim())
+        dialect.names(ours).into_iter().find_map(|name| {
+            headers.iter().position(|h| {
+                String::from_utf8_lossy(h)
+                    .trim()
+                    .eq_ignore_ascii_case(name.trim())
+            })
         })
     };
     let mut out = Vec::new();
@@ -659,7 +679,7 @@ fn columns<R: Read>(
         out.push(Some(find(name).ok_or_else(|| {
             RecordsError::MissingColumn {
                 file: file.to_owned(),
-                column: dialect.header(name).to_owned(),
+                column: dialect.header(name),
                 mapped: if dialect.is_mapped(name) {
                     format!(" (our `{name}`)")
                 } else {
