@@ -126,6 +126,29 @@ pub(crate) fn parse_json(source: &Arc<Source>, help: &str) -> Result<Node, Diagn
     })
 }
 
+/// Ids given once each: one already given is made unique with `-2`, `-3`, ... (`session-1`,
+/// `session-1-2`).
+#[derive(Debug, Default)]
+pub(crate) struct UniqueIds(std::collections::HashSet<String>);
+
+impl UniqueIds {
+    /// Gives `id` if no one has it yet; whether it was free.
+    pub fn take(&mut self, id: &str) -> bool {
+        !self.0.contains(id) && self.0.insert(id.to_owned())
+    }
+
+    /// Gives `base`, or the first of `base-2`, `base-3`, ... that no one has.
+    pub fn unique(&mut self, base: &str) -> String {
+        let mut id = base.to_owned();
+        let mut n = 1;
+        while !self.take(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        id
+    }
+}
+
 /// The key under which a format's own fields are kept in `extensions`, and under which the
 /// engine's fields travel inside a format's own extension object.
 pub const ENGINE_KEY: &str = "competence-engine";

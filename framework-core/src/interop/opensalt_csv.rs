@@ -6,15 +6,14 @@
 //! Each row is an item. Its id is the human coding scheme where that is a usable, unique id, else
 //! the `identifier` where it is usable and not already another row's id, else `row-N` for its
 //! line (`row-N-2`, ... where another row's id is `row-N`). A row whose code or identifier is
-//! not its id gets a warning saying why. Its title is the abbreviated statement,
-//! else the full statement (which is then the statement); `kind` the `CFItemType`; `note` the
-//! notes. Siblings are ordered by
-//! `sequenceNumber`, then file order. As OpenSALT does, an abbreviated statement longer than 60
-//! characters is refused (the row is left out). What a framework document has no field for (the
-//! identifier, keywords, language, education level, licence, association columns) is kept in
-//! `extensions.opensalt`.
+//! not its id gets a warning saying why. Its title is the abbreviated statement, else the full
+//! statement (which is then the statement); `kind` the `CFItemType`; `note` the notes. Siblings
+//! are ordered by `sequenceNumber`, then file order. As OpenSALT does, an abbreviated statement
+//! longer than 60 characters is refused (the row is left out). What a framework document has no
+//! field for (the identifier, keywords, language, education level, licence, association
+//! columns) is kept in `extensions.opensalt`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
@@ -186,11 +185,10 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
     let rows_with = |code: &str| count.get(code).copied().unwrap_or(0);
     let own_code =
         |e: &Entry<'_>| !e.code.is_empty() && rows_with(&e.code) == 1 && valid_item_id(&e.code);
-    let mut taken: HashSet<String> = entries
-        .iter()
-        .filter(|e| own_code(e))
-        .map(|e| e.code.clone())
-        .collect();
+    let mut taken = super::UniqueIds::default();
+    for e in entries.iter().filter(|e| own_code(e)) {
+        taken.take(&e.code);
+    }
     let mut ids: Vec<String> = Vec::with_capacity(entries.len());
     for e in &entries {
         if own_code(e) {
@@ -204,17 +202,10 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
             .and_then(|x| x.get("identifier"))
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let id = if valid_item_id(identifier) && !taken.contains(identifier) {
+        let id = if valid_item_id(identifier) && taken.take(identifier) {
             identifier.to_owned()
         } else {
-            let row = format!("row-{}", e.row.loc.line_column().0);
-            let mut id = row.clone();
-            let mut k = 2;
-            while taken.contains(&id) {
-                id = format!("{row}-{k}");
-                k += 1;
-            }
-            id
+            taken.unique(&format!("row-{}", e.row.loc.line_column().0))
         };
         // Say why the row's own code, or failing that its identifier, is not its id.
         let (what, given) = if e.code.is_empty() {
@@ -240,7 +231,6 @@ pub fn import(name: &str, bytes: &[u8], id: Option<&str>) -> Imported {
                 ),
             ));
         }
-        taken.insert(id.clone());
         ids.push(id);
     }
     let by_code: HashMap<&str, usize> = entries

@@ -524,6 +524,50 @@ fn at(code: Code, grid: &Grid, row: usize, column: usize, message: String) -> Di
     )
 }
 
+/// The depth written in a cell: `Ok(None)` when it is blank; the depth, with a warning when a
+/// liberty was taken (`practiced`); `Err` with an error, its advice `help`, when it is no depth.
+fn read_depth(
+    grid: &Grid,
+    row: usize,
+    column: usize,
+    help: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<Depth>, ()> {
+    let text = grid.cell(row, column);
+    match depth_of(text) {
+        None => Ok(None),
+        Some(Ok((d, lenient))) => {
+            if let Some(why) = lenient {
+                diagnostics.push(at(
+                    Code::ImportLeniency,
+                    grid,
+                    row,
+                    column,
+                    format!("cell {}: {why}", address(row, column)),
+                ));
+            }
+            Ok(Some(d))
+        }
+        Some(Err(())) => {
+            diagnostics.push(
+                at(
+                    Code::ImportInvalid,
+                    grid,
+                    row,
+                    column,
+                    format!(
+                        "cell {} is not a depth: `{}`",
+                        address(row, column),
+                        crate::safe::escape(text)
+                    ),
+                )
+                .with_help(help),
+            );
+            Err(())
+        }
+    }
+}
+
 /// A row whose ref or title names no item: placed at the ref's cell, or at the title's when
 /// the row gives no ref.
 fn no_item(
@@ -558,23 +602,6 @@ pub fn address(row: usize, column: usize) -> String {
         n = (n - 1) / 26;
     }
     format!("{letters}{}", row + 1)
-}
-
-/// Ids made from names, each once (`session-1`, `session-1-2`).
-#[derive(Default)]
-struct Ids(std::collections::HashSet<String>);
-
-impl Ids {
-    fn make(&mut self, name: &str, fallback: &str) -> String {
-        let base = super::slug(name, fallback);
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.0.insert(id.clone()) {
-            n += 1;
-            id = format!("{base}-{n}");
-        }
-        id
-    }
 }
 
 fn activity(id: String, title: &str) -> SheetActivity {
@@ -614,14 +641,14 @@ fn read_grid(
     let ref_col = columns.iter().position(|&c| c == Column::Ref);
     let title_col = columns.iter().position(|&c| c == Column::Title);
     // The session and assessment columns, each with its activity.
-    let mut ids = Ids::default();
+    let mut ids = super::UniqueIds::default();
     let mut activities: Vec<(usize, bool, SheetActivity)> = Vec::new();
     for (c, kind) in columns.iter().enumerate() {
         if *kind != Column::Other {
             continue;
         }
         let title = grid.cell(head, c);
-        let id = ids.make(title, &format!("column-{}", c + 1));
+        let id = ids.unique(&super::slug(title, &format!("column-{}", c + 1)));
         activities.push((c, is_assessment(title), activity(id, title)));
     }
     // Cells under a column with no header.
@@ -702,36 +729,10 @@ fn read_grid(
             }
         };
         for (c, assessment, a) in &mut activities {
-            let text = grid.cell(r, *c);
-            match depth_of(text) {
-                None => {}
-                Some(Ok((d, lenient))) => {
-                    if let Some(why) = lenient {
-                        map.diagnostics.push(at(
-                            Code::ImportLeniency,
-                            grid,
-                            r,
-                            *c,
-                            format!("cell {}: {why}", address(r, *c)),
-                        ));
-                    }
-                    let d = if *assessment { Depth::Assessed } else { d };
-                    cover(a, found.clone(), d);
-                }
-                Some(Err(())) => map.diagnostics.push(
-                    at(
-                        Code::ImportInvalid,
-                        grid,
-                        r,
-                        *c,
-                        format!(
-                            "cell {} is not a depth: `{}`",
-                            address(r, *c),
-                            crate::safe::escape(text)
-                        ),
-                    )
-                    .with_help("write I, P or A (introduced, practised, assessed), or leave the cell blank"),
-                ),
+            let help = "write I, P or A (introduced, practised, assessed), or leave the cell blank";
+            if let Ok(Some(d)) = read_depth(grid, r, *c, help, &mut map.diagnostics) {
+                let d = if *assessment { Depth::Assessed } else { d };
+                cover(a, found.clone(), d);
             }
         }
     }
@@ -790,7 +791,7 @@ fn read_long(
     let session_col = col(Column::Session).unwrap_or(0);
     let depth_col = col(Column::Depth);
     let hours_col = col(Column::Hours);
-    let mut ids = Ids::default();
+    let mut ids = super::UniqueIds::default();
     let mut order: Vec<(bool, SheetActivity)> = Vec::new();
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for r in head + 1..grid.rows.len() {
@@ -823,7 +824,7 @@ fn read_long(
         };
         let key = norm(session);
         let n = *by_name.entry(key).or_insert_with(|| {
-            let id = ids.make(session, "session");
+            let id = ids.unique(&super::slug(session, "session"));
             order.push((is_assessment(session), activity(id, session)));
             order.len() - 1
         });
@@ -845,39 +846,12 @@ fn read_long(
                 }
             }
         }
-        let text = cell(depth_col);
-        let depth = match depth_of(text) {
-            None => Depth::Introduced,
-            Some(Ok((d, lenient))) => {
-                if let (Some(why), Some(c)) = (lenient, depth_col) {
-                    map.diagnostics.push(at(
-                        Code::ImportLeniency,
-                        grid,
-                        r,
-                        c,
-                        format!("cell {}: {why}", address(r, c)),
-                    ));
-                }
-                d
-            }
-            Some(Err(())) => {
-                let c = depth_col.unwrap_or(0);
-                map.diagnostics.push(
-                    at(
-                        Code::ImportInvalid,
-                        grid,
-                        r,
-                        c,
-                        format!(
-                            "cell {} is not a depth: `{}`",
-                            address(r, c),
-                            crate::safe::escape(text)
-                        ),
-                    )
-                    .with_help("write I, P or A (introduced, practised, assessed), or leave the cell blank for introduced"),
-                );
-                continue;
-            }
+        let help = "write I, P or A (introduced, practised, assessed), or leave the cell blank for introduced";
+        let depth = match depth_col.map_or(Ok(None), |c| {
+            read_depth(grid, r, c, help, &mut map.diagnostics)
+        }) {
+            Ok(d) => d.unwrap_or(Depth::Introduced),
+            Err(()) => continue,
         };
         let depth = if *assessment { Depth::Assessed } else { depth };
         cover(a, found, depth);
