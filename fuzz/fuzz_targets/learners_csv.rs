@@ -5,18 +5,8 @@
 //! statements at the evidence's own first NUL byte); the byte after the split picks which.
 #![no_main]
 
-use std::sync::OnceLock;
-
-use framework_core::Catalog;
-use framework_core::learners::{
-    CsvInput, EvidenceInput, RecordsDialect, XapiInput, learners_with,
-};
+use framework_core::learners::{CsvInput, EvidenceInput, RecordsDialect, XapiInput, learners_with};
 use libfuzzer_sys::fuzz_target;
-
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(Catalog::builtin)
-}
 
 fn split(data: &[u8]) -> Option<(&[u8], &[u8])> {
     let i = data.iter().position(|&b| b == 0)?;
@@ -49,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     if let Ok(report) = learners_with(
-        catalog(),
+        competence_fuzz::builtin(),
         "cpft-peer-support-worker",
         CsvInput::new("learners.csv", l),
         evidence,

@@ -3,16 +3,8 @@
 //! import made loads again.
 #![no_main]
 
-use std::sync::OnceLock;
-
-use framework_core::Catalog;
 use framework_core::interop::{ctdl, direct, esco, opensalt_csv, recognise, sssom};
 use libfuzzer_sys::fuzz_target;
-
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(Catalog::builtin)
-}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&kind, bytes)) = data.split_first() else {
@@ -23,8 +15,8 @@ fuzz_target!(|data: &[u8]| {
         0 => esco::import(&[("skills.csv", bytes)], None),
         1 => opensalt_csv::import("opensalt.csv", bytes, None),
         2 => direct::import(&[("skill.csv", bytes)], None),
-        3 => ctdl::import(catalog(), "ctdl.json", bytes, None),
-        _ => sssom::import(catalog(), "set.sssom.tsv", bytes),
+        3 => ctdl::import(competence_fuzz::builtin(), "ctdl.json", bytes, None),
+        _ => sssom::import(competence_fuzz::builtin(), "set.sssom.tsv", bytes),
     };
     competence_fuzz::render(&imported.diagnostics);
     competence_fuzz::reload(&imported);

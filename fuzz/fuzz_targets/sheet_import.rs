@@ -3,16 +3,9 @@
 //! within the memory limit; every diagnostic renders safely, and the YAML it writes parses.
 #![no_main]
 
-use std::sync::OnceLock;
-
 use framework_core::interop::{sheet, spreadsheet};
 use framework_core::{Catalog, Code};
 use libfuzzer_sys::fuzz_target;
-
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(Catalog::builtin)
-}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&kind, bytes)) = data.split_first() else {
@@ -27,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         id: "fuzzed".into(),
         title: "Fuzzed".into(),
     };
-    let Ok(map) = sheet::read(catalog(), &grids, &options) else {
+    let Ok(map) = sheet::read(competence_fuzz::builtin(), &grids, &options) else {
         return;
     };
     competence_fuzz::render(&map.diagnostics);
@@ -40,5 +33,8 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .filter(|d| matches!(d.code(), Code::ResourceLimit | Code::YamlSyntax))
         .collect();
-    assert!(broken.is_empty(), "the course map's YAML does not load: {broken:?}");
+    assert!(
+        broken.is_empty(),
+        "the course map's YAML does not load: {broken:?}"
+    );
 });

@@ -2,13 +2,22 @@
 //! (a snippet, or a position when the line is too long), and what is shown carries no raw
 //! control or invisible character.
 
-use framework_core::Diagnostic;
+use std::sync::OnceLock;
+
+use framework_core::{Catalog, Diagnostic};
+
+/// The shipped catalog, loaded once for the whole run.
+pub fn builtin() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(Catalog::builtin)
+}
 
 /// Renders every diagnostic as the CLI does, and checks the text is safe to show.
 pub fn render(diagnostics: &[Diagnostic]) {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        .with_width(100)
-        .with_context_lines(1);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .with_context_lines(1);
     for d in diagnostics {
         let mut out = String::new();
         let m = d.to_miette();
@@ -39,6 +48,9 @@ pub fn reload(imported: &framework_core::interop::Imported) {
                 )
             })
             .collect();
-        assert!(fatal.is_empty(), "an import wrote YAML that does not load: {fatal:?}");
+        assert!(
+            fatal.is_empty(),
+            "an import wrote YAML that does not load: {fatal:?}"
+        );
     }
 }

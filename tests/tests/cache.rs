@@ -78,20 +78,7 @@ fn summary(c: &Catalog) -> String {
             }
         }
     }
-    let diags: Vec<String> = c
-        .diagnostics()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{}:{} {} {}",
-                d.file(),
-                d.line(),
-                d.column(),
-                d.code(),
-                d.message()
-            )
-        })
-        .collect();
+    let diags: Vec<String> = c.diagnostics().iter().map(common::described).collect();
     format!("{docs:?}\n{diags:?}")
 }
 

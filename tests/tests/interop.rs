@@ -74,16 +74,7 @@ fn load(documents: &[Map<String, Value>], builtin: bool) -> Catalog {
     let problems: Vec<String> = catalog
         .diagnostics()
         .iter()
-        .map(|d| {
-            format!(
-                "{}:{}:{} {} {}",
-                d.file(),
-                d.line(),
-                d.column(),
-                d.code(),
-                d.message()
-            )
-        })
+        .map(common::described)
         .collect();
     assert!(
         problems.is_empty(),

@@ -20,19 +20,7 @@ fn catalog_with(extra: &[(&str, &str)]) -> Catalog {
 }
 
 fn problems(c: &Catalog) -> Vec<String> {
-    c.diagnostics()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{}:{} {} {}",
-                d.file(),
-                d.line(),
-                d.column(),
-                d.code(),
-                d.message()
-            )
-        })
-        .collect()
+    c.diagnostics().iter().map(common::described).collect()
 }
 
 #[test]
@@ -160,19 +148,22 @@ fn show_names_the_fields() {
 
 #[test]
 fn diff_pairs_editions_by_replaces_and_says_so() {
-    let out = common::competence()
-        .args([
-            "--no-builtin",
-            "--catalog",
-            "fixtures/model",
-            "diff",
-            "skills-v1",
-            "skills-v2",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let diff = |format: &str| {
+        common::competence()
+            .args([
+                "--no-builtin",
+                "--catalog",
+                "fixtures/model",
+                "diff",
+                "skills-v1",
+                "skills-v2",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = diff("json");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let changes: Vec<(String, String, String)> = v["changes"]
         .as_array()
@@ -211,19 +202,7 @@ fn diff_pairs_editions_by_replaces_and_says_so() {
     assert_eq!(v["summary"]["renamed"], 1);
     // Every format, the same changes.
     for format in ["csv", "md", "human"] {
-        let out = common::competence()
-            .args([
-                "--no-builtin",
-                "--catalog",
-                "fixtures/model",
-                "diff",
-                "skills-v1",
-                "skills-v2",
-                "--format",
-                format,
-            ])
-            .output()
-            .unwrap();
+        let out = diff(format);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("skills-v2:3"), "{format}: {text}");
     }

@@ -69,6 +69,18 @@ pub fn catalog(docs: &[&str]) -> framework_core::Catalog {
     c
 }
 
+/// A diagnostic on one line, for an assertion's message: `file:line:column code message`.
+pub fn described(d: &framework_core::Diagnostic) -> String {
+    format!(
+        "{}:{}:{} {} {}",
+        d.file(),
+        d.line(),
+        d.column(),
+        d.code(),
+        d.message()
+    )
+}
+
 /// Asserts that a report reads back from its JSON as itself: what it reads back as writes the
 /// same JSON (how the Python bindings pickle a report).
 pub fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(report: &T) {
